@@ -1,0 +1,1 @@
+"""ETL: raw news articles -> dated, placed, typed events in a queryable store."""

@@ -1,0 +1,38 @@
+"""One spaCy pipeline per process, loaded lazily and reused by every stage."""
+from __future__ import annotations
+
+import functools
+import importlib
+
+import spacy
+from spacy.language import Language
+
+from etl import config
+
+
+@functools.lru_cache(maxsize=1)
+def load_pipeline() -> Language:
+    """Load the configured model, else the first installed candidate.
+
+    Loaded once per process (and once per worker when the run is distributed): never
+    pass the pipeline or its Docs between processes.
+    """
+    names = (config.SPACY_MODEL,) if config.SPACY_MODEL else config.SPACY_MODEL_CANDIDATES
+    errors = []
+    for name in names:
+        try:
+            return importlib.import_module(name).load()
+        except ImportError as exc:
+            errors.append(f"{name}: {exc}")
+    raise RuntimeError(
+        "No spaCy English model is installed (tried " + ", ".join(names) + "). "
+        "Install requirements.txt, or set TIMELINE_SPACY_MODEL. " + "; ".join(errors)
+    )
+
+
+def parse(text: str) -> spacy.tokens.Doc:
+    return load_pipeline()(text)
+
+
+def parse_many(texts, batch_size: int = 16):
+    return load_pipeline().pipe(texts, batch_size=batch_size)
