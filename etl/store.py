@@ -1,0 +1,315 @@
+"""The processed store: DuckDB + Parquet per table + events.geojson, published atomically.
+
+Layout of `data/processed/`::
+
+    current -> snapshots/<run_id>      symlink, swapped atomically at the end of a run
+    snapshots/<run_id>/timeline.duckdb every table, for SQL
+    snapshots/<run_id>/parquet/*.parquet one file per table, sorted, byte-stable
+    snapshots/<run_id>/events.geojson  merged events with coordinates
+    snapshots/<run_id>/run.json        summary, pipeline version, table fingerprint
+
+A run writes a new snapshot beside the old one and only then repoints `current`, so a reader
+always sees one complete run. A run whose tables are identical to the current ones publishes
+nothing, which keeps a second run over unchanged input byte-identical.
+"""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+import json
+import os
+import shutil
+import uuid
+from pathlib import Path
+from typing import Any, Iterable, Mapping
+
+import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from etl.records import Article, Event, EventMention, EventPlace, IngestFailure, Place, PlaceMention, TimeMention
+
+DB_NAME = "timeline.duckdb"
+KEEP_SNAPSHOTS = 3
+
+_S, _I, _F, _B, _D = pa.string(), pa.int64(), pa.float64(), pa.bool_(), pa.date32()
+
+SCHEMAS: dict[str, pa.Schema] = {
+    "articles": pa.schema([
+        ("article_id", _S), ("source", _S), ("url", _S), ("title", _S), ("published", _D),
+        ("published_time", _S), ("published_source", _S), ("language", _S), ("text", _S),
+        ("path", _S), ("sha256", _S), ("status", _S), ("error", _S), ("removed", pa.list_(_S)),
+        ("n_chars", _I), ("pipeline_version", _S),
+    ]),
+    "timexes": pa.schema([
+        ("article_id", _S), ("start", _I), ("end", _I), ("text", _S), ("type", _S), ("value", _S),
+        ("precision", _S), ("date_start", _D), ("date_end", _D), ("approx", _B), ("mod", _S), ("anchor", _S),
+    ]),
+    "places": pa.schema([
+        ("place_id", _S), ("name", _S), ("lat", _F), ("lon", _F), ("kind", _S), ("country_code", _S),
+        ("admin1", _S), ("population", _I), ("origin", _S), ("aliases", pa.list_(_S)),
+    ]),
+    "place_mentions": pa.schema([
+        ("article_id", _S), ("start", _I), ("end", _I), ("text", _S), ("place_id", _S),
+        ("precision", _I), ("score", _F), ("method", _S),
+    ]),
+    "events": pa.schema([
+        ("event_id", _S), ("event_type", _S), ("sub_event_type", _S), ("summary", _S),
+        ("date_start", _D), ("date_end", _D), ("date_precision", _S), ("date_text", _S),
+        ("place_id", _S), ("latitude", _F), ("longitude", _F), ("geo_precision", _I),
+        ("actor1", _S), ("actor2", _S), ("fatalities", _I), ("n_sources", _I), ("n_mentions", _I),
+        ("first_reported", _D), ("confidence", _F), ("disputed", _S),
+    ]),
+    "event_mentions": pa.schema([
+        ("event_id", _S), ("mention_id", _S), ("article_id", _S), ("sentence", _S),
+        ("sentence_start", _I), ("sentence_end", _I), ("trigger", _S), ("trigger_start", _I),
+        ("trigger_end", _I), ("event_type", _S), ("sub_event_type", _S), ("actor1", _S), ("actor2", _S),
+        ("date_text", _S), ("date_value", _S), ("date_start", _D), ("date_end", _D),
+        ("date_precision", _S), ("place_id", _S), ("place_text", _S), ("fatalities", _I),
+        ("confidence", _F), ("reported_speech", _B),
+    ]),
+    "mention_places": pa.schema([("mention_id", _S), ("place_id", _S), ("role", _S), ("text", _S)]),
+    "event_places": pa.schema([("event_id", _S), ("place_id", _S), ("role", _S), ("text", _S)]),
+}
+
+# Sort keys make every table's row order, and so its Parquet bytes, independent of run order.
+SORT_KEYS: dict[str, tuple[str, ...]] = {
+    "articles": ("article_id", "path"),
+    "timexes": ("article_id", "start"),
+    "places": ("place_id",),
+    "place_mentions": ("article_id", "start"),
+    "events": ("date_start", "event_id"),
+    "event_mentions": ("article_id", "trigger_start", "mention_id"),
+    "mention_places": ("mention_id", "role", "place_id"),
+    "event_places": ("event_id", "role", "place_id"),
+}
+
+
+# ---------------------------------------------------------------- records -> rows -> tables
+
+def _row(record: Any, schema: pa.Schema, **extra: Any) -> dict[str, Any]:
+    values = {f.name: getattr(record, f.name) for f in dataclasses.fields(record)}
+    values.update(extra)
+    return {name: values.get(name) for name in schema.names}
+
+
+def article_rows(articles: Iterable[Article], pipeline_version: str) -> list[dict]:
+    schema = SCHEMAS["articles"]
+    return [
+        _row(a, schema, removed=list(a.removed), n_chars=len(a.text), pipeline_version=pipeline_version)
+        for a in articles
+    ]
+
+
+def failure_rows(failures: Iterable[IngestFailure], pipeline_version: str) -> list[dict]:
+    """Failed inputs are rows of the articles table too, so the dashboard can show why."""
+    rows = []
+    for f in failures:
+        key = hashlib.sha256(f"{f.path}\0{f.sha256}".encode()).hexdigest()[:16]
+        rows.append({
+            "article_id": f"failed-{key}", "source": f.source, "url": "", "title": Path(f.path).name,
+            "published": None, "published_time": "", "published_source": "unknown", "language": "",
+            "text": "", "path": f.path, "sha256": f.sha256, "status": "failed", "error": f.reason,
+            "removed": [], "n_chars": 0, "pipeline_version": pipeline_version,
+        })
+    return rows
+
+
+def timex_rows(article_id: str, timexes: Iterable[TimeMention]) -> list[dict]:
+    return [_row(t, SCHEMAS["timexes"], article_id=article_id) for t in timexes]
+
+
+def place_mention_rows(article_id: str, mentions: Iterable[PlaceMention]) -> list[dict]:
+    return [
+        _row(m, SCHEMAS["place_mentions"], article_id=article_id, place_id=m.place.place_id if m.place else "")
+        for m in mentions
+    ]
+
+
+def place_rows(places: Iterable[Place]) -> list[dict]:
+    return [_row(p, SCHEMAS["places"], aliases=list(p.aliases)) for p in places]
+
+
+def event_mention_rows(mentions: Iterable[EventMention], event_of: Mapping[str, str]) -> tuple[list[dict], list[dict]]:
+    rows, places = [], []
+    for m in mentions:
+        rows.append(_row(m, SCHEMAS["event_mentions"], event_id=event_of.get(m.mention_id, "")))
+        places.extend(_row(p, SCHEMAS["mention_places"], mention_id=m.mention_id) for p in m.places)
+    return rows, places
+
+
+def event_rows(events: Iterable[Event]) -> tuple[list[dict], list[dict]]:
+    rows, places = [], []
+    for e in events:
+        rows.append(_row(e, SCHEMAS["events"]))
+        places.extend(_row(p, SCHEMAS["event_places"], event_id=e.event_id) for p in e.places)
+    return rows, places
+
+
+def to_table(name: str, rows: list[dict]) -> pa.Table:
+    """An Arrow table with the table's final schema, sorted by its stable key (empty is fine)."""
+    schema = SCHEMAS[name]
+    table = pa.Table.from_pylist(rows, schema=schema)
+    if table.num_rows:
+        table = table.sort_by([(key, "ascending") for key in SORT_KEYS[name]])
+    return table
+
+
+# ---------------------------------------------------------------- rows -> records (incremental reuse)
+
+def timexes_from_rows(rows: Iterable[Mapping[str, Any]]) -> list[TimeMention]:
+    names = [f.name for f in dataclasses.fields(TimeMention)]
+    return [TimeMention(**{n: r[n] for n in names}) for r in rows]
+
+
+def place_mentions_from_rows(rows: Iterable[Mapping[str, Any]], places: Mapping[str, Place]) -> list[PlaceMention]:
+    return [
+        PlaceMention(start=r["start"], end=r["end"], text=r["text"], place=places.get(r["place_id"]),
+                     precision=r["precision"], score=r["score"], method=r["method"])
+        for r in rows
+    ]
+
+
+def places_from_rows(rows: Iterable[Mapping[str, Any]]) -> dict[str, Place]:
+    names = [f.name for f in dataclasses.fields(Place)]
+    return {r["place_id"]: Place(**{**{n: r[n] for n in names}, "aliases": tuple(r["aliases"] or ())}) for r in rows}
+
+
+def event_mentions_from_rows(rows: Iterable[Mapping[str, Any]], places_of: Mapping[str, list[Mapping[str, Any]]]) -> list[EventMention]:
+    names = [f.name for f in dataclasses.fields(EventMention) if f.name != "places"]
+    return [
+        EventMention(**{n: r[n] for n in names},
+                     places=tuple(EventPlace(p["place_id"], p["role"], p["text"]) for p in places_of.get(r["mention_id"], ())))
+        for r in rows
+    ]
+
+
+def article_from_row(r: Mapping[str, Any]) -> Article:
+    names = [f.name for f in dataclasses.fields(Article)]
+    return Article(**{**{n: r[n] for n in names}, "removed": tuple(r["removed"] or ())})
+
+
+# ---------------------------------------------------------------- GeoJSON
+
+def events_geojson(events: pa.Table) -> dict:
+    features = []
+    for e in events.to_pylist():
+        if e["latitude"] is None or e["longitude"] is None:
+            continue
+        props = {k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in e.items()}
+        features.append({
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [e["longitude"], e["latitude"]]},
+            "properties": props,
+        })
+    return {"type": "FeatureCollection", "features": features}
+
+
+# ---------------------------------------------------------------- publishing and reading
+
+def fingerprint(tables: Mapping[str, pa.Table]) -> str:
+    """A hash of the table contents (not of file bytes), to tell whether anything changed."""
+    digest = hashlib.sha256()
+    for name in sorted(tables):
+        digest.update(name.encode())
+        for batch in tables[name].to_batches():
+            sink = pa.BufferOutputStream()
+            with pa.ipc.new_stream(sink, batch.schema) as writer:
+                writer.write_batch(batch)
+            digest.update(sink.getvalue().to_pybytes())
+    return digest.hexdigest()
+
+
+def current_snapshot(processed_dir: Path) -> Path | None:
+    link = Path(processed_dir) / "current"
+    try:
+        target = link.resolve(strict=True)
+    except (FileNotFoundError, RuntimeError, OSError):
+        return None
+    return target if (target / "run.json").is_file() else None
+
+
+def read_run_info(processed_dir: Path) -> dict:
+    snap = current_snapshot(processed_dir)
+    return json.loads((snap / "run.json").read_text()) if snap else {}
+
+
+def read_table(processed_dir: Path, name: str, snapshot: Path | None = None) -> pa.Table:
+    """A table of the current snapshot; the empty table with its final schema when there is none."""
+    snap = snapshot or current_snapshot(processed_dir)
+    if snap is None or not (snap / "parquet" / f"{name}.parquet").is_file():
+        return SCHEMAS[name].empty_table()
+    return pq.read_table(snap / "parquet" / f"{name}.parquet", schema=SCHEMAS[name])
+
+
+def connect(processed_dir: Path) -> duckdb.DuckDBPyConnection | None:
+    """A read-only connection to the current snapshot's database (None when there is no store)."""
+    snap = current_snapshot(processed_dir)
+    if snap is None:
+        return None
+    return duckdb.connect(str(snap / DB_NAME), read_only=True)
+
+
+def _write_snapshot(directory: Path, tables: Mapping[str, pa.Table], run_info: dict) -> None:
+    (directory / "parquet").mkdir(parents=True)
+    for name, table in tables.items():
+        pq.write_table(table, directory / "parquet" / f"{name}.parquet", compression="zstd")
+    db = duckdb.connect(str(directory / DB_NAME))
+    try:
+        for name, table in tables.items():
+            db.register("arrow_in", table)
+            db.execute(f'CREATE TABLE "{name}" AS SELECT * FROM arrow_in')
+            db.unregister("arrow_in")
+        db.execute("CHECKPOINT")
+    finally:
+        db.close()
+    (directory / "events.geojson").write_text(json.dumps(events_geojson(tables["events"]), ensure_ascii=False))
+    (directory / "run.json").write_text(json.dumps(run_info, indent=2, sort_keys=True, default=str))
+
+
+def publish(processed_dir: Path, tables: Mapping[str, pa.Table], run_info: dict) -> tuple[Path, bool]:
+    """Write a complete snapshot, then swap `current` to it in one atomic rename.
+
+    Returns (snapshot, published). Nothing is published when the tables equal the current ones.
+    Any failure before the swap leaves the previous store untouched.
+    """
+    missing = set(SCHEMAS) - set(tables)
+    if missing:
+        raise ValueError(f"publish needs every table; missing {sorted(missing)}")
+    processed_dir = Path(processed_dir)
+    snapshots = processed_dir / "snapshots"
+    snapshots.mkdir(parents=True, exist_ok=True)
+    tables = {name: tables[name] for name in SCHEMAS}
+    print_ = fingerprint(tables)
+    current = current_snapshot(processed_dir)
+    if current is not None and json.loads((current / "run.json").read_text()).get("fingerprint") == print_:
+        return current, False
+
+    staging = snapshots / f".staging-{uuid.uuid4().hex}"
+    try:
+        _write_snapshot(staging, tables, {**run_info, "fingerprint": print_})
+        run_id = f"{dt.datetime.now(dt.timezone.utc):%Y%m%dT%H%M%S%fZ}-{print_[:8]}"
+        final = snapshots / run_id
+        os.rename(staging, final)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    tmp_link = processed_dir / f".current-{uuid.uuid4().hex}"
+    os.symlink(Path("snapshots") / run_id, tmp_link)
+    os.replace(tmp_link, processed_dir / "current")
+    _prune(snapshots, keep=final)
+    return final, True
+
+
+def _prune(snapshots: Path, keep: Path) -> None:
+    """Keep the newest few snapshots so a reader still on the previous one is not cut off."""
+    done = sorted((p for p in snapshots.iterdir() if p.is_dir() and not p.name.startswith(".")), reverse=True)
+    for old in done[KEEP_SNAPSHOTS:]:
+        if old != keep:
+            shutil.rmtree(old, ignore_errors=True)
+    # A staging folder left by a crashed run; a young one may belong to a run still going.
+    cutoff = dt.datetime.now().timestamp() - 6 * 3600
+    for stale in snapshots.glob(".staging-*"):
+        if stale.stat().st_mtime < cutoff:
+            shutil.rmtree(stale, ignore_errors=True)
