@@ -1,0 +1,252 @@
+"""The orchestrator: raw articles in, one published store out.
+
+Per article, a pure function `extract_article` (text + metadata -> plain records); then one
+global `merge`; then one atomic `store.publish`. Incremental: an article whose raw bytes and
+pipeline version match the current store is not processed again; its records are reused.
+"""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+import statistics
+import time
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Iterable, Sequence
+
+from etl import config, events, geo, ingest, merge, nlp, store, timex
+from etl.records import Article, EventMention, IngestFailure, Place, PlaceMention, TimeMention
+
+# Code and data that decide what is extracted: change any of them and every article is redone.
+_VERSIONED_CODE = ("ingest", "nlp", "timex", "geo", "gazetteer", "events", "merge", "pipeline", "records")
+_VERSIONED_DATA = ("gazetteer", "aliases", "taxonomy", "ingest")
+
+
+@dataclass(frozen=True)
+class ArticleExtraction:
+    article: Article
+    timexes: tuple[TimeMention, ...]
+    places: tuple[PlaceMention, ...]
+    events: tuple[EventMention, ...]
+
+
+@dataclass(frozen=True)
+class RunSummary:
+    articles_read: int
+    articles_processed: int
+    articles_unchanged: int
+    articles_kept: int  # stored by earlier runs, not among this run's inputs
+    articles_failed: int
+    failures: tuple[IngestFailure, ...]
+    timexes: int
+    place_mentions: int
+    event_mentions: int
+    events: int
+    seconds: float
+    published: bool
+    snapshot: str
+
+    @property
+    def exit_code(self) -> int:
+        """0 all good; 1 the store was written but some inputs failed; 3 nothing usable was read."""
+        if self.articles_read == 0:
+            return 3
+        return 1 if self.articles_failed else 0
+
+
+def pipeline_version() -> str:
+    """A hash of the extraction code and the data files it reads."""
+    digest = hashlib.sha256()
+    etl_dir = Path(__file__).resolve().parent
+    for name in _VERSIONED_CODE:
+        path = etl_dir / f"{name}.py"
+        if path.is_file():
+            digest.update(path.read_bytes())
+    for sub in _VERSIONED_DATA:
+        folder = config.DATA_DIR / sub
+        for path in sorted(folder.rglob("*")) if folder.is_dir() else ():
+            if path.is_file():
+                digest.update(str(path.relative_to(folder)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def extract_article(article: Article, doc=None) -> ArticleExtraction:
+    """Every mention in one article. Pure: same article in, same records out."""
+    doc = doc if doc is not None else nlp.parse(article.text)
+    anchor = "inferred" if article.published_source == "inferred" else "published"
+    timexes = timex.tag(doc, article.published, anchor=anchor)
+    places = geo.recognise_and_resolve(doc)
+    mentions = events.extract(doc, article, timexes, places)
+    return ArticleExtraction(article, tuple(timexes), tuple(places), tuple(mentions))
+
+
+def infer_reference_date(doc, others: Sequence[dt.date]) -> dt.date | None:
+    """A reference date for an article with no known publication date.
+
+    The latest fully specified day the article itself mentions; failing that, the median
+    publication date of the other articles of the run; failing that, none.
+    """
+    mentioned = [t.date_start for t in timex.tag(doc, None) if t.precision == "day" and t.date_start]
+    if mentioned:
+        return max(mentioned)
+    if others:
+        return sorted(others)[len(others) // 2]
+    return None
+
+
+def extract_corpus(articles: Sequence[Article], progress: Callable[[int], None] | None = None) -> list[ArticleExtraction]:
+    """Extract every article, inferring missing reference dates from the run's other articles."""
+    known = [a.published for a in articles if a.published is not None]
+    results = []
+    docs = nlp.parse_many(a.text for a in articles)
+    for article, doc in zip(articles, docs):
+        if article.published is None:
+            inferred = infer_reference_date(doc, known)
+            if inferred is not None:
+                article = dataclasses.replace(article, published=inferred, published_source="inferred")
+        results.append(extract_article(article, doc))
+        if progress:
+            progress(1)
+    return results
+
+
+def _group(table, key: str) -> dict[str, list[dict]]:
+    grouped: dict[str, list[dict]] = defaultdict(list)
+    for row in table.to_pylist():
+        grouped[row[key]].append(row)
+    return grouped
+
+
+@dataclass(frozen=True)
+class _Previous:
+    """The current store, indexed for reuse by the next run."""
+
+    articles: dict[str, dict]  # ok article rows by article_id
+    failures: list[dict]  # failed input rows
+    places: dict[str, Place]
+    rows_by_article: dict[str, dict[str, list[dict]]]
+    mention_places: dict[str, list[dict]]
+
+    @classmethod
+    def load(cls, processed_dir: Path) -> "_Previous":
+        tables = {name: store.read_table(processed_dir, name) for name in store.SCHEMAS}
+        rows = tables["articles"].to_pylist()
+        return cls(
+            articles={r["article_id"]: r for r in rows if r["status"] == "ok"},
+            failures=[r for r in rows if r["status"] != "ok"],
+            places=store.places_from_rows(tables["places"].to_pylist()),
+            rows_by_article={n: _group(tables[n], "article_id") for n in ("timexes", "place_mentions", "event_mentions")},
+            mention_places=_group(tables["mention_places"], "mention_id"),
+        )
+
+    def extraction(self, article_id: str) -> ArticleExtraction:
+        by = self.rows_by_article
+        return ArticleExtraction(
+            store.article_from_row(self.articles[article_id]),
+            tuple(store.timexes_from_rows(by["timexes"].get(article_id, ()))),
+            tuple(store.place_mentions_from_rows(by["place_mentions"].get(article_id, ()), self.places)),
+            tuple(store.event_mentions_from_rows(by["event_mentions"].get(article_id, ()), self.mention_places)),
+        )
+
+
+def build_tables(extractions: Sequence[ArticleExtraction], failures: Iterable[IngestFailure], version: str,
+                 earlier_failures: Sequence[dict] = ()) -> dict:
+    """Merge events across articles and lay every record out as the store's tables."""
+    articles = {x.article.article_id: x.article for x in extractions}
+    places: dict[str, Place] = {}
+    for x in extractions:
+        for m in x.places:
+            if m.place is not None:
+                places[m.place.place_id] = m.place
+    mentions = [m for x in extractions for m in x.events]
+    for m in mentions:
+        for p in m.places:
+            if p.place_id and p.place_id not in places:
+                found = geo.get_place(p.place_id)
+                if found is not None:
+                    places[found.place_id] = found
+    merged = merge.merge(mentions, articles, places)
+    event_of = {mid: e.event_id for e in merged for mid in e.mention_ids}
+    mention_rows, mention_place_rows = store.event_mention_rows(mentions, event_of)
+    event_rows, event_place_rows = store.event_rows(merged)
+    return {
+        "articles": store.to_table("articles", store.article_rows(articles.values(), version)
+                                   + store.failure_rows(failures, version) + list(earlier_failures)),
+        "timexes": store.to_table("timexes", [r for x in extractions for r in store.timex_rows(x.article.article_id, x.timexes)]),
+        "places": store.to_table("places", store.place_rows(places.values())),
+        "place_mentions": store.to_table("place_mentions", [r for x in extractions for r in store.place_mention_rows(x.article.article_id, x.places)]),
+        "events": store.to_table("events", event_rows),
+        "event_mentions": store.to_table("event_mentions", mention_rows),
+        "mention_places": store.to_table("mention_places", mention_place_rows),
+        "event_places": store.to_table("event_places", event_place_rows),
+    }
+
+
+def run(paths: Sequence[Path], processed_dir: Path | None = None, *, rebuild: bool = False,
+        manifest: Path | None = None, progress: Callable[[int, int], None] | None = None) -> RunSummary:
+    """Read, extract (only what changed), merge and publish one complete store.
+
+    Incremental: the store keeps every article of earlier runs; an input read again with the
+    same bytes under the same pipeline version is reused, a changed one replaces its old
+    version, and an input that fails now keeps its previously stored version. `rebuild`
+    starts from an empty store.
+    """
+    started = time.perf_counter()
+    processed_dir = Path(processed_dir or config.PROCESSED_DIR)
+    version = pipeline_version()
+    articles, failures = ingest.read_corpus([Path(p) for p in paths], manifest)
+    previous = _Previous.load(processed_dir) if not rebuild else _Previous({}, [], {}, {n: {} for n in ("timexes", "place_mentions", "event_mentions")}, {})
+
+    read_paths = {a.path for a in articles}
+    new_ids = {a.article_id for a in articles}
+    # Earlier articles not read successfully this time stay, unless the same text came back.
+    carried = [row for aid, row in previous.articles.items() if row["path"] not in read_paths and aid not in new_ids]
+    seen_paths = read_paths | {f.path for f in failures}
+    old_failures = [row for row in previous.failures if row["path"] not in seen_paths]
+
+    def up_to_date(aid: str, sha: str) -> bool:
+        row = previous.articles.get(aid)
+        return row is not None and row["pipeline_version"] == version and row["sha256"] == sha
+
+    reused = [a.article_id for a in articles if up_to_date(a.article_id, a.sha256)]
+    reused += [row["article_id"] for row in carried if row["pipeline_version"] == version]
+    reused_set = set(reused)
+    todo = [a for a in articles if a.article_id not in reused_set]
+    todo += [store.article_from_row(row) for row in carried if row["article_id"] not in reused_set]
+
+    total, done = len(reused) + len(todo), 0
+
+    def tick(n: int) -> None:
+        nonlocal done
+        done += n
+        if progress:
+            progress(done, total)
+
+    extractions = [previous.extraction(aid) for aid in reused]
+    tick(len(extractions))
+    extractions.extend(extract_corpus(todo, progress=tick))
+    extractions.sort(key=lambda x: x.article.article_id)
+
+    tables = build_tables(extractions, failures, version, old_failures)
+    published, snapshot = False, ""
+    if extractions or failures:
+        info = {"pipeline_version": version, "articles": len(extractions), "failed": len(failures) + len(old_failures)}
+        snap, published = store.publish(processed_dir, tables, info)
+        snapshot = snap.name
+    return RunSummary(
+        articles_read=len(articles),
+        articles_processed=len(todo),
+        articles_unchanged=sum(1 for a in articles if a.article_id in reused_set),
+        articles_kept=len(carried),
+        articles_failed=len(failures),
+        failures=tuple(failures),
+        timexes=tables["timexes"].num_rows,
+        place_mentions=tables["place_mentions"].num_rows,
+        event_mentions=tables["event_mentions"].num_rows,
+        events=tables["events"].num_rows,
+        seconds=time.perf_counter() - started,
+        published=published,
+        snapshot=snapshot,
+    )
