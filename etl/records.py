@@ -19,7 +19,7 @@ class Article:
     title: str
     published: dt.date | None  # the reference date every relative expression resolves against
     published_time: str  # "HH:MM:SS" when known, else ""
-    published_source: str  # manifest | dateline | url | inferred | unknown
+    published_source: str  # manifest | metadata | dateline | url | inferred | unknown
     language: str
     text: str  # cleaned text; all offsets refer to it
     path: str  # where it was read from (file, or file#line for .jsonl)
@@ -37,6 +37,7 @@ class IngestFailure:
     reason: str
     sha256: str = ""
     source: str = ""
+    kind: str = "failed"  # failed | skipped (duplicate, unsupported type) | warning (the article was kept)
 
 
 @dataclass(frozen=True)
