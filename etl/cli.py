@@ -75,7 +75,7 @@ def _run(args: argparse.Namespace) -> int:
         f"{summary.events} merged events; {summary.seconds:.1f} s"
     )
     for failure in summary.failures:
-        print(f"  failed: {failure.path}: {failure.reason}")
+        print(f"  {failure.kind}: {failure.path}: {failure.reason}")
     if summary.published:
         print(f"store published: {store_dir}/current -> snapshots/{summary.snapshot}")
     elif summary.snapshot:

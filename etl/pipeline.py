@@ -240,7 +240,7 @@ def run(paths: Sequence[Path], processed_dir: Path | None = None, *, rebuild: bo
         articles_processed=len(todo),
         articles_unchanged=sum(1 for a in articles if a.article_id in reused_set),
         articles_kept=len(carried),
-        articles_failed=len(failures),
+        articles_failed=sum(1 for f in failures if f.kind == "failed"),
         failures=tuple(failures),
         timexes=tables["timexes"].num_rows,
         place_mentions=tables["place_mentions"].num_rows,

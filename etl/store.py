@@ -103,14 +103,15 @@ def article_rows(articles: Iterable[Article], pipeline_version: str) -> list[dic
 
 
 def failure_rows(failures: Iterable[IngestFailure], pipeline_version: str) -> list[dict]:
-    """Failed inputs are rows of the articles table too, so the dashboard can show why."""
+    """Failed, skipped and warned inputs are rows of the articles table too (status = kind),
+    so the dashboard can show what happened to every input and why."""
     rows = []
     for f in failures:
         key = hashlib.sha256(f"{f.path}\0{f.sha256}".encode()).hexdigest()[:16]
         rows.append({
-            "article_id": f"failed-{key}", "source": f.source, "url": "", "title": Path(f.path).name,
+            "article_id": f"{f.kind}-{key}", "source": f.source, "url": "", "title": Path(f.path).name,
             "published": None, "published_time": "", "published_source": "unknown", "language": "",
-            "text": "", "path": f.path, "sha256": f.sha256, "status": "failed", "error": f.reason,
+            "text": "", "path": f.path, "sha256": f.sha256, "status": f.kind, "error": f.reason,
             "removed": [], "n_chars": 0, "pipeline_version": pipeline_version,
         })
     return rows
