@@ -34,6 +34,12 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--manifest", type=Path, default=None, help="CSV of file,source,url,title,published (default: manifest.csv in a given folder)")
     run.add_argument("--rebuild", action="store_true", help="start from an empty store: process everything again")
     run.add_argument("--quiet", action="store_true", help="no progress bar")
+    run.add_argument("--engine", choices=("local", "processes", "dask"), default="local",
+                     help="where extraction runs: this process (default), all local cores, or Dask")
+    run.add_argument("--workers", type=int, default=None, help="processes for --engine processes/dask (default: all cores)")
+    run.add_argument("--scheduler", default=None,
+                     help="with --engine dask: a scheduler address (tcp://host:8786), or 'synchronous'; "
+                     "default: a LocalCluster on this machine")
     return parser
 
 
@@ -56,7 +62,8 @@ def _run(args: argparse.Namespace) -> int:
             bar.refresh()
 
     try:
-        summary = pipeline.run(paths, args.store, rebuild=args.rebuild, manifest=args.manifest, progress=progress)
+        summary = pipeline.run(paths, args.store, rebuild=args.rebuild, manifest=args.manifest, progress=progress,
+                               engine=args.engine, workers=args.workers, scheduler=args.scheduler)
     except Exception as exc:  # the previous store is untouched: say so, with the cause
         if bar is not None:
             bar.close()

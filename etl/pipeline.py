@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Sequence
 
 from etl import config, events, geo, ingest, merge, nlp, store, timex
+from etl import engine as _engine
 from etl.records import Article, EventMention, IngestFailure, Place, PlaceMention, TimeMention
 
 # Code and data that decide what is extracted: change any of them and every article is redone.
@@ -96,20 +97,32 @@ def infer_reference_date(doc, others: Sequence[dt.date]) -> dt.date | None:
     return None
 
 
-def extract_corpus(articles: Sequence[Article], progress: Callable[[int], None] | None = None) -> list[ArticleExtraction]:
-    """Extract every article, inferring missing reference dates from the run's other articles."""
-    known = [a.published for a in articles if a.published is not None]
-    results = []
-    docs = nlp.parse_many(a.text for a in articles)
-    for article, doc in zip(articles, docs):
-        if article.published is None:
-            inferred = infer_reference_date(doc, known)
-            if inferred is not None:
-                article = dataclasses.replace(article, published=inferred, published_source="inferred")
-        results.append(extract_article(article, doc))
-        if progress:
-            progress(1)
+def extract_articles(articles: Sequence[Article], known_dates: Sequence[dt.date]) -> list[ArticleExtraction | IngestFailure]:
+    """Extract a batch; an article whose extraction raises is set aside with the reason.
+
+    `known_dates` are the publication dates of the run's other articles, used to infer a
+    reference date for an article that has none.
+    """
+    results: list[ArticleExtraction | IngestFailure] = []
+    for article, doc in zip(articles, nlp.parse_many(a.text for a in articles)):
+        try:
+            if article.published is None:
+                inferred = infer_reference_date(doc, known_dates)
+                if inferred is not None:
+                    article = dataclasses.replace(article, published=inferred, published_source="inferred")
+            results.append(extract_article(article, doc))
+        except Exception as exc:  # one poisoned article must not sink the run
+            results.append(IngestFailure(article.path, f"extraction failed: {type(exc).__name__}: {exc}",
+                                         article.sha256, article.source))
     return results
+
+
+def extract_corpus(articles: Sequence[Article], progress: Callable[[int], None] | None = None, *,
+                   engine: str = "local", workers: int | None = None,
+                   scheduler: str | None = None) -> list[ArticleExtraction | IngestFailure]:
+    """Extract every article on the chosen engine (see etl.engine); results in input order."""
+    known = sorted(a.published for a in articles if a.published is not None)
+    return _engine.extract(articles, known, engine=engine, workers=workers, scheduler=scheduler, progress=progress)
 
 
 def _group(table, key: str) -> dict[str, list[dict]]:
@@ -185,7 +198,8 @@ def build_tables(extractions: Sequence[ArticleExtraction], failures: Iterable[In
 
 
 def run(paths: Sequence[Path], processed_dir: Path | None = None, *, rebuild: bool = False,
-        manifest: Path | None = None, progress: Callable[[int, int], None] | None = None) -> RunSummary:
+        manifest: Path | None = None, progress: Callable[[int, int], None] | None = None,
+        engine: str = "local", workers: int | None = None, scheduler: str | None = None) -> RunSummary:
     """Read, extract (only what changed), merge and publish one complete store.
 
     Incremental: the store keeps every article of earlier runs; an input read again with the
@@ -197,6 +211,7 @@ def run(paths: Sequence[Path], processed_dir: Path | None = None, *, rebuild: bo
     processed_dir = Path(processed_dir or config.PROCESSED_DIR)
     version = pipeline_version()
     articles, failures = ingest.read_corpus([Path(p) for p in paths], manifest)
+    failures = list(failures)
     previous = _Previous.load(processed_dir) if not rebuild else _Previous({}, [], {}, {n: {} for n in ("timexes", "place_mentions", "event_mentions")}, {})
 
     read_paths = {a.path for a in articles}
@@ -226,7 +241,11 @@ def run(paths: Sequence[Path], processed_dir: Path | None = None, *, rebuild: bo
 
     extractions = [previous.extraction(aid) for aid in reused]
     tick(len(extractions))
-    extractions.extend(extract_corpus(todo, progress=tick))
+    for result in extract_corpus(todo, progress=tick, engine=engine, workers=workers, scheduler=scheduler):
+        if isinstance(result, IngestFailure):
+            failures.append(result)
+        else:
+            extractions.append(result)
     extractions.sort(key=lambda x: x.article.article_id)
 
     tables = build_tables(extractions, failures, version, old_failures)
