@@ -414,13 +414,13 @@ def _decode(data: bytes) -> str:
     """
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
-            return data.decode("utf-16")
+            return _text_or_binary(data.decode("utf-16"), "UTF-16")
         except UnicodeDecodeError as exc:
             raise _Unusable("binary or corrupt file (invalid UTF-16)") from exc
     if b"\0" in data:
         raise _Unusable("binary file (contains NUL bytes)")
     try:
-        return data.decode("utf-8-sig")
+        return _text_or_binary(data.decode("utf-8-sig"), "UTF-8")
     except UnicodeDecodeError:
         pass
     from charset_normalizer import from_bytes
@@ -430,20 +430,29 @@ def _decode(data: bytes) -> str:
         raise _Unusable("binary file or unknown text encoding (not UTF-8, no legacy encoding fits)")
     best = min(matches, key=lambda m: m.chaos)
     chosen = next((m for m in matches if m.encoding == "cp1252" and m.chaos <= best.chaos + 0.01), best)
-    text = str(chosen)
+    return _text_or_binary(str(chosen), chosen.encoding)
+
+
+def _text_or_binary(text: str, encoding: str) -> str:
     if len(_CONTROL.findall(text)) > max(8, len(text) // 100):
-        raise _Unusable(f"binary file (control characters; best guess {chosen.encoding})")
+        raise _Unusable(f"binary file (control characters; decoded as {encoding})")
     return text
+
+
+def _mib(size: int) -> str:
+    return f"{size / (1 << 20):.1f} MiB"
 
 
 def _read_bytes(path: Path, limit: int) -> bytes:
     size = path.stat().st_size
     if size > limit:
-        raise _Unusable(f"too large: {size / 1e6:.1f} MB, over the {limit / 1e6:.1f} MB limit (TIMELINE_MAX_INPUT_BYTES); not read")
+        raise _Unusable(f"too large: {_mib(size)}, over the {_mib(limit)} limit (TIMELINE_MAX_INPUT_BYTES); not read")
     with path.open("rb") as fh:
-        data = fh.read(limit + 1)
+        data = fh.read(size + 1)  # read(n) reserves n bytes up front: ask for what stat saw
+        if len(data) > size:  # the file grew since
+            data += fh.read(limit + 1 - len(data))
     if len(data) > limit:
-        raise _Unusable(f"too large: over the {limit / 1e6:.1f} MB limit (TIMELINE_MAX_INPUT_BYTES); not read")
+        raise _Unusable(f"too large: over the {_mib(limit)} limit (TIMELINE_MAX_INPUT_BYTES); not read")
     return data
 
 
@@ -670,7 +679,7 @@ def _read_jsonl(path: Path, manifest: _Meta | None, limit: int) -> tuple[list[Ar
     for number, line in _jsonl_lines(path, limit):
         label = f"{path}#{number}"
         if line is None:
-            failures.append(IngestFailure(label, f"line {number} is over the {limit / 1e6:.1f} MB limit; not read"))
+            failures.append(IngestFailure(label, f"line {number} is over the {_mib(limit)} limit (TIMELINE_MAX_INPUT_BYTES); not read"))
             continue
         if not line.strip():
             continue
