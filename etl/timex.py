@@ -60,7 +60,7 @@ _ORD = (
     r"thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth|"
     r"twenty-first|\d{1,2}(?:st|nd|rd|th))"
 )
-_APPROX = r"(?:about|around|nearly|almost|some|roughly|approximately|close\s+to|more\s+than|over|less\s+than|at\s+least|up\s+to|under|no\s+more\s+than|at\s+most)"
+_APPROX = r"(?:about|around|nearly|almost|some|roughly|approximately|close\s+to|more\s+than|less\s+than|at\s+least|up\s+to|no\s+more\s+than|at\s+most)"
 _EDGE = r"(?:early|mid|late|the\s+(?:end|beginning|start|middle)\s+of|end\s+of|beginning\s+of|start\s+of|earlier|later)"
 _TZ = r"(?:\s*(?:GMT|UTC|EST|EDT|CST|CDT|PST|PDT|MST|MDT|BST|CET|CEST))?"
 _AMPM = r"(?:a\.m\.?|p\.m\.?|am\b|pm\b)"
@@ -119,7 +119,7 @@ _RULES: list[tuple[str, re.Pattern]] = [
     ("month", _p(r"\b(?:(?P<edge>" + _EDGE + r")[\s-]+)?(?P<month>" + _MONTH + r")(?![\w-])", 0)),
     ("month_edge_lower", _p(r"\b(?P<edge>early|mid|late)[\s-]+(?P<month>" + _MONTH + r")\b")),
     # Weekdays, optionally with a part of the day or a clock time.
-    ("weekday", _p(r"\b(?:(?P<edge>early|late|earlier|later)\s+)?(?:(?P<rel>this|last|next|this\s+past|this\s+coming|coming|past)\s+)?(?P<wd>" + _WEEKDAY + r")(?:'s)?(?:\s+(?P<part>" + _PART + r"))?\b")),
+    ("weekday", _p(r"\b(?:(?P<edge>early|late|earlier|later)\s+)?(?:(?P<rel>this|last|next|this\s+past|this\s+coming|coming|past)\s+)?(?P<wd>" + _WEEKDAY + r")(?:\s+(?P<part>" + _PART + r"))?\b")),
     ("part_of_day", _p(r"\b(?P<rel>this|tomorrow|yesterday|last|the)\s+(?P<part>" + _PART + r")\b")),
     ("tonight", _p(r"\btonight\b")),
     # Clock times.
@@ -140,14 +140,16 @@ _RULES: list[tuple[str, re.Pattern]] = [
     ("quarter_code", _p(r"\b(?P<q>Q[1-4])(?:\s+|/)?(?P<year>" + _YEAR + r")?\b", 0)),
     ("the_quarter", _p(r"\b(?:the|this|that)\s+(?P<adj>latest\s+|same\s+|year-(?:ago|earlier)\s+|comparable\s+)?(?:quarter|period)\b")),
     ("half", _p(r"\b(?:the\s+)?(?P<h>first|second|last|latter)\s+half\s+of\s+(?:(?P<year>" + _YEAR + r")|(?P<rel>this|last|next)\s+year)\b")),
-    ("year_ago_adj", _p(r"\b(?:the\s+)?year-(?:ago|earlier)(?:\s+(?P<what>quarter|period))?\b")),
+    ("year_ago_adj", _p(r"\b(?:(?:the\s+)?year-(?:ago|earlier)\s+(?P<what>quarter|period)|year-(?:ago|earlier))\b")),
+    ("holiday", _p(r"\b(?:(?P<rel>last|next|this)\s+)?(?P<name>Christmas\s+(?:Day|Eve)|Christmas|New\s+Year's\s+(?:Day|Eve)|Thanksgiving(?:\s+Day)?|Halloween)(?:\s+(?P<year>" + _YEAR + r"))?\b", 0)),
+    ("year_words", _p(r"\b(?:the\s+year\s+)?(?P<words>nineteen[\s-]+(?:ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:-(?:one|two|three|four|five|six|seven|eight|nine))?)|two\s+thousand(?:\s+and\s+(?:one|two|three|four|five|six|seven|eight|nine|ten))?)\b")),
     # Relative calendar units: "last year", "earlier this month", "early next year".
     ("rel_unit", _p(r"\b(?:(?P<edge>" + _EDGE + r")\s+)?(?P<rel>this\s+past|this\s+coming|this|last|next|past|coming|previous|following|current|same)\s+(?P<unit>week|weekend|month|year|decade|century|quarter)\b")),
     ("the_year", _p(r"\b(?P<edge>earlier|later)\s+(?:in\s+)?the\s+(?P<unit>year|month|week|day)\b")),
     ("that_unit", _p(r"\b(?P<edge>earlier|later)\s+that\s+(?P<unit>day|week|month|year)\b")),
     # Day-level deictics.
-    ("deictic", _p(r"\b(?:(?P<edge>earlier|later|early|late)\s+)?(?P<word>today|yesterday|tomorrow|the\s+day\s+before\s+yesterday|the\s+day\s+after\s+tomorrow)(?:'s)?\b")),
-    ("ref_word", _p(r"\b(?P<word>now|nowadays|currently|current|presently|at\s+present|at\s+the\s+moment|these\s+days|recently|recent|lately|previously|formerly|the\s+past|in\s+the\s+past|the\s+future|in\s+the\s+future|future|soon|shortly|once)\b")),
+    ("deictic", _p(r"\b(?:(?P<edge>earlier|later|early|late)\s+)?(?P<word>today|yesterday|tomorrow|the\s+day\s+before\s+yesterday|the\s+day\s+after\s+tomorrow)\b")),
+    ("ref_word", _p(r"\b(?P<word>now|nowadays|currently|current|at\s+present|these\s+days|recently|lately|the\s+past|the\s+(?:near\s+)?future)\b")),
     # Numeric durations and anchored offsets: "ten months", "nearly two years ago", "the past three weeks".
     ("duration", _p(r"(?:\b(?P<approx>" + _APPROX + r")\s+)?(?:\b(?P<det>the|this)\s+)?(?:\b(?P<rel>past|last|next|previous|coming|following|first|final|recent|latest|preceding|ensuing|remaining)\s+)?(?P<num>(?<![\w$£€.,])" + _NUM + r")(?:\s+more)?[\s-]+(?P<unit>" + _UNIT + r")(?P<long>-long)?(?:\s+(?P<dir>ago|earlier|later|before|after|from\s+now|hence|or\s+so\s+ago|before\s+that|after\s+that))?\b(?P<age>-old|\s+old\b|\s+of\s+age\b)?")),
     ("vague_duration", _p(r"\b(?:(?P<det>the)\s+)?(?P<rel>past|last|next|coming|recent|previous|several|few|many|some)\s+(?P<few>several\s+|few\s+|many\s+)?(?P<unit>days|weeks|months|years|decades|centuries|hours|minutes)\b(?:\s+(?P<dir>ago))?")),
@@ -288,12 +290,19 @@ def _edge_mod(edge: str | None) -> str:
 
 
 def _resolve_month(month: int, ref: dt.date, tense: str | None) -> int:
-    """Year of an underspecified month: the last one in a past clause, the next in a future one."""
+    """Year of an underspecified month: the nearest one when it is at most a month away,
+    else the last one in a past clause, the next in a future one, the nearest otherwise."""
+    before = ref.year if month <= ref.month else ref.year - 1
+    after = ref.year if month >= ref.month else ref.year + 1
+    back = (ref.month - month) % 12
+    ahead = (month - ref.month) % 12
+    if min(back, ahead) <= 1:
+        return before if back <= ahead else after
     if tense == PAST:
-        return ref.year if month <= ref.month else ref.year - 1
+        return before
     if tense == FUTURE:
-        return ref.year if month >= ref.month else ref.year + 1
-    return ref.year
+        return after
+    return before if back <= ahead else after
 
 
 def _resolve_weekday(weekday: int, ref: dt.date, tense: str | None, rel: str = "") -> dt.date:
@@ -473,7 +482,17 @@ def _normalise(raw: _Raw, text: str, doc: Doc, ctx: _Context) -> _Result | None:
     if rule == "season":
         return _season(g, raw, ref, tense, text)
     if rule == "quarter":
-        return _quarter(g, ref, ctx)
+        result = _quarter(g, ref, ctx)
+        if result is not None and re.match(r"the\s+\w+-quarter$", low):
+            result["start"] = raw.start + 4  # "the third-quarter loss": the article belongs to the noun
+        return result
+    if rule == "holiday":
+        return _holiday(g, ref, tense)
+    if rule == "year_words":
+        year = int(number_value(re.sub(r"^nineteen[\s-]+", "", g["words"].lower()))) + 1900 \
+            if g["words"].lower().startswith("nineteen") else 2000 + int(number_value(
+                re.sub(r"^two\s+thousand(?:\s+and)?\s*", "", g["words"].lower()) or "zero"))
+        return _res("DATE", f"{year}", relative=False)
     if rule == "quarter_code":
         q = int(g["q"][1])
         ctx.last_quarter = q
@@ -560,6 +579,29 @@ def _normalise(raw: _Raw, text: str, doc: Doc, ctx: _Context) -> _Result | None:
     return None
 
 
+def _holiday(g: dict, ref: dt.date | None, tense) -> _Result | None:
+    name = re.sub(r"\s+", " ", g["name"].lower())
+    if "year" in g:
+        year, relative = int(g["year"]), False
+    elif ref is None:
+        return None
+    else:
+        year, relative = ref.year, True
+        rel = g.get("rel", "").lower()
+        if rel == "last":
+            year -= 1
+        elif rel == "next":
+            year += 1
+    if name.startswith("thanksgiving"):
+        first = dt.date(year, 11, 1)
+        day = first + dt.timedelta(days=(3 - first.weekday()) % 7 + 21)
+    else:
+        month, dom = {"christmas": (12, 25), "christmas day": (12, 25), "christmas eve": (12, 24),
+                      "new year's day": (1, 1), "new year's eve": (12, 31), "halloween": (10, 31)}[name]
+        day = dt.date(year, month, dom)
+    return _res("DATE", day.isoformat(), relative=relative)
+
+
 def _valid(year: int, month: int, day: int) -> bool:
     try:
         dt.date(year, month, day)
@@ -569,14 +611,21 @@ def _valid(year: int, month: int, day: int) -> bool:
 
 
 def _resolve_day_year(month: int, day: int, ref: dt.date, tense: str | None) -> int:
-    """Year of "March 27": this year's unless the clause points past it (or before it)."""
-    candidate = (month, day)
-    today = (ref.month, ref.day)
-    if tense == PAST and candidate > today:
-        return ref.year - 1
-    if tense == FUTURE and candidate < today:
-        return ref.year + 1
-    return ref.year
+    """Year of "March 27": the nearest such day when it is within 45 days of the reference,
+    else the last one in a past clause, the next one in a future clause, the nearest otherwise."""
+    options = []
+    for year in (ref.year - 1, ref.year, ref.year + 1):
+        if _valid(year, month, day):
+            options.append((dt.date(year, month, day) - ref).days)
+    if not options:
+        return ref.year
+    nearest = min(options, key=abs)
+    if abs(nearest) > 45:
+        if tense == PAST:
+            nearest = max((d for d in options if d <= 0), default=nearest)
+        elif tense == FUTURE:
+            nearest = min((d for d in options if d >= 0), default=nearest)
+    return (ref + dt.timedelta(days=nearest)).year
 
 
 def _month_ok(word: str, raw: _Raw, doc: Doc, text: str, strict: bool = True) -> bool:
@@ -745,9 +794,7 @@ def _rel_unit(g: dict, ref: dt.date | None, ctx: _Context) -> _Result | None:
 
 def _ref_word(word: str, raw: _Raw, doc: Doc, text: str) -> _Result | None:
     word = re.sub(r"\s+", " ", word.lower())
-    if word == "once":
-        return None
-    if word in ("now", "nowadays", "currently", "current", "presently", "at present", "at the moment", "these days"):
+    if word in ("now", "nowadays", "currently", "current", "at present", "these days"):
         if word == "now":
             span = doc.char_span(raw.start, raw.end, alignment_mode="expand")
             # "now that ..." is a conjunction, and "now" inside "until now" still counts.
@@ -758,11 +805,9 @@ def _ref_word(word: str, raw: _Raw, doc: Doc, text: str) -> _Result | None:
             if span is None or not len(span) or span[0].tag_ != "JJ":
                 return None
         return _res("DATE", "PRESENT_REF")
-    if word in ("recently", "recent", "lately", "previously", "formerly", "the past", "in the past"):
+    if word in ("recently", "lately", "the past"):
         return _res("DATE", "PAST_REF")
-    if word in ("the future", "in the future", "future", "soon", "shortly"):
-        if word == "future":
-            return None
+    if word in ("the future", "the near future"):
         return _res("DATE", "FUTURE_REF")
     return None
 
@@ -801,7 +846,8 @@ def _duration(g: dict, raw: _Raw, ref: dt.date | None, ctx: _Context, doc: Doc, 
     plural = unit_word.endswith("s") or unit_word.endswith("ia") or unit_word.endswith("ies")
     if num_text in ("a", "an") and plural:
         return None
-    if num_text in ("a", "an") and not g.get("rel") and not g.get("approx") and _after_quantity(doc, raw, text):
+    if num_text in ("a", "an") and not g.get("rel") and not g.get("approx") \
+            and g.get("dir", "").lower() not in ("ago", "earlier", "or so ago") and _after_quantity(doc, raw, text):
         # "a year" after an amount is a rate ("tourists a year", "$5 a month"), not a duration.
         result = _res("SET", _dur_value("1", unit), relative=False)
         result["end"] = raw.start + re.match(r"\S+[\s-]+\S+", text[raw.start:raw.end]).end()
@@ -912,14 +958,14 @@ def tag(doc: Doc, reference: dt.date | None, *, anchor: str = "published") -> li
 def _mention(raw: _Raw, text: str, result: _Result, reference: dt.date | None, anchor: str) -> TimeMention:
     value = result["value"]
     relative = result["relative"] and result["type"] in ("DATE", "TIME")
-    span_end = result.get("end", raw.end)
+    span_start, span_end = result.get("start", raw.start), result.get("end", raw.end)
     if relative and reference is None and value not in ("PRESENT_REF", "PAST_REF", "FUTURE_REF"):
         value = ""
     precision, first_day, last_day = interval(value, result["type"], reference if relative else None)
     return TimeMention(
-        start=raw.start,
+        start=span_start,
         end=span_end,
-        text=text[raw.start:span_end],
+        text=text[span_start:span_end],
         type=result["type"],
         value=value,
         precision=precision,

@@ -67,7 +67,7 @@ class Counts:
             own.type += gold.type == sys_[3]
             if gold.value != sys_[4] or (gold.start, gold.end) != (sys_[0], sys_[1]):
                 own.errors.append(f"{doc.name}\tWRONG\t{gold.text!r} {gold.type} {gold.value}"
-                                  f"\t-> {sys_[2]!r} {sys_[3]} {sys_[4]}")
+                                  f"\t-> {sys_[2]!r} {sys_[3]} {sys_[4]}\tDCT {doc.dct}\t{_context(doc.text, gold.start, gold.end)}")
         for i, gold in enumerate(doc.gold):
             if i not in matched_gold:
                 own.errors.append(f"{doc.name}\tMISSED\t{gold.text!r} {gold.type} {gold.value}"
