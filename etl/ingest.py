@@ -13,8 +13,9 @@ What `read_corpus` reports besides articles (`IngestFailure.kind`):
 - warning: the article was kept, but some metadata was unusable (e.g. a manifest date that
   is not an ISO date); the same text is in `Article.error` while its status stays "ok".
 
-Publication date precedence: manifest > metadata (a .jsonl line's own fields, HTML meta
-tags, Markdown front matter) > dateline (a short date line near the top) > url > unknown.
+Publication date precedence: manifest > metadata (HTML meta tags, Markdown front matter)
+> dateline (a short date line near the top) > url > unknown. For .jsonl the line's own
+fields ("metadata") come before the file's manifest row, since they describe that one article.
 Time zones are ignored: the time is kept as written.
 """
 from __future__ import annotations
@@ -80,6 +81,7 @@ class _Meta:
     language: str = ""
     warnings: tuple[str, ...] = ()
     fingerprint: str = ""  # what the content hash must cover besides the raw bytes
+    origin: str = "metadata"  # manifest | metadata: how a date from here was known
 
 
 @dataclass
@@ -271,7 +273,7 @@ _MONTHS = {
     for name in names
 }
 _MONTH = r"(?P<month>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
-_TIME = r"(?:,?\s*(?:at\s+)?(?P<hour>\d{1,2}):(?P<minute>\d{2})(?::(?P<second>\d{2}))?\s*(?P<ampm>[ap]\.?m\b\.?)?)?"
+_TIME = r"(?:,?\s*(?:at\s+)?(?P<hour>\d{1,2})[:.](?P<minute>\d{2})(?::(?P<second>\d{2}))?\s*(?P<ampm>[ap]\.?m\b\.?)?)?"
 _WEEKDAY = r"(?:(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)(?:day|nesday|urday|sday)?\.?,?\s+)?"
 _DATELINE_PATTERNS = tuple(
     re.compile(p, re.IGNORECASE)
@@ -567,11 +569,14 @@ def _read_manifest(path: Path, report_missing: bool) -> tuple[_ManifestIndex, li
                     if report_missing:
                         failures.append(IngestFailure(str(path.parent / name), f"listed in {path.name} row {number} but the file does not exist", source=row.get("source", "")))
                     continue
+                if target in index.rows:
+                    failures.append(IngestFailure(f"{path}:{number}", f"manifest row {number} repeats {name}; the first row for it is used", kind="skipped"))
+                    continue
                 published, time, warnings = _meta_date(row.get("published", ""), f"{path.name} row {number}")
                 index.rows[target] = _Meta(
                     source=row.get("source", ""), url=row.get("url", ""), title=row.get("title", ""),
                     published=published, published_time=time, language=row.get("language", ""),
-                    warnings=warnings, fingerprint=json.dumps(row, sort_keys=True),
+                    warnings=warnings, fingerprint=json.dumps(row, sort_keys=True), origin="manifest",
                 )
     except (OSError, UnicodeDecodeError, csv.Error) as exc:
         reason = _os_reason(exc) if isinstance(exc, OSError) else f"manifest unreadable ({exc.__class__.__name__}: {str(exc)[:60]})"
@@ -605,7 +610,9 @@ def _headline(text: str) -> str:
     words = first.split()
     if not 3 <= len(words) <= _HEADLINE_MAX_WORDS or len(first) > _HEADLINE_MAX_CHARS:
         return ""
-    if first.rstrip("\"'\u2019\u201d").endswith((".", "!", "?", ":", ";", ",")) or not first[0].isupper() and not first[0] in "\"'\u2018\u201c":
+    if first.rstrip("\"'\u2019\u201d").endswith((".", "!", "?", ":", ";", ",")):
+        return ""  # a sentence
+    if not (first[0].isupper() or first[0] in "\"'\u2018\u201c"):
         return ""
     if _dateline(first):
         return ""
@@ -617,35 +624,36 @@ def _source_from_url(url: str) -> str:
     return host.removeprefix("www.")
 
 
-def _article(raw: str, label: str, sha256: str, own: _Meta, manifest: _Meta | None, extra_removed: tuple[str, ...] = ()) -> tuple[Article | None, list[IngestFailure]]:
-    """Clean one text and settle its metadata by precedence: manifest > own metadata > text."""
+def _article(raw: str, label: str, sha256: str, metas: Sequence[_Meta],
+             extra_removed: tuple[str, ...] = ()) -> tuple[Article | None, list[IngestFailure]]:
+    """Clean one text; each field comes from the first of `metas` that has it, else the text."""
+    def first(name: str) -> str:
+        return next((getattr(m, name) for m in metas if getattr(m, name)), "")
+
     if not raw.strip():
-        return None, [IngestFailure(label, "no text (empty or whitespace only)", sha256, manifest.source if manifest else own.source)]
+        return None, [IngestFailure(label, "no text (empty or whitespace only)", sha256, first("source"))]
     cleaned = _clean(raw)
-    manifest = manifest or _Meta()
     if not cleaned.text:
-        return None, [IngestFailure(label, f"no text left after cleaning ({len(cleaned.removed)} removals)", sha256, manifest.source or own.source)]
-    url = manifest.url or own.url or cleaned.url
-    if manifest.published:
-        published, time, how = manifest.published, manifest.published_time, "manifest"
-    elif own.published:
-        published, time, how = own.published, own.published_time, "metadata"
+        return None, [IngestFailure(label, f"no text left after cleaning ({len(cleaned.removed)} removals)", sha256, first("source"))]
+    url = first("url") or cleaned.url
+    dated = next((m for m in metas if m.published), None)
+    if dated:
+        published, time, how = dated.published, dated.published_time, dated.origin
     else:
         published, time, how = find_publication_date(cleaned.text, url)
         how = how or "unknown"
-    warnings = manifest.warnings + own.warnings
-    if warnings:
-        warnings = tuple(f"{w}; used the {how} date" if how != "unknown" else f"{w}; date unknown" for w in warnings)
-    source = manifest.source or own.source or _source_from_url(url)
+    outcome = f"used the {how} date" if how != "unknown" else "date unknown"
+    warnings = tuple(f"{w}; {outcome}" for m in metas for w in m.warnings)
+    source = first("source") or _source_from_url(url)
     article = Article(
         article_id=hashlib.sha256(cleaned.text.encode("utf-8")).hexdigest()[:_ARTICLE_ID_LENGTH],
         source=source,
         url=url,
-        title=manifest.title or own.title or _headline(cleaned.text),
+        title=first("title") or _headline(cleaned.text),
         published=published,
         published_time=time,
         published_source=how,
-        language=manifest.language or own.language or _language(cleaned.text),
+        language=first("language") or _language(cleaned.text),
         text=cleaned.text,
         path=label,
         sha256=sha256,
@@ -696,8 +704,9 @@ def _read_jsonl(path: Path, manifest: _Meta | None, limit: int) -> tuple[list[Ar
         if not isinstance(record, dict) or not isinstance(record.get("text"), str):
             failures.append(IngestFailure(label, f"line {number} has no \"text\" string field", sha))
             continue
+        # A line's own fields describe that one article, so they win over the file's manifest row.
         own = _meta_from_fields(record, f"line {number}")
-        article, notes = _article(record["text"], label, sha, own, manifest)
+        article, notes = _article(record["text"], label, sha, [own] + ([manifest] if manifest else []))
         failures.extend(notes)
         if article:
             articles.append(article)
@@ -733,7 +742,8 @@ def _read_file(path: Path, manifest: _Meta | None, limit: int) -> tuple[list[Art
                 raw, fields = _markdown(raw)
     except _Unusable as exc:
         return [], [IngestFailure(label, str(exc), sha, source)]
-    article, notes = _article(raw, label, sha, _meta_from_fields(fields, path.name), manifest, removed)
+    own = _meta_from_fields(fields, path.name)
+    article, notes = _article(raw, label, sha, ([manifest] if manifest else []) + [own], removed)
     return ([article] if article else []), notes
 
 
@@ -764,11 +774,16 @@ def read_corpus(paths: Sequence[Path], manifest: Path | None = None, *,
         if given.is_dir():
             if manifest is None and (given / MANIFEST_NAME).is_file():
                 manifests.append((given / MANIFEST_NAME, True))
-            files.extend(_walk(given))
-        elif given.is_file() or given.is_symlink():
+            try:
+                files.extend(_walk(given))
+            except OSError as exc:
+                failures.append(IngestFailure(str(given), f"directory not fully listed: {_os_reason(exc)}"))
+        elif given.is_file():
             if manifest is None and (given.parent / MANIFEST_NAME).is_file():
                 manifests.append((given.parent / MANIFEST_NAME, False))
             files.append(given)
+        elif given.exists():
+            failures.append(IngestFailure(str(given), "not a regular file or directory"))
         else:
             failures.append(IngestFailure(str(given), "no such file or directory"))
     rows: dict[Path, _Meta] = {}

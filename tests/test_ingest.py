@@ -114,6 +114,7 @@ DATE_CASES = [
     ("Body.", "https://example.com/v/635946683600318058.mp4", None, "", ""),  # long number, no date
     ("Body.", "https://example.com/2016/13/45/slug", None, "", ""),  # impossible date
     ("Title\nMarch 26, 2016\nBody.", "https://example.com/2016/03/27/x", "2016-03-26", "", "dateline"),  # dateline wins
+    ("Title\nSunday 27 March 2016 10.00 BST\nBody.", "", "2016-03-27", "10:00:00", "dateline"),  # dotted time
 ]
 
 
@@ -206,6 +207,20 @@ def test_jsonl_one_article_per_line_and_a_broken_line(tmp_path):
     reasons = {f.path.rsplit("#", 1)[1]: f for f in failures}
     assert set(reasons) == {"2", "5"} and all(f.kind == "failed" for f in failures)
     assert "not valid JSON" in reasons["2"].reason and '"text"' in reasons["5"].reason
+
+
+def test_jsonl_line_fields_win_over_the_files_manifest_row(tmp_path):
+    (tmp_path / "a.jsonl").write_text(
+        json.dumps({"text": "The first flood story.", "time": "2011-08-03"}) + "\n"
+        + json.dumps({"text": "The second flood story."}) + "\n"
+    )
+    (tmp_path / "manifest.csv").write_text("file,source,published\na.jsonl,BBC,2011-09-01\n")
+    articles, failures = read_corpus([tmp_path])
+    assert failures == []
+    assert [(a.source, a.published, a.published_source) for a in articles] == [
+        ("BBC", dt.date(2011, 8, 3), "metadata"),
+        ("BBC", dt.date(2011, 9, 1), "manifest"),
+    ]
 
 
 def test_the_same_article_twice_is_one_article(tmp_path, seed_dir):
@@ -305,6 +320,14 @@ def test_manifest_rows_missing_file_and_unparseable_date(tmp_path):
     for name, article in (("dated.txt", dated), ("undated.txt", undated)):
         assert reasons[name].kind == "warning" and "not an ISO date" in reasons[name].reason
         assert article.error.startswith("warning:") and "not an ISO date" in article.error
+
+
+def test_a_repeated_manifest_row_is_skipped_and_the_first_used(tmp_path):
+    (tmp_path / "a.txt").write_text(GOOD_TEXT)
+    (tmp_path / "manifest.csv").write_text("file,source\na.txt,First\na.txt,Second\n")
+    articles, failures = read_corpus([tmp_path])
+    assert articles[0].source == "First"
+    assert [(f.kind, "row 3" in f.reason) for f in failures] == [("skipped", True)]
 
 
 def test_a_manifest_without_a_file_column_is_reported_and_files_still_read(tmp_path):
