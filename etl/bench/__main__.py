@@ -9,6 +9,7 @@ BENCHMARKS = {
     "timeml": "TempEval-3 Task A on TimeML .tml files (dates)",
     "geo": "geoparsing on GeoVirus-format XML (places)",
     "timeline": "date F1 on Timeline17-format data (events)",
+    "ingest": "publication dates without metadata (TimeML) and text kept by cleaning (a .jsonl corpus)",
 }
 
 
