@@ -28,7 +28,7 @@ import os
 import re
 import unicodedata
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlparse
@@ -82,11 +82,6 @@ class _Meta:
     warnings: tuple[str, ...] = ()
     fingerprint: str = ""  # what the content hash must cover besides the raw bytes
     origin: str = "metadata"  # manifest | metadata: how a date from here was known
-
-
-@dataclass
-class _ManifestIndex:
-    rows: dict[Path, _Meta] = field(default_factory=dict)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -550,14 +545,15 @@ def _meta_from_fields(fields: dict, where: str) -> _Meta:
 # Manifest
 
 
-def _read_manifest(path: Path, report_missing: bool) -> tuple[_ManifestIndex, list[IngestFailure]]:
+def _read_manifest(path: Path, report_missing: bool) -> tuple[dict[Path, _Meta], list[IngestFailure]]:
     """Rows keyed by the resolved path of the file they describe (relative to the manifest)."""
-    index, failures = _ManifestIndex(), []
+    rows: dict[Path, _Meta] = {}
+    failures: list[IngestFailure] = []
     try:
         with path.open(encoding="utf-8-sig", newline="") as fh:
             reader = csv.DictReader(fh)
             if not reader.fieldnames or "file" not in [(n or "").strip().lower() for n in reader.fieldnames]:
-                return index, [IngestFailure(str(path), "manifest has no 'file' column; ignored (expected: " + ", ".join(MANIFEST_COLUMNS) + ")")]
+                return rows, [IngestFailure(str(path), "manifest has no 'file' column; ignored (expected: " + ", ".join(MANIFEST_COLUMNS) + ")")]
             for number, row in enumerate(reader, start=2):
                 row = {(k or "").strip().lower(): (v or "").strip() for k, v in row.items() if isinstance(v, str)}
                 name = row.get("file", "")
@@ -569,11 +565,11 @@ def _read_manifest(path: Path, report_missing: bool) -> tuple[_ManifestIndex, li
                     if report_missing:
                         failures.append(IngestFailure(str(path.parent / name), f"listed in {path.name} row {number} but the file does not exist", source=row.get("source", "")))
                     continue
-                if target in index.rows:
+                if target in rows:
                     failures.append(IngestFailure(f"{path}:{number}", f"manifest row {number} repeats {name}; the first row for it is used", kind="skipped"))
                     continue
                 published, time, warnings = _meta_date(row.get("published", ""), f"{path.name} row {number}")
-                index.rows[target] = _Meta(
+                rows[target] = _Meta(
                     source=row.get("source", ""), url=row.get("url", ""), title=row.get("title", ""),
                     published=published, published_time=time, language=row.get("language", ""),
                     warnings=warnings, fingerprint=json.dumps(row, sort_keys=True), origin="manifest",
@@ -581,7 +577,7 @@ def _read_manifest(path: Path, report_missing: bool) -> tuple[_ManifestIndex, li
     except (OSError, UnicodeDecodeError, csv.Error) as exc:
         reason = _os_reason(exc) if isinstance(exc, OSError) else f"manifest unreadable ({exc.__class__.__name__}: {str(exc)[:60]})"
         failures.append(IngestFailure(str(path), f"{reason}; files read without it"))
-    return index, failures
+    return rows, failures
 
 
 # ---------------------------------------------------------------------------------------------
@@ -766,31 +762,31 @@ def read_corpus(paths: Sequence[Path], manifest: Path | None = None, *,
     Duplicates (same cleaned text) are reported as `kind="skipped"`, "duplicate of <path>".
     """
     failures: list[IngestFailure] = []
-    manifests: list[tuple[Path, bool]] = []
+    manifests: dict[Path, bool] = {}  # manifest -> report rows naming missing files
     if manifest is not None:
-        manifests.append((Path(manifest), True))
+        manifests[Path(manifest)] = True
     files: list[Path] = []
     for given in map(Path, paths):
         if given.is_dir():
             if manifest is None and (given / MANIFEST_NAME).is_file():
-                manifests.append((given / MANIFEST_NAME, True))
+                manifests[given / MANIFEST_NAME] = True
             try:
                 files.extend(_walk(given))
             except OSError as exc:
                 failures.append(IngestFailure(str(given), f"directory not fully listed: {_os_reason(exc)}"))
         elif given.is_file():
             if manifest is None and (given.parent / MANIFEST_NAME).is_file():
-                manifests.append((given.parent / MANIFEST_NAME, False))
+                manifests.setdefault(given.parent / MANIFEST_NAME, False)
             files.append(given)
         elif given.exists():
             failures.append(IngestFailure(str(given), "not a regular file or directory"))
         else:
             failures.append(IngestFailure(str(given), "no such file or directory"))
     rows: dict[Path, _Meta] = {}
-    for manifest_path, report_missing in dict.fromkeys(manifests):
-        index, problems = _read_manifest(manifest_path, report_missing)
+    for manifest_path, report_missing in manifests.items():
+        found, problems = _read_manifest(manifest_path, report_missing)
         failures.extend(problems)
-        for target, meta in index.rows.items():
+        for target, meta in found.items():
             rows.setdefault(target, meta)
 
     articles: list[Article] = []
