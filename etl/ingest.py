@@ -56,6 +56,7 @@ _MIN_DOUBLED_LETTERS = 12  # "X X" with X this long is a doubled line, not a fig
 _MIN_REPEATED_LETTERS = 3  # shorter repeats ("* * *") are separators, kept as they are
 _HEADLINE_MAX_WORDS = 25
 _HEADLINE_MAX_CHARS = 200
+_CP1252_CHAOS_MARGIN = 0.02  # how much more "mess" cp1252 may show than the best guess and still win
 
 
 class _Unusable(Exception):
@@ -407,7 +408,7 @@ def _decode(data: bytes) -> str:
 
     Among equally good guesses cp1252 wins: it is what Western news text saved on Windows
     is, it is a superset of latin-1's printable range, and charset-normalizer alone often
-    names cp1250 for it (which turns French accents into Czech ones).
+    names cp1250 or cp775 for it (which turn French accents into Czech or Baltic letters).
     """
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
@@ -426,7 +427,9 @@ def _decode(data: bytes) -> str:
     if not matches:
         raise _Unusable("binary file or unknown text encoding (not UTF-8, no legacy encoding fits)")
     best = min(matches, key=lambda m: m.chaos)
-    chosen = next((m for m in matches if m.encoding == "cp1252" and m.chaos <= best.chaos + 0.01), best)
+    # Its guesses hide cp1252 behind look-alikes (cp1250, cp775): ask about cp1252 on its own.
+    western = list(from_bytes(data, cp_isolation=["cp1252"]))
+    chosen = western[0] if western and western[0].chaos <= best.chaos + _CP1252_CHAOS_MARGIN else best
     return _text_or_binary(str(chosen), chosen.encoding)
 
 

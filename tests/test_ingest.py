@@ -265,11 +265,17 @@ def test_bad_inputs_each_get_a_reason_and_the_rest_completes(tmp_path):
         assert "\n" not in failure.reason and len(failure.reason) < 200
 
 
-@pytest.mark.parametrize("encoding", ["cp1252", "latin-1"])
-def test_legacy_encodings_decode_with_quotes_and_accents(tmp_path, encoding):
-    text = "Caf\u00e9 owners in Montr\u00e9al said the minist\u00e8re would reopen on Monday, officials said."
-    if encoding == "cp1252":
-        text += " He called it \u201ca strike\u201d \u2013 \u2018briefly\u2019."
+LEGACY_CASES = [
+    # (encoding, text)  -- case
+    ("cp1252", "Caf\u00e9 owners in Montr\u00e9al said on Monday that the \u201cstrike\u201d would end."),  # short: detectors say cp775
+    ("cp1252", "Le minist\u00e8re a d\u00e9clar\u00e9 que la ville \u00e9tait reprise. \u00abNous reconstruirons\u00bb \u2013 \u2018briefly\u2019."),
+    ("latin-1", "Die Armee hat die Stadt zur\u00fcckerobert, sagte ein Sprecher am Sonntag. Gr\u00f6\u00dfere Sch\u00e4den g\u00e4be es nicht."),
+    ("cp1251", "\u0421\u0438\u0440\u0438\u0439\u0441\u043a\u0430\u044f \u0430\u0440\u043c\u0438\u044f \u0432\u0437\u044f\u043b\u0430 \u0433\u043e\u0440\u043e\u0434 \u041f\u0430\u043b\u044c\u043c\u0438\u0440\u0430 \u043f\u043e\u0441\u043b\u0435 \u0442\u0440\u0451\u0445 \u043d\u0435\u0434\u0435\u043b\u044c \u0431\u043e\u0451\u0432."),  # not forced into cp1252
+]
+
+
+@pytest.mark.parametrize(("encoding", "text"), LEGACY_CASES)
+def test_legacy_encodings_decode_with_quotes_and_accents(tmp_path, encoding, text):
     (tmp_path / "legacy.txt").write_bytes(text.encode(encoding))
     [article], failures = read_corpus([tmp_path])
     assert failures == [] and article.text == text
