@@ -115,7 +115,7 @@ _RULES: list[tuple[str, re.Pattern]] = [
     # Month with a relative year, in both orders: "last year in December", "December last year".
     ("rel_year_month", _p(r"\b(?P<rel>this|last|next|past)\s+year(?:'s)?,?\s+(?:in\s+)?(?P<month>" + _MONTH + r")\b")),
     ("month_rel_year", _p(r"\b(?P<month>" + _MONTH + r")\s+(?:of\s+)?(?P<rel>this|last|next|past)\s+year\b")),
-    ("rel_month", _p(r"\b(?:(?P<edge>" + _EDGE + r")\s+)?(?P<rel>this|last|next|past|coming|this\s+past|this\s+coming)\s+(?P<month>" + _MONTH + r")\b")),
+    ("rel_month", _p(r"\b(?:(?P<edge>" + _EDGE + r")\s+)?(?P<rel>this|last|next|past|coming|this\s+past|this\s+coming)\s+(?P<month>" + _MONTH + r")(?!\.?\s+\d)\b")),
     ("month", _p(r"\b(?:(?P<edge>" + _EDGE + r")[\s-]+)?(?P<month>" + _MONTH + r")(?![\w-])", 0)),
     ("month_edge_lower", _p(r"\b(?P<edge>early|mid|late)[\s-]+(?P<month>" + _MONTH + r")\b")),
     # Weekdays, optionally with a part of the day or a clock time.
@@ -218,6 +218,8 @@ def _verb_tense(verb) -> str | None:
         return FUTURE
     if verb.lower_ == "going" and any(c.dep_ == "xcomp" for c in verb.children):
         return FUTURE
+    if verb.tag_ == "VB" and any(c.lower_ == "to" and c.dep_ == "aux" for c in verb.children):
+        return FUTURE  # "plans to leave on Thursday"
     if any(a.tag_ == "VBD" for a in auxes) or verb.tag_ == "VBD":
         return PAST
     if any(a.lemma_ == "have" for a in auxes) and verb.tag_ == "VBN":
@@ -436,9 +438,12 @@ def _normalise(raw: _Raw, text: str, doc: Doc, ctx: _Context) -> _Result | None:
         if ref is None:
             return _res("DATE", f"XXXX-WXX-{weekday + 1}" + (f"T{part}" if part else ""))
         rel = re.sub(r"\s+", " ", g.get("rel", "").lower())
-        day = _resolve_weekday(weekday, ref, tense(), rel)
-        mod = _edge_mod(g.get("edge"))
-        return _res("TIME" if part else "DATE", _fmt_day(day) + (f"T{part}" if part else ""), mod=mod)
+        day = _resolve_weekday(weekday, ref, _cued_tense(text, raw, tense), rel)
+        # "Sunday morning" keeps day precision; "earlier Sunday" keeps the weekday as its span.
+        result = _res("DATE", _fmt_day(day), mod=_edge_mod(g.get("edge")))
+        if "edge" in g:
+            result["start"] = text.find(g.get("rel") or g["wd"], raw.start)
+        return result
     if rule == "part_of_day":
         part = _part_code(g["part"])
         rel = g["rel"].lower()
@@ -455,14 +460,17 @@ def _normalise(raw: _Raw, text: str, doc: Doc, ctx: _Context) -> _Result | None:
     if rule == "tonight":
         return _res("TIME", f"{_fmt_day(ref)}TNI" if ref else "XXXX-XX-XXTNI")
     if rule in ("clock", "clock24", "noon"):
-        return _clock(g, ref)
+        return _clock(g, ref, _cued_tense(text, raw, tense) if g.get("wd") else None)
     if rule == "decade":
         edge = g.get("edge") or g.get("edge2")
         if "dec" in g:
             dec = g["dec"]
         else:
             dec = "19" + g["dec2"]
-        return _res("DATE", dec[:3] + "X", mod=_edge_mod(edge), relative=False)
+        result = _res("DATE", dec[:3] + "X", mod=_edge_mod(edge), relative=False)
+        if "dec" in g:  # "the late 1980s": the span is the decade, the edge its modifier
+            result["start"] = text.find(g["dec"], raw.start)
+        return result
     if rule == "decade_word":
         tens = {"twenties": 2, "thirties": 3, "forties": 4, "fifties": 5, "sixties": 6, "seventies": 7, "eighties": 8, "nineties": 9}[g["word"].lower()]
         return _res("DATE", f"19{tens}X", mod=_edge_mod(g.get("edge")), relative=False)
@@ -582,24 +590,35 @@ def _normalise(raw: _Raw, text: str, doc: Doc, ctx: _Context) -> _Result | None:
 def _holiday(g: dict, ref: dt.date | None, tense) -> _Result | None:
     name = re.sub(r"\s+", " ", g["name"].lower())
     if "year" in g:
-        year, relative = int(g["year"]), False
-    elif ref is None:
+        return _res("DATE", _holiday_date(name, int(g["year"])).isoformat(), relative=False)
+    if ref is None:
         return None
-    else:
-        year, relative = ref.year, True
-        rel = g.get("rel", "").lower()
-        if rel == "last":
-            year -= 1
-        elif rel == "next":
-            year += 1
-    if name.startswith("thanksgiving"):
+    rel = g.get("rel", "").lower()
+    day = _holiday_date(name, ref.year)
+    clause = tense() if not rel else None
+    if (rel == "last" or clause == PAST) and day > ref:
+        day = _holiday_date(name, ref.year - 1)
+    elif (rel == "next" or clause == FUTURE) and day < ref:
+        day = _holiday_date(name, ref.year + 1)
+    return _res("DATE", day.isoformat())
+
+
+def _holiday_date(name: str, year: int) -> dt.date:
+    if name.startswith("thanksgiving"):  # fourth Thursday of November (US)
         first = dt.date(year, 11, 1)
-        day = first + dt.timedelta(days=(3 - first.weekday()) % 7 + 21)
-    else:
-        month, dom = {"christmas": (12, 25), "christmas day": (12, 25), "christmas eve": (12, 24),
-                      "new year's day": (1, 1), "new year's eve": (12, 31), "halloween": (10, 31)}[name]
-        day = dt.date(year, month, dom)
-    return _res("DATE", day.isoformat(), relative=relative)
+        return first + dt.timedelta(days=(3 - first.weekday()) % 7 + 21)
+    month, day = {"christmas": (12, 25), "christmas day": (12, 25), "christmas eve": (12, 24),
+                  "new year's day": (1, 1), "new year's eve": (12, 31), "halloween": (10, 31)}[name]
+    return dt.date(year, month, day)
+
+
+def _cued_tense(text: str, raw: _Raw, tense) -> str | None:
+    """Tense of the clause, unless a preposition already points forward ("until Tuesday")."""
+    before = text[max(0, raw.start - 14):raw.start].lower()
+    clause = tense()
+    if clause != PAST and re.search(r"\b(?:until|till|by|as\s+soon\s+as|as\s+early\s+as)\s+$", before):
+        return FUTURE
+    return clause
 
 
 def _valid(year: int, month: int, day: int) -> bool:
@@ -665,7 +684,7 @@ def _part_code(part: str | None) -> str:
     return {"mor": "MO", "aft": "AF", "eve": "EV", "nig": "NI"}[part.lower()[:3]]
 
 
-def _clock(g: dict, ref: dt.date | None) -> _Result | None:
+def _clock(g: dict, ref: dt.date | None, tense: str | None) -> _Result | None:
     if "what" in g:
         what = g["what"].lower()
         hh, mi = (24, 0) if what == "midnight" else (12, 0)
@@ -683,7 +702,7 @@ def _clock(g: dict, ref: dt.date | None) -> _Result | None:
     if day_word in ("today", "yesterday", "tomorrow"):
         day = ref + dt.timedelta(days={"today": 0, "yesterday": -1, "tomorrow": 1}[day_word])
     else:
-        day = _resolve_weekday(WEEKDAYS[day_word[:3]], ref, None)
+        day = _resolve_weekday(WEEKDAYS[day_word[:3]], ref, tense)
     return _res("TIME", f"{_fmt_day(day)}T{hh:02d}:{mi:02d}")
 
 
@@ -865,8 +884,10 @@ def _duration(g: dict, raw: _Raw, ref: dt.date | None, ctx: _Context, doc: Doc, 
         return _res("DURATION", _dur_value(num_str, unit), mod=mod, approx=approx, relative=False)
     past = direction in ("ago", "earlier", "before", "or so ago", "before that")
     if direction in ("before", "after", "before that", "after that", "later"):
-        # Anchored on another event, not on the reference date: keep the offset as a duration.
-        return _res("DURATION", _dur_value(num_str, unit), mod=mod, approx=approx, relative=False)
+        # Anchored on another event, not on the reference date: a duration, without "after".
+        result = _res("DURATION", _dur_value(num_str, unit), mod=mod, approx=approx, relative=False)
+        result["end"] = text.rfind(g["unit"], raw.start, raw.end) + len(g["unit"])
+        return result
     if ref is None or n == "X":
         return _res("DATE", "PAST_REF" if past else "FUTURE_REF", approx=approx)
     sign = -1 if past else 1
