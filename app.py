@@ -1,0 +1,49 @@
+"""The dashboard's entry point: `streamlit run app.py`.
+
+Finds the store (building it from data/raw when there is none), draws the shared filters once,
+and hands every page the same context. Pages live in pages/ and only read through dashboard.queries.
+"""
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard import context, queries, sidebar
+from etl import config
+
+st.set_page_config(page_title="News timeline and map", page_icon=":material/timeline:", layout="wide")
+
+
+def build_store_if_missing() -> None:
+    """First start on a fresh clone: run the pipeline over the bundled articles, with progress."""
+    if queries.snapshot_of(config.PROCESSED_DIR):
+        return
+    try:
+        from etl import pipeline
+    except ImportError as exc:  # a partial checkout: show why instead of a traceback
+        st.error(f"No processed store in {config.PROCESSED_DIR}, and the pipeline cannot be imported: {exc}")
+        return
+    bar = st.progress(0.0, text=f"Building the store from {config.RAW_DIR} (first start only)...")
+
+    def progress(done: int, total: int) -> None:
+        bar.progress(done / total if total else 1.0, text=f"Reading articles: {done} of {total}")
+
+    summary = pipeline.run([config.RAW_DIR], config.PROCESSED_DIR, progress=progress)
+    bar.empty()
+    st.toast(f"Store built: {summary.articles_read} articles, {summary.events} events.")
+
+
+build_store_if_missing()
+snapshot = queries.snapshot_of(config.PROCESSED_DIR)
+options = queries.filter_options(snapshot)
+filters = sidebar.render_filters(options)
+context.publish(context.Context(config.PROCESSED_DIR, snapshot, options, filters))
+
+pages = [
+    st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", default=True, url_path="overview"),
+    st.Page("pages/timeline.py", title="Timeline", icon=":material/timeline:", url_path="timeline"),
+    st.Page("pages/map.py", title="Map", icon=":material/map:", url_path="map"),
+    st.Page("pages/events.py", title="Events", icon=":material/table:", url_path="events"),
+    st.Page("pages/sources.py", title="Sources", icon=":material/article:", url_path="sources"),
+    st.Page("pages/story.py", title="Story", icon=":material/slideshow:", url_path="story"),
+]
+st.navigation(pages, position="sidebar").run()

@@ -1,0 +1,330 @@
+"""The map (folium): events sized by sources and coloured by type, movement arrows, areas for vague
+places, a heat layer, an offline basemap, and every asset served by the app itself.
+
+Offline first: folium's CDN links are rewritten to the vendored copies under `static/vendor`
+(served by Streamlit at /app/static/...), the basemap is Natural Earth country outlines from
+`static/basemap`, and online OpenStreetMap tiles are only an optional layer.
+
+Untrusted text never reaches folium's Popup/Tooltip (they put it in JS template literals): events
+are drawn by `EventLayer`, which passes html-escaped strings as JSON to Leaflet's bindPopup.
+"""
+from __future__ import annotations
+
+import base64
+import math
+import re
+from pathlib import Path
+from typing import Any, Iterable
+
+import folium
+import folium.plugins
+import pandas as pd
+from branca.element import MacroElement
+from jinja2 import Template
+
+from dashboard.safe import css_token, escape_html
+from dashboard.style import type_colour
+
+STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
+STATIC_URL = "/app/static"
+BASEMAP = "basemap/countries-50m.geojson"
+ATTRIBUTION = ("Basemap: Natural Earth (public domain) | Places: "
+               "<a href='https://www.geonames.org/'>GeoNames</a> (CC BY 4.0)")
+
+# folium asset name -> vendored file under static/ ; None: not needed by anything the map uses.
+ASSETS: dict[str, str | None] = {
+    "leaflet": "vendor/leaflet/leaflet.js",
+    "leaflet_css": "vendor/leaflet/leaflet.css",
+    "markerclusterjs": "vendor/leaflet.markercluster/leaflet.markercluster.js",
+    "markerclustercss": "vendor/leaflet.markercluster/MarkerCluster.css",
+    "markerclusterdefaultcss": "vendor/leaflet.markercluster/MarkerCluster.Default.css",
+    "leaflet-heat.js": "vendor/leaflet.heat/leaflet-heat.js",
+    # jQuery, Bootstrap and awesome-markers serve folium's Popup and Icon, which this map never uses.
+    "jquery": None, "bootstrap": None, "awesome_markers": None, "bootstrap_css": None,
+    "glyphicons_css": None, "awesome_markers_font_css": None, "awesome_markers_css": None,
+    "awesome_rotate_css": None,
+}
+
+# Radius in metres for places that are regions or whole countries (ACLED geo_precision 3 and 4).
+AREA_RADIUS_M = {3: 60_000, 4: 250_000}
+CLUSTER_ABOVE = 300  # cluster markers only when there are more events than a map shows legibly
+
+
+class _Script(MacroElement):
+    """A MacroElement whose script is a Jinja template over `this`."""
+
+    script_template = ""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._template = Template("{% macro script(this, kwargs) %}" + self.script_template + "{% endmacro %}")
+
+
+class OfflineBasemap(_Script):
+    """Country outlines under every other layer: fetched from the app, or inlined for a standalone file."""
+
+    script_template = """
+    (function() {
+        var target = {{ this._parent.get_name() }};
+        function draw(data) {
+            var layer = L.geoJSON(data, {interactive: false, attribution: {{ this.attribution|tojson }},
+                style: {color: '#8a8f98', weight: 0.8, fillColor: '#f4f1ea', fillOpacity: 1}});
+            target.addLayer(layer);
+            layer.bringToBack();  // under the events even when it arrives after them
+        }
+        {% if this.data is not none %}draw({{ this.data|tojson }});
+        {% else %}fetch({{ this.url|tojson }}).then(function(r) { return r.json(); }).then(draw);{% endif %}
+    })();
+    """
+
+    def __init__(self, url: str | None = None, data: dict | None = None) -> None:
+        super().__init__()
+        self.url, self.data, self.attribution = url, data, ATTRIBUTION
+
+
+class EventLayer(_Script):
+    """Circle markers (or areas) from JSON rows; popup and tooltip HTML is escaped before it is sent."""
+
+    script_template = """
+    (function() {
+        var target = {{ this._parent.get_name() }};
+        {{ this.rows|tojson }}.forEach(function(r) {
+            var options = {color: r.colour, fillColor: r.colour, weight: 1.5, className: r.cls};
+            var layer = r.area
+                ? L.circle([r.lat, r.lon], Object.assign(options, {radius: r.area, dashArray: '6 4', fillOpacity: 0.12}))
+                : L.circleMarker([r.lat, r.lon], Object.assign(options, {radius: r.radius, fillOpacity: r.fill}));
+            layer.bindPopup(r.popup, {maxWidth: 380});
+            layer.bindTooltip(r.tooltip);
+            target.addLayer(layer);
+        });
+    })();
+    """
+
+    def __init__(self, rows: list[dict]) -> None:
+        super().__init__()
+        self.rows = rows
+
+
+class ArrowLayer(_Script):
+    """Lines from origin to destination with an arrow head turned along the line."""
+
+    script_template = """
+    (function() {
+        var target = {{ this._parent.get_name() }};
+        {{ this.rows|tojson }}.forEach(function(r) {
+            var line = L.polyline([[r.lat1, r.lon1], [r.lat2, r.lon2]],
+                {color: r.colour, weight: 2.5, opacity: 0.85, dashArray: '8 6', className: r.cls});
+            line.bindTooltip(r.tooltip);
+            target.addLayer(line);
+            var head = L.divIcon({className: 'tl-arrowhead ' + r.cls, iconSize: [18, 18], iconAnchor: [9, 9],
+                html: '<div style="width:0;height:0;margin:2px 0 0 2px;border-top:7px solid transparent;'
+                    + 'border-bottom:7px solid transparent;border-left:14px solid ' + r.colour
+                    + ';transform:rotate(' + r.angle + 'deg);transform-origin:7px 7px"></div>'});
+            target.addLayer(L.marker([r.lat2, r.lon2], {icon: head, interactive: false, keyboard: false}));
+        });
+    })();
+    """
+
+    def __init__(self, rows: list[dict]) -> None:
+        super().__init__()
+        self.rows = rows
+
+
+# ---------------------------------------------------------------- rows (pure, testable)
+
+def marker_radius(n_sources: Any) -> float:
+    n = int(n_sources) if n_sources is not None and not pd.isna(n_sources) else 1
+    return round(5 + 4 * math.sqrt(max(n, 1)), 1)
+
+
+def popup_html(event: dict, quotes: Iterable[str] = ()) -> str:
+    """The popup of one event, every value escaped (the caller's text is untrusted)."""
+    sources = event.get("sources")
+    sources_text = ", ".join(sources) if sources is not None and len(sources) else ""
+    parts = [
+        f"<b>{escape_html(event.get('summary'))}</b>",
+        f"<div>{escape_html(_date_label(event))} &middot; {escape_html(event.get('event_type'))}</div>",
+        f"<div>{escape_html(event.get('place_name') or '')}</div>",
+    ]
+    parts += [f"<blockquote style='margin:4px 0;color:#444'>&ldquo;{escape_html(q)}&rdquo;</blockquote>" for q in quotes]
+    parts.append(f"<div><i>sources ({escape_html(event.get('n_sources'))}):</i> {escape_html(sources_text)}</div>")
+    if event.get("disputed"):
+        parts.append(f"<div style='color:#a33'>disputed: {escape_html(event['disputed'])}</div>")
+    return "".join(parts)
+
+
+def _date_label(event: dict) -> str:
+    start, end = event.get("date_start"), event.get("date_end")
+    if start is None or pd.isna(start):
+        return "undated"
+    span = f"{start}" if end is None or pd.isna(end) or end == start else f"{start} to {end}"
+    reported = event.get("date_text")
+    return f"{span} ({reported})" if reported else span
+
+
+def event_rows(events: pd.DataFrame, quotes: dict[str, list[str]] | None = None) -> list[dict]:
+    """One JSON row per located event: where, how big, which colour, its escaped popup and tooltip."""
+    rows = []
+    for event in events.to_dict("records"):
+        lat, lon = event.get("latitude"), event.get("longitude")
+        if lat is None or lon is None or pd.isna(lat) or pd.isna(lon):
+            continue
+        precision = event.get("geo_precision")
+        area = AREA_RADIUS_M.get(int(precision)) if precision is not None and not pd.isna(precision) else None
+        place_token = css_token(event.get("place_id") or "none")
+        rows.append({
+            "id": event["event_id"], "lat": float(lat), "lon": float(lon),
+            "radius": marker_radius(event.get("n_sources")), "area": area, "fill": 0.75,
+            "colour": type_colour(event.get("event_type")),
+            "cls": f"tl-event tl-place-{place_token} tl-ev-{css_token(event['event_id'])}" + (" tl-area" if area else ""),
+            "popup": popup_html(event, (quotes or {}).get(event["event_id"], ())),
+            "tooltip": escape_html(f"{event.get('summary') or ''} ({_date_label(event)})"),
+        })
+    return rows
+
+
+def destination_rows(moves: pd.DataFrame) -> list[dict]:
+    """Hollow markers where movements end, so the destinations themselves are on the map."""
+    rows, seen = [], set()
+    for move in moves.to_dict("records"):
+        if move["destination_id"] in seen:
+            continue
+        seen.add(move["destination_id"])
+        rows.append({
+            "id": move["event_id"], "lat": float(move["destination_lat"]), "lon": float(move["destination_lon"]),
+            "radius": 6, "area": None, "fill": 0.15, "colour": type_colour(move.get("event_type")),
+            "cls": f"tl-destination tl-place-{css_token(move['destination_id'])}",
+            "popup": f"<b>{escape_html(move['destination_name'])}</b><div>destination</div>",
+            "tooltip": escape_html(move["destination_name"]),
+        })
+    return rows
+
+
+def bearing_degrees(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Screen angle (clockwise from east, as CSS rotate wants) of the line from 1 to 2 in Web Mercator."""
+    def mercator_y(lat: float) -> float:
+        return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
+
+    dx = math.radians(lon2 - lon1)
+    dy = mercator_y(lat2) - mercator_y(lat1)
+    return round(-math.degrees(math.atan2(dy, dx)), 1)
+
+
+def arrow_rows(moves: pd.DataFrame) -> list[dict]:
+    return [{
+        "lat1": float(m["origin_lat"]), "lon1": float(m["origin_lon"]),
+        "lat2": float(m["destination_lat"]), "lon2": float(m["destination_lon"]),
+        "angle": bearing_degrees(m["origin_lat"], m["origin_lon"], m["destination_lat"], m["destination_lon"]),
+        "colour": type_colour(m.get("event_type")),
+        "cls": f"tl-move tl-ev-{css_token(m['event_id'])} tl-to-{css_token(m['destination_id'])}",
+        "tooltip": escape_html(f"{m['origin_name']} \u2192 {m['destination_name']}"),
+    } for m in moves.to_dict("records")]
+
+
+# ---------------------------------------------------------------- the map
+
+def localize_assets(root: folium.Element, base_url: str = STATIC_URL) -> None:
+    """Point every JS/CSS link of every element at the vendored copies; fail loudly on an unknown one."""
+    for element in _walk(root):
+        for attr in ("default_js", "default_css"):
+            links = getattr(element, attr, None)
+            if not links:
+                continue
+            local = []
+            for name, url in links:
+                if name not in ASSETS:
+                    raise ValueError(f"no vendored copy of {name} ({url}); add it to static/vendor and ASSETS")
+                if ASSETS[name]:
+                    local.append((name, f"{base_url}/{ASSETS[name]}"))
+            setattr(element, attr, local)
+
+
+def _walk(element: folium.Element) -> Iterable[folium.Element]:
+    yield element
+    for child in getattr(element, "_children", {}).values():
+        yield from _walk(child)
+
+
+def bounds_of(events: pd.DataFrame, moves: pd.DataFrame | None = None) -> list[list[float]] | None:
+    lats = events["latitude"].dropna().tolist()
+    lons = events["longitude"].dropna().tolist()
+    if moves is not None and not moves.empty:
+        lats += moves["destination_lat"].tolist()
+        lons += moves["destination_lon"].tolist()
+    if not lats:
+        return None
+    pad = 0.5
+    return [[min(lats) - pad, min(lons) - pad], [max(lats) + pad, max(lons) + pad]]
+
+
+def build_map(events: pd.DataFrame, moves: pd.DataFrame | None = None, *,
+              quotes: dict[str, list[str]] | None = None, center: tuple[float, float] | None = None,
+              zoom: int | None = None, cluster: bool | None = None, heat: bool = True,
+              standalone: bool = False, base_url: str = STATIC_URL) -> folium.Map:
+    """The event map. `standalone` inlines the basemap (see `standalone_html` for the assets)."""
+    moves = moves if moves is not None else pd.DataFrame()
+    fmap = folium.Map(location=list(center) if center else [20, 0], zoom_start=zoom or 2, tiles=None,
+                      max_zoom=18, min_zoom=2, control_scale=True)
+    basemap = folium.FeatureGroup(name="Country outlines (offline)", control=True)
+    if standalone:
+        import json
+        OfflineBasemap(data=json.loads((STATIC_DIR / BASEMAP).read_text())).add_to(basemap)
+    else:
+        OfflineBasemap(url=f"{base_url}/{BASEMAP}").add_to(basemap)
+    basemap.add_to(fmap)
+    folium.TileLayer("OpenStreetMap", name="OpenStreetMap (online)", overlay=True, show=False).add_to(fmap)
+
+    located = events.dropna(subset=["latitude", "longitude"]) if not events.empty else events
+    if heat and not located.empty:
+        weights = located["n_sources"].fillna(1).astype(float).tolist()
+        folium.plugins.HeatMap(
+            [[float(a), float(b), w] for a, b, w in zip(located["latitude"], located["longitude"], weights)],
+            name="Heat (sources)", show=False, radius=22).add_to(fmap)
+    if not moves.empty:
+        movement = folium.FeatureGroup(name="Movements").add_to(fmap)
+        ArrowLayer(arrow_rows(moves)).add_to(movement)
+        EventLayer(destination_rows(moves)).add_to(movement)
+    use_cluster = len(located) > CLUSTER_ABOVE if cluster is None else cluster
+    container = (folium.plugins.MarkerCluster(name="Events", options={"disableClusteringAtZoom": 10})
+                 if use_cluster else folium.FeatureGroup(name="Events"))
+    container.add_to(fmap)
+    EventLayer(event_rows(located, quotes)).add_to(container)
+    folium.LayerControl(collapsed=True).add_to(fmap)
+    if center is None:
+        bounds = bounds_of(located, moves)
+        if bounds:
+            fmap.fit_bounds(bounds, max_zoom=8)
+    localize_assets(fmap, base_url)
+    return fmap
+
+
+def standalone_html(fmap: folium.Map, static_dir: Path = STATIC_DIR, base_url: str = STATIC_URL) -> str:
+    """One HTML file that works offline: every vendored script and stylesheet inlined."""
+    page = fmap.get_root().render()
+
+    def asset(url: str) -> str:
+        return (static_dir / url[len(base_url) + 1:]).read_text(encoding="utf-8")
+
+    def inline_script(match: re.Match) -> str:
+        code = asset(match.group(1))
+        if "</script" in code.lower():
+            raise ValueError(f"cannot inline {match.group(1)}: it contains </script")
+        return f"<script>{code}</script>"
+
+    def inline_css(match: re.Match) -> str:
+        path = match.group(1)
+        css = asset(path)
+        folder = (static_dir / path[len(base_url) + 1:]).parent
+        css = re.sub(r"url\((images/[\w.-]+\.png)\)", lambda m: _data_uri(folder / m.group(1)), css)
+        return f"<style>{css}</style>"
+
+    prefix = re.escape(base_url)
+    page = re.sub(rf'<script src="({prefix}/[^"]+)"></script>', inline_script, page)
+    page = re.sub(rf'<link rel="stylesheet" href="({prefix}/[^"]+)"\s*/?>', inline_css, page)
+    return page
+
+
+def _data_uri(path: Path) -> str:
+    if not path.is_file():
+        return "url()"
+    return f"url(data:image/png;base64,{base64.b64encode(path.read_bytes()).decode()})"

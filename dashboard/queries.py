@@ -1,0 +1,260 @@
+"""The one cached query layer every page reads through.
+
+Every cached function takes plain arguments, the first being the snapshot path of the store
+(a new run publishes a new snapshot, so its results are new cache entries); filters are pushed
+down into DuckDB SQL. `cache_resource` holds connections only; `cache_data` hands out copies.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+import streamlit as st
+
+from dashboard.filters import Filters
+from etl import store
+
+GRAINS = ("day", "week", "month", "year")
+
+
+def snapshot_of(processed_dir: Path | str) -> str:
+    """The current snapshot's path as a cache key ("" when there is no store yet)."""
+    snap = store.current_snapshot(Path(processed_dir))
+    return str(snap) if snap else ""
+
+
+def _close(connection: duckdb.DuckDBPyConnection) -> None:
+    connection.close()
+
+
+@st.cache_resource(max_entries=4, show_spinner=False, on_release=_close)
+def _connection(snapshot: str) -> duckdb.DuckDBPyConnection:
+    return duckdb.connect(str(Path(snapshot) / store.DB_NAME), read_only=True)
+
+
+def _query(snapshot: str, sql: str, params: list[Any] | dict[str, Any] | None = None) -> pd.DataFrame:
+    # A cursor per query: one DuckDB connection is not safe to share between sessions' threads.
+    cursor = _connection(snapshot).cursor()
+    try:
+        return cursor.execute(sql, params or []).df()
+    finally:
+        cursor.close()
+
+
+# ---------------------------------------------------------------- filters -> SQL
+
+_EVENTS_SQL = """
+    SELECT e.*, p.name AS place_name, p.country_code, p.kind AS place_kind,
+           coalesce(s.sources, []) AS sources, coalesce(s.n_articles, 0) AS n_articles
+    FROM events e
+    LEFT JOIN places p USING (place_id)
+    LEFT JOIN (
+        SELECT em.event_id, list(DISTINCT a.source ORDER BY a.source) AS sources,
+               count(DISTINCT a.article_id) AS n_articles
+        FROM event_mentions em JOIN articles a USING (article_id)
+        GROUP BY em.event_id
+    ) s USING (event_id)
+"""
+
+
+def where_clause(filters: Filters) -> tuple[str, dict[str, Any]]:
+    """SQL conditions over `e` (events) and `p` (its place) with named parameters."""
+    conditions, params = ["TRUE"], {}
+    if filters.date_from:
+        conditions.append("coalesce(e.date_end, e.date_start) >= $date_from")
+        params["date_from"] = filters.date_from
+    if filters.date_to:
+        conditions.append("e.date_start <= $date_to")
+        params["date_to"] = filters.date_to
+    if filters.event_types:
+        conditions.append("list_contains($types, e.event_type)")
+        params["types"] = list(filters.event_types)
+    if filters.actors:
+        conditions.append("(list_contains($actors, e.actor1) OR list_contains($actors, e.actor2))")
+        params["actors"] = list(filters.actors)
+    if filters.countries:
+        conditions.append("list_contains($countries, p.country_code)")
+        params["countries"] = list(filters.countries)
+    if filters.places:
+        conditions.append(
+            "(list_contains($places, e.place_id) OR EXISTS (SELECT 1 FROM event_places ep "
+            "WHERE ep.event_id = e.event_id AND list_contains($places, ep.place_id)))")
+        params["places"] = list(filters.places)
+    if filters.sources:
+        conditions.append(
+            "EXISTS (SELECT 1 FROM event_mentions em JOIN articles a USING (article_id) "
+            "WHERE em.event_id = e.event_id AND list_contains($sources, a.source))")
+        params["sources"] = list(filters.sources)
+    if filters.min_sources > 1:
+        conditions.append("e.n_sources >= $min_sources")
+        params["min_sources"] = filters.min_sources
+    if filters.text:
+        conditions.append(
+            "(contains(lower(concat_ws(' ', e.summary, e.actor1, e.actor2, e.event_type, "
+            "e.sub_event_type, e.date_text, p.name)), $text) OR EXISTS (SELECT 1 FROM event_mentions em "
+            "WHERE em.event_id = e.event_id AND contains(lower(em.sentence), $text)))")
+        params["text"] = filters.text.lower()
+    return " AND ".join(conditions), params
+
+
+# ---------------------------------------------------------------- cached reads
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def events(snapshot: str, filters: Filters) -> pd.DataFrame:
+    """Filtered events with their place, country and the sources that report them."""
+    if not snapshot:
+        return _empty_events()
+    where, params = where_clause(filters)
+    return _query(snapshot, f"{_EVENTS_SQL} WHERE {where} ORDER BY e.date_start NULLS LAST, e.event_id", params)
+
+
+def _empty_events() -> pd.DataFrame:
+    columns = store.SCHEMAS["events"].names + ["place_name", "country_code", "place_kind", "sources", "n_articles"]
+    return pd.DataFrame(columns=columns)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def event_counts(snapshot: str, filters: Filters, grain: str) -> pd.DataFrame:
+    """Events per period and type, for a timeline too dense to draw event by event."""
+    if grain not in GRAINS:
+        raise ValueError(f"grain must be one of {GRAINS}")
+    where, params = where_clause(filters)
+    return _query(snapshot, f"""
+        SELECT date_trunc('{grain}', e.date_start) AS period, e.event_type, count(*) AS n_events,
+               sum(e.n_sources) AS n_sources
+        FROM events e LEFT JOIN places p USING (place_id)
+        WHERE e.date_start IS NOT NULL AND {where}
+        GROUP BY ALL ORDER BY period, e.event_type""", params)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def count_events(snapshot: str, filters: Filters) -> int:
+    if not snapshot:
+        return 0
+    where, params = where_clause(filters)
+    frame = _query(snapshot, f"SELECT count(*) AS n FROM events e LEFT JOIN places p USING (place_id) WHERE {where}", params)
+    return int(frame["n"].iloc[0])
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def movements(snapshot: str, filters: Filters) -> pd.DataFrame:
+    """Origin -> destination pairs of the filtered events, with coordinates, for movement arrows.
+
+    An event that names destinations but no origin moves from its own location.
+    """
+    where, params = where_clause(filters)
+    return _query(snapshot, f"""
+        WITH chosen AS (
+            SELECT e.event_id, e.event_type, e.place_id FROM events e LEFT JOIN places p USING (place_id)
+            WHERE {where}
+        ),
+        origins AS (
+            SELECT c.event_id, coalesce(
+                (SELECT min(ep.place_id) FROM event_places ep WHERE ep.event_id = c.event_id AND ep.role = 'origin'),
+                nullif(c.place_id, '')) AS place_id
+            FROM chosen c
+        )
+        SELECT c.event_id, c.event_type, o.place_id AS origin_id, po.name AS origin_name,
+               po.lat AS origin_lat, po.lon AS origin_lon, d.place_id AS destination_id,
+               pd.name AS destination_name, pd.lat AS destination_lat, pd.lon AS destination_lon
+        FROM chosen c
+        JOIN event_places d ON d.event_id = c.event_id AND d.role = 'destination'
+        JOIN origins o ON o.event_id = c.event_id
+        JOIN places po ON po.place_id = o.place_id
+        JOIN places pd ON pd.place_id = d.place_id
+        WHERE o.place_id <> d.place_id
+        ORDER BY c.event_id, d.place_id""", params)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def mentions(snapshot: str, event_ids: tuple[str, ...]) -> pd.DataFrame:
+    """Every mention of the given events: the sentence, its trigger, and the article it is from."""
+    return _query(snapshot, """
+        SELECT em.event_id, em.mention_id, em.article_id, em.sentence, em.trigger, em.date_text,
+               em.date_start, em.place_text, em.actor1, em.actor2, em.reported_speech,
+               a.source, a.url, a.title, a.published, a.published_source
+        FROM event_mentions em LEFT JOIN articles a USING (article_id)
+        WHERE list_contains($ids, em.event_id)
+        ORDER BY a.published NULLS LAST, a.source, em.trigger_start""", {"ids": list(event_ids)})
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def event_places(snapshot: str, event_ids: tuple[str, ...]) -> pd.DataFrame:
+    return _query(snapshot, """
+        SELECT ep.event_id, ep.role, ep.text, ep.place_id, p.name, p.lat, p.lon, p.kind, p.country_code
+        FROM event_places ep LEFT JOIN places p USING (place_id)
+        WHERE list_contains($ids, ep.event_id) ORDER BY ep.event_id, ep.role, ep.place_id""",
+        {"ids": list(event_ids)})
+
+
+@st.cache_data(show_spinner=False)
+def articles(snapshot: str) -> pd.DataFrame:
+    """The corpus without article text: what was read, when it was published and how that is known."""
+    if not snapshot:
+        return pd.DataFrame(columns=[n for n in store.SCHEMAS["articles"].names if n != "text"])
+    return _query(snapshot, """
+        SELECT a.article_id, a.source, a.title, a.url, a.published, a.published_time, a.published_source,
+               a.status, a.error, a.path, a.n_chars, a.language, a.removed,
+               (SELECT count(DISTINCT em.event_id) FROM event_mentions em WHERE em.article_id = a.article_id) AS n_events
+        FROM articles a ORDER BY a.published NULLS LAST, a.source, a.path""")
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def article_text(snapshot: str, article_id: str) -> str:
+    frame = _query(snapshot, "SELECT text FROM articles WHERE article_id = $id", {"id": article_id})
+    return "" if frame.empty else str(frame["text"].iloc[0] or "")
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def article_spans(snapshot: str, article_id: str) -> pd.DataFrame:
+    """Dates, places and event triggers found in one article, as character spans of its text."""
+    return _query(snapshot, """
+        SELECT 'date' AS kind, start, "end", coalesce(value, '') AS label, '' AS event_id
+        FROM timexes WHERE article_id = $id
+        UNION ALL
+        SELECT 'place', pm.start, pm."end", coalesce(p.name, 'unresolved'), ''
+        FROM place_mentions pm LEFT JOIN places p USING (place_id) WHERE pm.article_id = $id
+        UNION ALL
+        SELECT 'event', em.trigger_start, em.trigger_end, coalesce(nullif(e.summary, ''), em.trigger), em.event_id
+        FROM event_mentions em LEFT JOIN events e USING (event_id) WHERE em.article_id = $id
+        ORDER BY start""", {"id": article_id})
+
+
+@st.cache_data(show_spinner=False)
+def filter_options(snapshot: str) -> dict[str, Any]:
+    """What the sidebar offers: every type, actor, country, place and source in the store, the date span."""
+    empty = {"event_types": [], "actors": [], "countries": [], "places": {}, "sources": [],
+             "date_min": None, "date_max": None}
+    if not snapshot:
+        return empty
+
+    def column(sql: str) -> list[str]:
+        return [v for v in _query(snapshot, sql).iloc[:, 0].tolist() if v]
+
+    span = _query(snapshot, "SELECT min(date_start) AS lo, max(coalesce(date_end, date_start)) AS hi FROM events")
+    places = _query(snapshot, """
+        SELECT DISTINCT p.place_id, p.name FROM places p
+        WHERE p.place_id IN (SELECT place_id FROM events UNION SELECT place_id FROM event_places)
+        ORDER BY p.name""")
+    return {
+        "event_types": column("SELECT DISTINCT event_type FROM events ORDER BY 1"),
+        "actors": column("SELECT DISTINCT a FROM (SELECT actor1 AS a FROM events UNION SELECT actor2 FROM events) ORDER BY 1"),
+        "countries": column("SELECT DISTINCT p.country_code FROM events e JOIN places p USING (place_id) ORDER BY 1"),
+        "places": dict(zip(places["place_id"], places["name"])),
+        "sources": column("SELECT DISTINCT source FROM articles WHERE status = 'ok' ORDER BY 1"),
+        "date_min": _as_date(span["lo"].iloc[0]),
+        "date_max": _as_date(span["hi"].iloc[0]),
+    }
+
+
+def _as_date(value: Any) -> dt.date | None:
+    if value is None or pd.isna(value):
+        return None
+    return value.date() if isinstance(value, (pd.Timestamp, dt.datetime)) else value
+
+
+def run_info(processed_dir: Path | str) -> dict:
+    return store.read_run_info(Path(processed_dir))

@@ -1,0 +1,71 @@
+"""Presentation mode: one event per slide, big type, the map flying to each place."""
+from __future__ import annotations
+
+import pandas as pd
+
+from dashboard.safe import escape_html
+
+NEXT_KEY, PREVIOUS_KEY, PRESENT_KEY = "story_next", "story_previous", "story_present"
+ZOOM_FOR_PRECISION = {1: 9, 2: 8, 3: 7, 4: 5}
+
+# Arrow keys press the Next/Previous buttons. Static code (no data in it), added to the page once.
+KEYBOARD_JS = """
+<script>
+(function() {
+  const doc = window.parent && window.parent.document ? window.parent.document : document;
+  if (doc.__storyKeys) { return; }
+  doc.__storyKeys = true;
+  doc.addEventListener('keydown', function(event) {
+    const target = event.target;
+    if (target && (target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName))) { return; }
+    if (event.key === 'Escape') {
+      const toggle = doc.querySelector('.st-key-%(present)s input');
+      if (toggle && toggle.checked) { toggle.click(); }
+      return;
+    }
+    const key = {ArrowRight: '%(next)s', ArrowLeft: '%(previous)s', PageDown: '%(next)s', PageUp: '%(previous)s'}[event.key];
+    if (!key) { return; }
+    const button = doc.querySelector('.st-key-' + key + ' button');
+    if (button) { event.preventDefault(); button.click(); }
+  });
+})();
+</script>
+""" % {"next": NEXT_KEY, "previous": PREVIOUS_KEY, "present": PRESENT_KEY}
+
+PRESENTATION_CSS = """
+<style>
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], header[data-testid="stHeader"],
+[data-testid="stToolbar"], .st-key-story_controls { display: none !important; }
+.block-container, [data-testid="stMainBlockContainer"] { padding-top: 1rem !important; max-width: 100% !important; }
+</style>
+"""
+
+
+def slide_html(event: dict, quote: str | None, position: int, total: int) -> str:
+    """The text half of a slide, large enough for a projector; every value escaped."""
+    when = event.get("date_text") or ""
+    start = event.get("date_start")
+    date = "" if start is None or pd.isna(start) else str(start)
+    sources = event.get("sources")
+    sources_text = ", ".join(sources) if sources is not None and len(sources) else ""
+    quote_html = (f'<blockquote style="font-size:clamp(1rem,1.6vw,1.6rem);border-left:4px solid #999;'
+                  f'padding-left:12px;margin:16px 0">\u201c{escape_html(quote)}\u201d</blockquote>') if quote else ""
+    return (
+        f'<div class="tl-slide" style="font-family:sans-serif">'
+        f'<div style="font-size:clamp(0.9rem,1.2vw,1.3rem);color:#666">{position} / {total}</div>'
+        f'<div style="font-size:clamp(1.2rem,2vw,2.2rem);color:#444">{escape_html(date)} '
+        f'<span style="color:#888">({escape_html(when)})</span></div>'
+        f'<h1 style="font-size:clamp(1.8rem,3.4vw,3.6rem);line-height:1.15;margin:8px 0">{escape_html(event.get("summary"))}</h1>'
+        f'<div style="font-size:clamp(1.1rem,1.8vw,2rem)">{escape_html(event.get("place_name") or "")} &middot; '
+        f'{escape_html(event.get("event_type"))}</div>{quote_html}'
+        f'<div style="font-size:clamp(0.9rem,1.2vw,1.3rem);color:#555">Sources: {escape_html(sources_text)}</div></div>'
+    )
+
+
+def view_of(event: dict) -> tuple[tuple[float, float] | None, int]:
+    lat, lon = event.get("latitude"), event.get("longitude")
+    if lat is None or lon is None or pd.isna(lat) or pd.isna(lon):
+        return None, 4
+    precision = event.get("geo_precision")
+    zoom = ZOOM_FOR_PRECISION.get(int(precision), 8) if precision is not None and not pd.isna(precision) else 8
+    return (float(lat), float(lon)), zoom
