@@ -136,7 +136,7 @@ _RULES: list[tuple[str, re.Pattern]] = [
     # Seasons.
     ("season", _p(r"\b(?:(?P<det>the|this|last|next|this\s+past|this\s+coming|coming|past)\s+)?(?:(?P<edge>early|mid|late)[\s-]+)?(?P<season>" + _SEASON + r")(?:\s+(?:of\s+)?(?P<year>" + _YEAR + r"))?\b")),
     # Quarters and halves.
-    ("quarter", _p(r"\b(?:(?P<yref>this\s+year's|last\s+year's|next\s+year's|the\s+year-(?:ago|earlier)|the\s+year\s+ago|the)\s+)?(?:(?P<adj>latest|current|previous|comparable|fiscal|same|final|last)\s+)?(?:(?P<adj2>fiscal|calendar)\s+)?(?P<q>first|second|third|fourth|1st|2nd|3rd|4th|final|last|latest|current|previous)[\s-]+(?:fiscal\s+)?quarter(?:\s+(?:of\s+)?(?:(?P<year>" + _YEAR + r")|(?P<rel>this|last|next)\s+year))?\b")),
+    ("quarter", _p(r"\b(?:(?P<yref>this\s+year's|last\s+year's|next\s+year's|the\s+year-(?:ago|earlier)|the\s+year\s+ago|the)\s+)?(?:(?P<adj>latest|current|previous|comparable|fiscal|same|final|last)\s+)?(?:(?P<year0>" + _YEAR + r")\s+)?(?:(?P<adj2>fiscal|calendar)\s+)?(?P<q>first|second|third|fourth|1st|2nd|3rd|4th|final|last|latest|current|previous)[\s-]+(?:fiscal\s+)?quarter(?:\s+(?:of\s+)?(?:(?P<year>" + _YEAR + r")|(?P<rel>this|last|next)\s+year))?\b")),
     ("quarter_code", _p(r"\b(?P<q>Q[1-4])(?:\s+|/)?(?P<year>" + _YEAR + r")?\b", 0)),
     ("the_quarter", _p(r"\b(?:the|this|that)\s+(?P<adj>latest\s+|same\s+|year-(?:ago|earlier)\s+|comparable\s+)?(?:quarter|period)\b")),
     ("half", _p(r"\b(?:the\s+)?(?P<h>first|second|last|latter)\s+half\s+of\s+(?:(?P<year>" + _YEAR + r")|(?P<rel>this|last|next)\s+year)\b")),
@@ -207,6 +207,8 @@ def _candidates(text: str) -> list[_Raw]:
 # ---------------------------------------------------------------------------------------------
 # Tense of the clause an expression attaches to.
 _FUTURE_AUX = {"will", "'ll", "shall", "wo", "ll"}
+_PLAN_VERBS = {"plan", "expect", "schedule", "intend", "hope", "aim", "prepare", "agree", "decide", "promise",
+               "threaten", "vow", "pledge", "set", "due", "want", "seek", "propose", "go"}
 
 
 def _verb_tense(verb) -> str | None:
@@ -218,7 +220,8 @@ def _verb_tense(verb) -> str | None:
         return FUTURE
     if verb.lower_ == "going" and any(c.dep_ == "xcomp" for c in verb.children):
         return FUTURE
-    if verb.tag_ == "VB" and any(c.lower_ == "to" and c.dep_ == "aux" for c in verb.children):
+    if verb.tag_ == "VB" and verb.dep_ == "xcomp" and verb.head.lemma_ in _PLAN_VERBS \
+            and any(c.lower_ == "to" and c.dep_ == "aux" for c in verb.children):
         return FUTURE  # "plans to leave on Thursday"
     if any(a.tag_ == "VBD" for a in auxes) or verb.tag_ == "VBD":
         return PAST
@@ -755,8 +758,8 @@ def _quarter(g: dict, ref: dt.date | None, ctx: _Context) -> _Result | None:
         if qword == "current":
             q = quarter_of(ref)
     ctx.last_quarter = q
-    if "year" in g:
-        return _res("DATE", f"{g['year']}-Q{q}", relative=False)
+    if "year" in g or "year0" in g:
+        return _res("DATE", f"{g.get('year') or g['year0']}-Q{q}", relative=False)
     if ref is None:
         return _res("DATE", f"XXXX-Q{q}")
     yref = re.sub(r"\s+", " ", g.get("yref", "").lower())
@@ -865,6 +868,8 @@ def _duration(g: dict, raw: _Raw, ref: dt.date | None, ctx: _Context, doc: Doc, 
     plural = unit_word.endswith("s") or unit_word.endswith("ia") or unit_word.endswith("ies")
     if num_text in ("a", "an") and plural:
         return None
+    if not plural and isinstance(n, float) and n >= 1000:
+        return None  # "the 1988 second quarter": a year, not 1988 seconds
     if num_text in ("a", "an") and not g.get("rel") and not g.get("approx") \
             and g.get("dir", "").lower() not in ("ago", "earlier", "or so ago") and _after_quantity(doc, raw, text):
         # "a year" after an amount is a rate ("tourists a year", "$5 a month"), not a duration.
