@@ -95,17 +95,24 @@ class _FurnitureRule:
     pattern: re.Pattern[str]
 
 
+@dataclass(frozen=True)
+class _Furniture:
+    rules: tuple[_FurnitureRule, ...]
+    any_rule: re.Pattern[str] | None  # all patterns in one: most lines are rejected in one match
+
+
 @lru_cache(maxsize=4)
-def _furniture_rules(path: Path = FURNITURE_FILE) -> tuple[_FurnitureRule, ...]:
+def _furniture_rules(path: Path = FURNITURE_FILE) -> _Furniture:
     """Line patterns an analyst may tune in data/ingest/furniture.tsv (label, pattern, note)."""
     if not path.is_file():
-        return ()
+        return _Furniture((), None)
     with path.open(encoding="utf-8", newline="") as fh:
-        return tuple(
-            _FurnitureRule(row["label"].strip(), re.compile(row["pattern"].strip(), re.IGNORECASE))
-            for row in csv.DictReader(fh, delimiter="\t")
-            if row.get("label") and row.get("pattern")
-        )
+        rows = [(r["label"].strip(), r["pattern"].strip()) for r in csv.DictReader(fh, delimiter="\t")
+                if r.get("label") and r.get("pattern")]
+    rules = tuple(_FurnitureRule(label, re.compile(pattern, re.IGNORECASE)) for label, pattern in rows)
+    unnamed = (re.sub(r"\(\?P<\w+>", "(?:", pattern) for _, pattern in rows)
+    any_rule = re.compile("|".join(f"(?:{p})" for p in unnamed), re.IGNORECASE) if rows else None
+    return _Furniture(rules, any_rule)
 
 
 _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
@@ -114,6 +121,10 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _SENTENCE_END = (".", "!", "?", ":", ";", '"', "\u201d", "\u2019", "'", ")", "]", "\u2026", "\u00bb")
 _PHP_DUMP = re.compile(r"(?:string|array|object)\(\d+\)\s*\"?\s*")
 _JSON_KEY = re.compile(r'"[^"\n]{1,40}"\s*:')
+# A line that opens a JSON object, or an array of objects or strings, perhaps inside a PHP dump.
+_MACHINE_DATA_START = re.compile(r'(?m)^[ \t]*(?=(?:(?:string|array|object)\(\d+\)\s*"?\s*)?(?:\{\s*"|\[\s*\{\s*"|\[\s*"))')
+_BLOB_TAIL = re.compile(r"[\"';, \t]*(?=\n|\Z)")
+_MAX_BLOB_CHARS = 1 << 18  # longer blobs are recognised line by line
 
 
 def _normalise_characters(raw: str) -> str:
@@ -122,30 +133,26 @@ def _normalise_characters(raw: str) -> str:
     return _CONTROL.sub("", text)
 
 
-def _machine_data_end(text: str, start: int) -> int | None:
-    """End of a JSON or PHP-dump blob starting at `start`, or None when it is prose."""
+def _machine_data_end(text: str, start: int) -> tuple[int | None, int]:
+    """(end of the JSON or PHP-dump blob at `start` or None when it is prose, characters scanned)."""
     pos = start
     dump = _PHP_DUMP.match(text, pos)
     if dump:
         pos = dump.end()
-    if pos >= len(text) or text[pos] not in "[{":
-        return None
+    window = text[pos:pos + _MAX_BLOB_CHARS]
     try:
-        value, end = json.JSONDecoder().raw_decode(text, pos)
-    except ValueError:
+        value, size = json.JSONDecoder().raw_decode(window)
+    except (ValueError, RecursionError):  # RecursionError: thousands of nested brackets
+        # Broken or truncated data still reads as data: many "key": pairs on one line.
         line_end = text.find("\n", pos)
         line_end = len(text) if line_end < 0 else line_end
-        # Broken or truncated data still reads as data: many "key": pairs and few spaces.
-        line = text[pos:line_end]
-        if len(_JSON_KEY.findall(line)) >= 3 or (dump and len(line) > 20):
-            return line_end
-        return None
-    if not isinstance(value, (list, dict)) or not value or (end - pos) < 20:
-        return None
-    if dump or _JSON_KEY.search(text, pos, end):
-        tail = re.match(r"[\"';,\s]*?(?=\n|$)", text[end:])
-        return end + (tail.end() if tail else 0)
-    return None
+        keys = len(_JSON_KEY.findall(text, pos, line_end))
+        return (line_end if keys >= 3 or (dump and line_end - pos > 20) else None), len(window)
+    end = pos + size
+    if not isinstance(value, (list, dict)) or size < 20 or not (dump or _JSON_KEY.search(text, pos, end)):
+        return None, len(window)
+    tail = _BLOB_TAIL.match(text, end)  # the closing quote of a PHP dump, a trailing comma
+    return (tail.end() if tail else end), len(window)
 
 
 def _remove_machine_data(text: str) -> tuple[str, list[str]]:
@@ -153,14 +160,18 @@ def _remove_machine_data(text: str) -> tuple[str, list[str]]:
     removed: list[str] = []
     out: list[str] = []
     pos = 0
-    for match in re.finditer(r"(?m)^[ \t]*(?=[\[{]|(?:string|array|object)\(\d+\))", text):
+    budget = 4 * len(text) + _MAX_BLOB_CHARS  # decoding work allowed: keeps hostile input linear
+    for match in _MACHINE_DATA_START.finditer(text):
         if match.start() < pos:
             continue
-        end = _machine_data_end(text, match.end())
+        if budget <= 0:
+            break
+        end, scanned = _machine_data_end(text, match.end())
+        budget -= scanned
         if end is None:
             continue
         out.append(text[pos:match.start()])
-        removed.append(f"machine data: {_snippet(text[match.end():end])}")
+        removed.append(f"machine data: {_snippet(text[match.end():min(end, match.end() + 80)])}")
         pos = end
     out.append(text[pos:])
     return "".join(out), removed
@@ -168,9 +179,11 @@ def _remove_machine_data(text: str) -> tuple[str, list[str]]:
 
 def _undouble(line: str) -> str | None:
     """The line's first half when the line is the same text twice, glued or space-separated."""
+    if len(line) < 2 * _MIN_DOUBLED_LETTERS:
+        return None
     for sep in ("", " "):
         size, odd = divmod(len(line) - len(sep), 2)
-        if odd or size <= 0:
+        if odd or size < _MIN_DOUBLED_LETTERS or line[size + len(sep)] != line[0]:
             continue
         half = line[:size]
         if line == half + sep + half and sum(c.isalpha() for c in half) >= _MIN_DOUBLED_LETTERS:
@@ -179,7 +192,10 @@ def _undouble(line: str) -> str | None:
 
 
 def _furniture(line: str) -> tuple[_FurnitureRule, re.Match[str]] | None:
-    for rule in _furniture_rules():
+    furniture = _furniture_rules()
+    if furniture.any_rule is None or not furniture.any_rule.fullmatch(line):
+        return None
+    for rule in furniture.rules:
         match = rule.pattern.fullmatch(line)
         if match:
             return rule, match
@@ -199,51 +215,58 @@ def _paragraphs(lines: Sequence[str]) -> list[str]:
     news often puts one paragraph on each line).
     """
     paragraphs: list[str] = []
-    current = ""
+    current: list[str] = []
     for line in lines:
-        if not line:
-            if current:
-                paragraphs.append(current)
-            current = ""
-        elif current and not current.endswith(_SENTENCE_END) and line[0].islower():
-            current = f"{current} {line}"
-        else:
-            if current:
-                paragraphs.append(current)
-            current = line
+        if current and line and not current[-1].endswith(_SENTENCE_END) and line[0].islower():
+            current.append(line)
+            continue
+        if current:
+            paragraphs.append(" ".join(current))
+        current = [line] if line else []
     if current:
-        paragraphs.append(current)
+        paragraphs.append(" ".join(current))
     return paragraphs
+
+
+class _LineRules:
+    """Undoubling and furniture, applied to each line and again to each joined paragraph."""
+
+    def __init__(self) -> None:
+        self.removed: list[str] = []
+        self.url = ""
+
+    def tidy(self, line: str) -> str | None:
+        """The line as a reader keeps it, or None when it is furniture."""
+        while (half := _undouble(line)) is not None:
+            self.removed.append(f"doubled line: {_snippet(half)}")
+            line = half
+        found = _furniture(line) if line else None
+        if found is None:
+            return line
+        rule, match = found
+        if not self.url and "url" in rule.pattern.groupindex:
+            self.url = match.group("url").rstrip(".,;)")
+        self.removed.append(f"{rule.label}: {_snippet(line)}")
+        return None
 
 
 def _clean(raw: str) -> _Cleaned:
     text = _normalise_characters(raw)
     text, removed = _remove_machine_data(text)
-    url = ""
-    lines: list[str] = []
-    for line in text.split("\n"):
-        line = _SPACES.sub(" ", line).strip()
-        half = _undouble(line)
-        if half is not None:
-            removed.append(f"doubled line: {_snippet(half)}")
-            line = half
-        found = _furniture(line) if line else None
-        if found:
-            rule, match = found
-            if not url and "url" in rule.pattern.groupindex:
-                url = match.group("url").rstrip(".,;)")
-            removed.append(f"{rule.label}: {_snippet(line)}")
-            continue
-        lines.append(line)
+    rules = _LineRules()
+    lines = [tidy for line in _SPACES.sub(" ", text).split("\n") if (tidy := rules.tidy(line.strip())) is not None]
     kept: list[str] = []
     seen: set[str] = set()
-    for paragraph in _paragraphs(lines):
+    for joined in _paragraphs(lines):
+        paragraph = rules.tidy(joined)  # joining wrapped lines can make a doubled or furniture line
+        if not paragraph:
+            continue
         if paragraph in seen and sum(c.isalpha() for c in paragraph) >= _MIN_REPEATED_LETTERS:
-            removed.append(f"repeated paragraph: {_snippet(paragraph)}")
+            rules.removed.append(f"repeated paragraph: {_snippet(paragraph)}")
             continue
         seen.add(paragraph)
         kept.append(paragraph)
-    return _Cleaned("\n\n".join(kept), tuple(removed), url)
+    return _Cleaned("\n\n".join(kept), tuple(removed + rules.removed), rules.url)
 
 
 def clean_text(raw: str) -> tuple[str, tuple[str, ...]]:

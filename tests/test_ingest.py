@@ -151,6 +151,12 @@ def test_clean_text_rules(raw, keep, drop):
     assert bool(removed) == bool(drop) or "repeats" in raw
 
 
+@pytest.mark.parametrize("raw", ['["a",\n' * 3000, '{"a": [' * 3000, "[" * 5000, 'string(9) "[{"a": 1' * 50])
+def test_hostile_bracket_soup_neither_raises_nor_loses_prose(raw):
+    text, _ = clean_text("Prose stays.\n" + raw + "\nMore prose stays.")
+    assert text.startswith("Prose stays.") and text.endswith("More prose stays.")
+
+
 def test_archive_url_becomes_the_article_url(tmp_path):
     (tmp_path / "a.txt").write_text(
         "You can find the current article at its original source at https://example.com/2015/05/21/x\n\nThe town fell.\n"
@@ -384,6 +390,7 @@ def test_a_file_without_read_permission_is_reported(tmp_path):
 PROSE = st.lists(
     st.one_of(
         st.text(max_size=80),
+        st.text(alphabet='aA .:"[]{}\n', max_size=40),  # near-JSON, near-doubled, wrapped lines
         st.sampled_from(["Related: x", "READ MORE: y", "Version 1 Version 2", '[{"a": 1, "b": 2}]', "", "Same line here.", "\u201cq\u201d"]),
     ),
     max_size=12,
