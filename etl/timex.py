@@ -40,7 +40,7 @@ _NUMWORD = (
     r"eighty|ninety|hundred|thousand|dozen)"
 )
 _NUM = (
-    r"(?:\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?|" + _NUMWORD + r"(?:(?:-|\s+|\s+and\s+)" + _NUMWORD + r")*"
+    r"(?:\d+\s+1/2|\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?|" + _NUMWORD + r"(?:(?:-|\s+|\s+and\s+)" + _NUMWORD + r")*"
     r"(?:\s+and\s+a\s+half)?|a\s+couple\s+of|a\s+few|several|few|many|couple\s+of|a|an|half\s+an?|"
     r"a\s+half)"
 )
@@ -144,14 +144,14 @@ _RULES: list[tuple[str, re.Pattern]] = [
     ("holiday", _p(r"\b(?:(?P<rel>last|next|this)\s+)?(?P<name>Christmas\s+(?:Day|Eve)|Christmas|New\s+Year's\s+(?:Day|Eve)|Thanksgiving(?:\s+Day)?|Halloween)(?:\s+(?P<year>" + _YEAR + r"))?\b", 0)),
     ("year_words", _p(r"\b(?:the\s+year\s+)?(?P<words>nineteen[\s-]+(?:ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:-(?:one|two|three|four|five|six|seven|eight|nine))?)|two\s+thousand(?:\s+and\s+(?:one|two|three|four|five|six|seven|eight|nine|ten))?)\b")),
     # Relative calendar units: "last year", "earlier this month", "early next year".
-    ("rel_unit", _p(r"\b(?:(?P<edge>" + _EDGE + r")\s+)?(?P<rel>this\s+past|this\s+coming|this|last|next|past|coming|previous|following|current|same)\s+(?P<unit>week|weekend|month|year|decade|century|quarter)\b")),
+    ("rel_unit", _p(r"\b(?:(?P<edge>" + _EDGE + r")\s+)?(?P<rel>this\s+past|this\s+coming|this|last|next|past|coming|previous|following|current|same)\s+(?:fiscal\s+)?(?P<unit>week|weekend|month|year|decade|century|quarter)\b")),
     ("the_year", _p(r"\b(?P<edge>earlier|later)\s+(?:in\s+)?the\s+(?P<unit>year|month|week|day)\b")),
     ("that_unit", _p(r"\b(?P<edge>earlier|later)\s+that\s+(?P<unit>day|week|month|year)\b")),
     # Day-level deictics.
     ("deictic", _p(r"\b(?:(?P<edge>earlier|later|early|late)\s+)?(?P<word>today|yesterday|tomorrow|the\s+day\s+before\s+yesterday|the\s+day\s+after\s+tomorrow)\b")),
     ("ref_word", _p(r"\b(?P<word>now|nowadays|currently|current|at\s+present|these\s+days|recently|lately|the\s+past|the\s+(?:near\s+)?future)\b")),
     # Numeric durations and anchored offsets: "ten months", "nearly two years ago", "the past three weeks".
-    ("duration", _p(r"(?:\b(?P<approx>" + _APPROX + r")\s+)?(?:\b(?P<det>the|this)\s+)?(?:\b(?P<rel>past|last|next|previous|coming|following|first|final|recent|latest|preceding|ensuing|remaining)\s+)?(?P<num>(?<![\w$£€.,])" + _NUM + r")(?:\s+more)?[\s-]+(?P<unit>" + _UNIT + r")(?P<long>-long)?(?:\s+(?P<dir>ago|earlier|later|before|after|from\s+now|hence|or\s+so\s+ago|before\s+that|after\s+that))?\b(?P<age>-old|\s+old\b|\s+of\s+age\b)?")),
+    ("duration", _p(r"(?:\b(?P<approx>" + _APPROX + r")\s+)?(?:\b(?P<det>the|this)\s+)?(?:\b(?P<rel>past|last|next|previous|coming|following|first|final|recent|latest|preceding|ensuing|remaining)\s+)?(?:(?P<low>(?<![\w$£€.,])" + _NUM + r")\s+(?:to|or)\s+)?(?P<num>(?<![\w$£€.,])" + _NUM + r")(?:\s+more)?[\s-]+(?P<unit>" + _UNIT + r")(?P<half>\s+and\s+a\s+half)?(?P<long>-long)?(?:\s+(?P<dir>ago|earlier|later|before|after|from\s+now|hence|or\s+so\s+ago|before\s+that|after\s+that))?\b(?P<age>-old|\s+old\b|\s+of\s+age\b)?")),
     ("vague_duration", _p(r"\b(?:(?P<det>the)\s+)?(?P<rel>past|last|next|coming|recent|previous|several|few|many|some)\s+(?P<few>several\s+|few\s+|many\s+)?(?P<unit>days|weeks|months|years|decades|centuries|hours|minutes)\b(?:\s+(?P<dir>ago))?")),
     ("bare_plural", _p(r"\b(?:hundreds|thousands|tens|millions)\s+of\s+(?P<unit5>years|decades|centuries)\b|(?<=\bfor\s)(?P<unit>days|weeks|months|years|decades|centuries|hours)\b|\b(?P<unit2>days|weeks|months|years|decades|hours)(?=\s+of\b)|\b(?P<unit3>months|years|decades|weeks)\s+ago\b|\b(?P<unit4>decades|years|months)-long\b")),
     ("the_past_unit", _p(r"\b(?:the\s+)?(?P<rel>past|last|next|coming|previous)\s+(?P<unit>day|week|month|year|decade|century|hour|minute)\b")),
@@ -463,7 +463,8 @@ def _normalise(raw: _Raw, text: str, doc: Doc, ctx: _Context) -> _Result | None:
     if rule == "tonight":
         return _res("TIME", f"{_fmt_day(ref)}TNI" if ref else "XXXX-XX-XXTNI")
     if rule in ("clock", "clock24", "noon"):
-        return _clock(g, ref, _cued_tense(text, raw, tense) if g.get("wd") else None)
+        high_noon = text[max(0, raw.start - 5):raw.start].lower() == "high "
+        return _clock(g, ref, _cued_tense(text, raw, tense) if g.get("wd") else None, high_noon)
     if rule == "decade":
         edge = g.get("edge") or g.get("edge2")
         if "dec" in g:
@@ -568,6 +569,9 @@ def _normalise(raw: _Raw, text: str, doc: Doc, ctx: _Context) -> _Result | None:
             return _res("DATE", "PAST_REF")
         if rel in ("some",) and not g.get("det"):
             return None
+        if not g.get("det") and not g.get("few") and rel in ("recent", "past", "coming"):
+            # "in recent months", "in coming weeks": TimeML's vague past and future references
+            return _res("DATE", "FUTURE_REF" if rel == "coming" else "PAST_REF")
         return _res("DURATION", _dur_value("X", unit), approx=rel in ("several", "few", "many", "some"))
     if rule == "bare_plural":
         word = next(g[k] for k in ("unit", "unit2", "unit3", "unit4", "unit5") if k in g).lower()
@@ -578,6 +582,9 @@ def _normalise(raw: _Raw, text: str, doc: Doc, ctx: _Context) -> _Result | None:
         return _res("DURATION", _dur_value("1", unit))
     if rule == "set_adverb":
         word = g["word"].lower()
+        span = doc.char_span(raw.start, raw.end, alignment_mode="expand")
+        if span is not None and len(span) == 1 and span[0].tag_ in ("NN", "NNP"):
+            return None  # "the party daily Granma": a newspaper
         if word == "biweekly":
             return _res("SET", "P2W", relative=False)
         code = {"dai": "P1D", "wee": "P1W", "mon": "P1M", "ann": "P1Y", "yea": "P1Y", "hou": "PT1H", "nig": "P1D"}[word[:3]]
@@ -663,6 +670,10 @@ def _month_ok(word: str, raw: _Raw, doc: Doc, text: str, strict: bool = True) ->
         span = doc.char_span(pos, pos + len(word), alignment_mode="expand")
         if span is not None and len(span) and span[0].tag_ in ("MD", "VB", "VBP", "VBZ"):
             return False
+        if strict and clean == "march" and (
+                re.match(r"\s+(?:for|of|on|against|to|from|in)\b", text[raw.end:raw.end + 10])
+                or re.search(r"\b(?:the|a|annual|big|mass)\s+$", text[max(0, raw.start - 8):raw.start].lower())):
+            return False  # "the March for Life": a march, not the month
         if strict and clean == "may":
             # A capitalised "May" alone at a sentence start is usually the modal.
             if span is not None and len(span) and span[0].is_sent_start and span[0].tag_ != "NNP":
@@ -687,9 +698,11 @@ def _part_code(part: str | None) -> str:
     return {"mor": "MO", "aft": "AF", "eve": "EV", "nig": "NI"}[part.lower()[:3]]
 
 
-def _clock(g: dict, ref: dt.date | None, tense: str | None) -> _Result | None:
+def _clock(g: dict, ref: dt.date | None, tense: str | None, high_noon: bool = False) -> _Result | None:
     if "what" in g:
         what = g["what"].lower()
+        if high_noon:
+            return None
         hh, mi = (24, 0) if what == "midnight" else (12, 0)
     else:
         hh = int(g["hh"])
@@ -834,8 +847,19 @@ def _ref_word(word: str, raw: _Raw, doc: Doc, text: str) -> _Result | None:
     return None
 
 
+_SUBUNIT = {"Y": (12, "M"), "M": (30, "D"), "W": (7, "D"), "D": (24, "H"), "H": (60, "MIN"), "MIN": (60, "S")}
+
+
 def _dur_value(n: str, unit: str) -> str:
-    """TIMEX3 duration: P10M, P1.5Y, PT24H, P100Y for a century."""
+    """TIMEX3 duration: P10M, P2Y6M, PT5H30M, PT24H, P100Y for a century."""
+    if n not in ("X",) and "." in n and unit in _SUBUNIT:
+        whole, frac = divmod(float(n), 1)
+        factor, sub = _SUBUNIT[unit]
+        head = _dur_value(_num_str(whole), unit) if whole else "P"
+        tail = _dur_value(_num_str(round(frac * factor)), sub)
+        if whole and tail.startswith("PT") and not head.startswith("PT"):
+            return head + tail[1:]
+        return head + tail[len("PT") if head.startswith("PT") else 1:] if whole else tail
     if unit in ("E", "C", "L"):
         factor = {"E": 10, "C": 100, "L": 1000}[unit]
         if n == "X":
@@ -861,6 +885,13 @@ def _duration(g: dict, raw: _Raw, ref: dt.date | None, ctx: _Context, doc: Doc, 
     n = number_value(num_text)
     if n is None:
         return None
+    if g.get("half") and n != "X":
+        n += 0.5
+    if g["unit"][0].isupper() and not g["num"][0].isupper() and not text[raw.start:raw.end].isupper():
+        return None  # "60 Minutes": a title
+    if num_text in ("a", "one") and g["unit"].lower() == "second" and not g.get("dir") \
+            and re.match(r"\s+[a-z]", text[raw.end:raw.end + 2]):
+        return None  # "a second betrayal"
     unit_word = g["unit"].lower()
     unit = unit_code(unit_word)
     if unit_word.startswith("quarter") and not g.get("dir"):

@@ -44,6 +44,9 @@ def number_value(text: str) -> float | str | None:
     if text in ("half a", "half an", "a half"):
         return 0.5
     half = 0.0
+    fraction = re.fullmatch(r"(\d+) 1/2", text)
+    if fraction:
+        return float(fraction.group(1)) + 0.5
     if text.endswith(" and a half"):
         half, text = 0.5, text[: -len(" and a half")]
     digits = text.replace(",", "")
