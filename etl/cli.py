@@ -40,7 +40,94 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--scheduler", default=None,
                      help="with --engine dask: a scheduler address (tcp://host:8786), or 'synchronous'; "
                      "default: a LocalCluster on this machine")
+    _add_correct(sub)
     return parser
+
+
+def _add_correct(sub) -> None:
+    correct = sub.add_parser(
+        "correct",
+        help="correct the machine: change, hide, merge or split events, fix a place; list and undo",
+        description="Corrections are kept apart from extracted data (corrections.jsonl beside the store), "
+        "re-applied on every run by stable keys, and listed with what they replaced. Each one republishes "
+        "the store at once (nothing is re-extracted).",
+    )
+    correct.add_argument("--store", type=Path, default=None, help=f"processed store folder (default: {config.PROCESSED_DIR})")
+    correct.add_argument("--author", default="analyst", help="who makes the correction (shown with it)")
+    correct.add_argument("--note", default="", help="why")
+    actions = correct.add_subparsers(dest="action", required=True)
+    actions.add_parser("list", help="every correction and what became of it on the last run",
+                       description="Every correction and what became of it on the last run.")
+    set_ = actions.add_parser("set", help="change fields of an event", description="Change fields of an event.")
+    set_.add_argument("event_id")
+    set_.add_argument("changes", nargs="+", metavar="FIELD=VALUE",
+                      help="date_start, date_end, date_precision, place_id, event_type, sub_event_type, actor1, actor2, summary, fatalities")
+    hide = actions.add_parser("hide", help="hide a false event", description="Hide a false event from every page and export.")
+    hide.add_argument("event_id")
+    merge_ = actions.add_parser("merge", help="merge two events that are one", description="Merge the second event into the first.")
+    merge_.add_argument("event_id")
+    merge_.add_argument("other_event_id")
+    split = actions.add_parser("split", help="split mentions off an event", description="Make some mentions of an event an event of their own.")
+    split.add_argument("event_id")
+    split.add_argument("mention_ids", nargs="+")
+    place = actions.add_parser("place", help="resolve every mention of a spelling to another place",
+                               description="Resolve every mention of a spelling to another place (a place_id of the gazetteer).")
+    place.add_argument("spelling")
+    place.add_argument("place_id")
+    undo = actions.add_parser("undo", help="withdraw a correction", description="Withdraw an earlier correction.")
+    undo.add_argument("correction_id")
+
+
+def _correct(args: argparse.Namespace) -> int:
+    import datetime as dt
+
+    from etl import corrections, pipeline, store
+
+    store_dir = args.store or config.PROCESSED_DIR
+    if store.current_snapshot(store_dir) is None:
+        print(f"error: no store at {store_dir}; run `python -m etl run` first", file=sys.stderr)
+        return EXIT_USAGE
+    if args.action == "list":
+        for row in store.read_table(store_dir, "corrections").to_pylist():
+            print(f"{row['correction_id']}  {row['created']}  {row['author']:<10} {row['action']:<6} {row['status']:<9} "
+                  f"{row['event_id'] or '-'}  {row['detail']}  (before: {row['before']})")
+        return EXIT_OK
+    mentions = store.read_table(store_dir, "event_mentions").to_pylist()
+
+    def mention_ids(event_id: str) -> tuple[str, ...]:
+        return tuple(sorted(m["mention_id"] for m in mentions if m["event_id"] == event_id))
+
+    fields: dict = {"note": args.note}
+    if args.action in ("set", "hide", "merge", "split"):
+        fields.update(event_id=args.event_id, mention_ids=mention_ids(args.event_id))
+        if not fields["mention_ids"]:
+            print(f"error: no event {args.event_id} in the store", file=sys.stderr)
+            return EXIT_USAGE
+    if args.action == "set":
+        pairs = [c.split("=", 1) for c in args.changes]
+        if any(len(p) != 2 for p in pairs):
+            print("error: changes are FIELD=VALUE", file=sys.stderr)
+            return EXIT_USAGE
+        fields["changes"] = {k: (int(v) if k == "fatalities" and v.isdigit() else v) for k, v in pairs}
+    elif args.action == "merge":
+        fields.update(other_event_id=args.other_event_id, other_mention_ids=mention_ids(args.other_event_id))
+    elif args.action == "split":
+        fields["other_mention_ids"] = tuple(args.mention_ids)
+    elif args.action == "place":
+        fields.update(spelling=args.spelling, place_id=args.place_id)
+    elif args.action == "undo":
+        fields["undoes"] = args.correction_id
+    try:
+        correction = corrections.make(args.action, author=args.author, now=dt.datetime.now(dt.timezone.utc), **fields)
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    corrections.append(store_dir, correction)
+    pipeline.republish(store_dir)
+    outcome = next(r for r in store.read_table(store_dir, "corrections").to_pylist()
+                   if r["correction_id"] == correction.correction_id)
+    print(f"{correction.correction_id}: {outcome['status']}: {outcome['detail']}")
+    return EXIT_OK if outcome["status"] == "applied" else EXIT_SOME_FAILED
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -98,4 +185,6 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "run":
         return _run(args)
+    if args.command == "correct":
+        return _correct(args)
     return EXIT_USAGE

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable, Sequence
 
-from etl import config, events, geo, ingest, merge, nlp, store, timex
+from etl import config, corrections, events, geo, ingest, merge, nlp, store, timex
 from etl import engine as _engine
 from etl.records import Article, EventMention, IngestFailure, Place, PlaceMention, TimeMention
 
@@ -194,7 +194,29 @@ def build_tables(extractions: Sequence[ArticleExtraction], failures: Iterable[In
         "event_mentions": store.to_table("event_mentions", mention_rows),
         "mention_places": store.to_table("mention_places", mention_place_rows),
         "event_places": store.to_table("event_places", event_place_rows),
+        "corrections": store.to_table("corrections", []),
     }
+
+
+def _publish(processed_dir: Path, extractions, failures, version, old_failures, info) -> tuple[dict, Path, bool]:
+    """Merge, apply the analysts' corrections, and publish atomically."""
+    tables = build_tables(extractions, failures, version, old_failures)
+    tables, _ = corrections.apply(tables, corrections.load(processed_dir), geo.get_place)
+    snap, published = store.publish(processed_dir, tables, info)
+    return tables, snap, published
+
+
+def republish(processed_dir: Path | None = None) -> tuple[Path, bool]:
+    """Publish the current store again with the corrections log re-applied; nothing is re-extracted."""
+    processed_dir = Path(processed_dir or config.PROCESSED_DIR)
+    previous = _Previous.load(processed_dir)
+    extractions = sorted((previous.extraction(aid) for aid in previous.articles), key=lambda x: x.article.article_id)
+    info = {**store.read_run_info(processed_dir), "republished": True}
+    info.pop("fingerprint", None)
+    # The records were extracted by the version that made them: keep it, so the next run judges them right.
+    version = info.get("pipeline_version") or pipeline_version()
+    _, snap, published = _publish(processed_dir, extractions, [], version, previous.failures, info)
+    return snap, published
 
 
 def run(paths: Sequence[Path], processed_dir: Path | None = None, *, rebuild: bool = False,
@@ -248,12 +270,13 @@ def run(paths: Sequence[Path], processed_dir: Path | None = None, *, rebuild: bo
             extractions.append(result)
     extractions.sort(key=lambda x: x.article.article_id)
 
-    tables = build_tables(extractions, failures, version, old_failures)
     published, snapshot = False, ""
     if extractions or failures:
         info = {"pipeline_version": version, "articles": len(extractions), "failed": len(failures) + len(old_failures)}
-        snap, published = store.publish(processed_dir, tables, info)
+        tables, snap, published = _publish(processed_dir, extractions, failures, version, old_failures, info)
         snapshot = snap.name
+    else:
+        tables = build_tables([], [], version)
     return RunSummary(
         articles_read=len(articles),
         articles_processed=len(todo),

@@ -71,6 +71,11 @@ SCHEMAS: dict[str, pa.Schema] = {
     ]),
     "mention_places": pa.schema([("mention_id", _S), ("place_id", _S), ("role", _S), ("text", _S)]),
     "event_places": pa.schema([("event_id", _S), ("place_id", _S), ("role", _S), ("text", _S)]),
+    # Analysts' corrections (etl.corrections) and what became of each on this run.
+    "corrections": pa.schema([
+        ("correction_id", _S), ("action", _S), ("author", _S), ("created", _S), ("event_id", _S),
+        ("status", _S), ("detail", _S), ("before", _S), ("note", _S), ("undoes", _S),
+    ]),
 }
 
 # Sort keys make every table's row order, and so its Parquet bytes, independent of run order.
@@ -83,6 +88,7 @@ SORT_KEYS: dict[str, tuple[str, ...]] = {
     "event_mentions": ("article_id", "trigger_start", "mention_id"),
     "mention_places": ("mention_id", "role", "place_id"),
     "event_places": ("event_id", "role", "place_id"),
+    "corrections": ("created", "correction_id"),
 }
 
 

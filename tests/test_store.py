@@ -35,7 +35,7 @@ def _tables(events=(EVENT,), mentions=(MENTION,)):
     ev_rows, ev_places = store.event_rows(events)
     m_rows, m_places = store.event_mention_rows(mentions, {m.mention_id: "e1" for m in mentions})
     return {
-        "articles": store.to_table("articles", []),
+        **{name: store.to_table(name, []) for name in store.SCHEMAS},
         "timexes": store.to_table("timexes", store.timex_rows("a1", [TIMEX])),
         "places": store.to_table("places", store.place_rows([PLACE])),
         "place_mentions": store.to_table("place_mentions", store.place_mention_rows("a1", [PlaceMention(0, 4, "town", PLACE, 1, 0.9, "ner")])),
