@@ -23,6 +23,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import hashlib
+import io
 import json
 import os
 import re
@@ -341,7 +342,8 @@ def _time_of(match: re.Match[str]) -> str:
 
 def _dateline(text: str) -> tuple[dt.date, str] | None:
     """A date on a short line of its own near the top ("Sun Mar 27, 2016 11:55:38")."""
-    lines = [line.strip() for line in text.split("\n") if line.strip()][:_DATELINE_LINES]
+    top = text[: _DATELINE_LINES * (_DATELINE_MAX_CHARS + 2) * 4]
+    lines = [line.strip() for line in top.split("\n") if line.strip()][:_DATELINE_LINES]
     for line in lines:
         if len(line) > _DATELINE_MAX_CHARS:
             continue
@@ -571,37 +573,44 @@ def _meta_from_fields(fields: dict, where: str) -> _Meta:
 # Manifest
 
 
+def _manifest_reader(path: Path) -> csv.DictReader:
+    text = _decode(_read_bytes(path, MAX_INPUT_BYTES))  # spreadsheets save cp1252 too
+    header = text.split("\n", 1)[0]
+    delimiter = max(",;\t", key=header.count)  # European spreadsheets write ";"
+    return csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
+
+
 def _read_manifest(path: Path, report_missing: bool) -> tuple[dict[Path, _Meta], list[IngestFailure]]:
     """Rows keyed by the resolved path of the file they describe (relative to the manifest)."""
     rows: dict[Path, _Meta] = {}
     failures: list[IngestFailure] = []
     try:
-        with path.open(encoding="utf-8-sig", newline="") as fh:
-            reader = csv.DictReader(fh)
-            if not reader.fieldnames or "file" not in [(n or "").strip().lower() for n in reader.fieldnames]:
-                return rows, [IngestFailure(str(path), "manifest has no 'file' column; ignored (expected: " + ", ".join(MANIFEST_COLUMNS) + ")")]
-            for number, row in enumerate(reader, start=2):
-                row = {(k or "").strip().lower(): (v or "").strip() for k, v in row.items() if isinstance(v, str)}
-                name = row.get("file", "")
-                if not name:
-                    failures.append(IngestFailure(f"{path}:{number}", f"manifest row {number} names no file", kind="skipped"))
-                    continue
-                target = (path.parent / name).resolve()
-                if not target.is_file():
-                    if report_missing:
-                        failures.append(IngestFailure(str(path.parent / name), f"listed in {path.name} row {number} but the file does not exist", source=row.get("source", "")))
-                    continue
-                if target in rows:
-                    failures.append(IngestFailure(f"{path}:{number}", f"manifest row {number} repeats {name}; the first row for it is used", kind="skipped"))
-                    continue
-                published, time, warnings = _meta_date(row.get("published", ""), f"{path.name} row {number}")
-                rows[target] = _Meta(
-                    source=row.get("source", ""), url=row.get("url", ""), title=row.get("title", ""),
-                    published=published, published_time=time, language=row.get("language", ""),
-                    warnings=warnings, fingerprint=json.dumps(row, sort_keys=True), origin="manifest",
-                )
-    except (OSError, UnicodeDecodeError, csv.Error) as exc:
-        reason = _os_reason(exc) if isinstance(exc, OSError) else f"manifest unreadable ({exc.__class__.__name__}: {str(exc)[:60]})"
+        reader = _manifest_reader(path)
+        if "file" not in [(n or "").strip().lower() for n in reader.fieldnames or ()]:
+            expected = ", ".join(MANIFEST_COLUMNS)
+            return rows, [IngestFailure(str(path), f"manifest has no 'file' column; ignored (expected: {expected})")]
+        for number, raw_row in enumerate(reader, start=2):
+            row = {(k or "").strip().lower(): (v or "").strip() for k, v in raw_row.items() if isinstance(v, str)}
+            name = row.get("file", "")
+            if not name:
+                failures.append(IngestFailure(f"{path}:{number}", f"manifest row {number} names no file", kind="skipped"))
+                continue
+            target = (path.parent / name).resolve()
+            if not target.is_file():
+                if report_missing:
+                    failures.append(IngestFailure(str(path.parent / name), f"listed in {path.name} row {number} but the file does not exist", source=row.get("source", "")))
+                continue
+            if target in rows:
+                failures.append(IngestFailure(f"{path}:{number}", f"manifest row {number} repeats {name}; the first row for it is used", kind="skipped"))
+                continue
+            published, time, warnings = _meta_date(row.get("published", ""), f"{path.name} row {number}")
+            rows[target] = _Meta(
+                source=row.get("source", ""), url=row.get("url", ""), title=row.get("title", ""),
+                published=published, published_time=time, language=row.get("language", ""),
+                warnings=warnings, fingerprint=json.dumps(row, sort_keys=True), origin="manifest",
+            )
+    except (OSError, _Unusable, csv.Error) as exc:
+        reason = _os_reason(exc) if isinstance(exc, OSError) else f"manifest unreadable ({str(exc)[:80]})"
         failures.append(IngestFailure(str(path), f"{reason}; files read without it"))
     return rows, failures
 

@@ -342,6 +342,14 @@ def test_a_repeated_manifest_row_is_skipped_and_the_first_used(tmp_path):
     assert [(f.kind, "row 3" in f.reason) for f in failures] == [("skipped", True)]
 
 
+def test_a_spreadsheet_manifest_with_semicolons_in_cp1252(tmp_path):
+    (tmp_path / "a.txt").write_text(GOOD_TEXT)
+    (tmp_path / "manifest.csv").write_bytes("file;source;title;published\na.txt;Le Monde;L\u2019arm\u00e9e reprend la ville;2016-03-27\n".encode("cp1252"))
+    [article], failures = read_corpus([tmp_path])
+    assert failures == []
+    assert (article.source, article.title, article.published) == ("Le Monde", "L\u2019arm\u00e9e reprend la ville", dt.date(2016, 3, 27))
+
+
 def test_a_manifest_without_a_file_column_is_reported_and_files_still_read(tmp_path):
     (tmp_path / "a.txt").write_text(GOOD_TEXT)
     (tmp_path / "manifest.csv").write_text("name,source\na.txt,Wire\n")
