@@ -145,6 +145,9 @@ _RULES: list[tuple[str, re.Pattern]] = [
     ("year_words", _p(r"\b(?:the\s+year\s+)?(?P<words>nineteen[\s-]+(?:ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:-(?:one|two|three|four|five|six|seven|eight|nine))?)|two\s+thousand(?:\s+and\s+(?:one|two|three|four|five|six|seven|eight|nine|ten))?)\b")),
     # Relative calendar units: "last year", "earlier this month", "early next year".
     ("rel_unit", _p(r"\b(?:(?P<edge>" + _EDGE + r")\s+)?(?P<rel>this\s+past|this\s+coming|this|last|next|past|coming|previous|following|current|same)\s+(?:fiscal\s+)?(?P<unit>week|weekend|month|year|decade|century|quarter)\b")),
+    ("year_end", _p(r"\b(?:(?P<approx>around|about)\s+)?(?:year[\s-]end|year's\s+end|the\s+end\s+of\s+the\s+(?P<unit>year|month|week))\b")),
+    ("the_weekend", _p(r"\bthe\s+weekend\b")),
+    ("year_period", _p(r"\bthe\s+(?P<year>" + _YEAR + r")\s+(?:quarter|period)\b")),
     ("the_year", _p(r"\b(?P<edge>earlier|later)\s+(?:in\s+)?the\s+(?P<unit>year|month|week|day)\b")),
     ("that_unit", _p(r"\b(?P<edge>earlier|later)\s+that\s+(?P<unit>day|week|month|year)\b")),
     # Day-level deictics.
@@ -152,7 +155,7 @@ _RULES: list[tuple[str, re.Pattern]] = [
     ("ref_word", _p(r"\b(?P<word>now|nowadays|currently|current|at\s+present|these\s+days|recently|lately|the\s+past|the\s+(?:near\s+)?future)\b")),
     # Numeric durations and anchored offsets: "ten months", "nearly two years ago", "the past three weeks".
     ("duration", _p(r"(?:\b(?P<approx>" + _APPROX + r")\s+)?(?:\b(?P<det>the|this)\s+)?(?:\b(?P<rel>past|last|next|previous|coming|following|first|final|recent|latest|preceding|ensuing|remaining)\s+)?(?:(?P<low>(?<![\w$£€.,])" + _NUM + r")\s+(?:to|or)\s+)?(?P<num>(?<![\w$£€.,])" + _NUM + r")(?:\s+more)?[\s-]+(?P<unit>" + _UNIT + r")(?P<half>\s+and\s+a\s+half)?(?P<long>-long)?(?:\s+(?P<dir>ago|earlier|later|before|after|from\s+now|hence|or\s+so\s+ago|before\s+that|after\s+that))?\b(?P<age>-old|\s+old\b|\s+of\s+age\b)?")),
-    ("vague_duration", _p(r"\b(?:(?P<det>the)\s+)?(?P<rel>past|last|next|coming|recent|previous|several|few|many|some)\s+(?P<few>several\s+|few\s+|many\s+)?(?P<unit>days|weeks|months|years|decades|centuries|hours|minutes)\b(?:\s+(?P<dir>ago))?")),
+    ("vague_duration", _p(r"\b(?:(?P<det>the)\s+)?(?P<rel>past|last|next|coming|recent|previous|several|few|many|some)\s+(?P<few>several\s+|few\s+|many\s+)?(?P<unit>days|weeks|months|quarters|years|decades|centuries|hours|minutes)\b(?:\s+(?P<dir>ago))?")),
     ("bare_plural", _p(r"\b(?:hundreds|thousands|tens|millions)\s+of\s+(?P<unit5>years|decades|centuries)\b|(?<=\bfor\s)(?P<unit>days|weeks|months|years|decades|centuries|hours)\b|\b(?P<unit2>days|weeks|months|years|decades|hours)(?=\s+of\b)|\b(?P<unit3>months|years|decades|weeks)\s+ago\b|\b(?P<unit4>decades|years|months)-long\b")),
     ("the_past_unit", _p(r"\b(?:the\s+)?(?P<rel>past|last|next|coming|previous)\s+(?P<unit>day|week|month|year|decade|century|hour|minute)\b")),
     # Sets.
@@ -543,6 +546,24 @@ def _normalise(raw: _Raw, text: str, doc: Doc, ctx: _Context) -> _Result | None:
         return _res("DATE", f"{ref.year - 1}")
     if rule == "rel_unit":
         return _rel_unit(g, ref, ctx)
+    if rule == "year_end":
+        if ref is None:
+            return None
+        unit = (g.get("unit") or "year").lower()
+        value = {"year": f"{ref.year}", "month": f"{ref.year}-{ref.month:02d}", "week": week_value(ref)}[unit]
+        return _res("DATE", value, mod="END", approx="approx" in g)
+    if rule == "the_weekend":
+        if ref is None:
+            return None
+        clause = tense()
+        saturday = ref + dt.timedelta(days=5 - ref.weekday())
+        if clause == PAST and saturday > ref:
+            saturday -= dt.timedelta(days=7)
+        return _res("DATE", week_value(saturday) + "-WE")
+    if rule == "year_period":
+        if ctx.last_quarter is None:
+            return None
+        return _res("DATE", f"{g['year']}-Q{ctx.last_quarter}", relative=False)
     if rule in ("the_year", "that_unit"):
         if ref is None:
             return None
@@ -670,7 +691,7 @@ def _month_ok(word: str, raw: _Raw, doc: Doc, text: str, strict: bool = True) ->
         span = doc.char_span(pos, pos + len(word), alignment_mode="expand")
         if span is not None and len(span) and span[0].tag_ in ("MD", "VB", "VBP", "VBZ"):
             return False
-        if strict and clean == "march" and (
+        if strict and clean == "march" and raw.end == pos + len(word) and (
                 re.match(r"\s+(?:for|of|on|against|to|from|in)\b", text[raw.end:raw.end + 10])
                 or re.search(r"\b(?:the|a|annual|big|mass)\s+$", text[max(0, raw.start - 8):raw.start].lower())):
             return False  # "the March for Life": a march, not the month
@@ -751,7 +772,7 @@ def _season(g: dict, raw: _Raw, ref, tense, text) -> _Result | None:
         before = text[max(0, raw.start - 8):raw.start].lower()
         if re.match(r"\s+of\b", text[raw.end:raw.end + 4], re.I):
             return None
-        if not re.search(r"\b(?:in|during|by|until|since|through|over|last|this|next)\s+$", before):
+        if not re.search(r"\b(?:in|into|during|by|until|since|through|over|last|this|next)\s+$", before):
             return None
     if ref is None:
         return _res("DATE", f"XXXX-{season}")
@@ -894,7 +915,7 @@ def _duration(g: dict, raw: _Raw, ref: dt.date | None, ctx: _Context, doc: Doc, 
         return None  # "a second betrayal"
     unit_word = g["unit"].lower()
     unit = unit_code(unit_word)
-    if unit_word.startswith("quarter") and not g.get("dir"):
+    if unit_word.startswith("quarter") and not g.get("dir") and not g.get("rel"):
         return None  # "three quarters of the city"
     plural = unit_word.endswith("s") or unit_word.endswith("ia") or unit_word.endswith("ies")
     if num_text in ("a", "an") and plural:
