@@ -10,7 +10,7 @@ import streamlit as st
 from dashboard import context, queries, sidebar
 from etl import config
 
-st.set_page_config(page_title="News timeline and map", page_icon=":material/timeline:", layout="wide")
+st.set_page_config(page_title="News timeline and map", layout="wide")  # no icon: a material icon is fetched online
 
 
 def build_store_if_missing() -> None:

@@ -25,8 +25,20 @@ def publish(context: Context) -> None:
 
 
 def get() -> Context:
-    """The current run's context; a page opened without app.py has none, which is a bug worth a clear error."""
+    """The current run's context, published by app.py before it runs the page."""
     context = st.session_state.get(_KEY)
     if context is None:
+        _leave_legacy_multipage_mode()
         raise RuntimeError("open the dashboard through app.py (streamlit run app.py)")
     return context
+
+
+def _leave_legacy_multipage_mode() -> None:
+    """A deep link (/map) into a fresh server runs pages/map.py alone: Streamlit 1.67 still treats a
+    pages/ folder as the legacy multipage layout until st.navigation has been called once. Switch that
+    off and rerun, so app.py runs and its st.navigation opens the same page (same url path)."""
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()

@@ -47,6 +47,7 @@ ASSETS: dict[str, str | None] = {
 
 # Radius in metres for places that are regions or whole countries (ACLED geo_precision 3 and 4).
 AREA_RADIUS_M = {3: 60_000, 4: 250_000}
+SEA = "#d6e4ee"
 CLUSTER_ABOVE = 300  # cluster markers only when there are more events than a map shows legibly
 
 
@@ -265,6 +266,7 @@ def build_map(events: pd.DataFrame, moves: pd.DataFrame | None = None, *,
     moves = moves if moves is not None else pd.DataFrame()
     fmap = folium.Map(location=list(center) if center else [20, 0], zoom_start=zoom or 2, tiles=None,
                       max_zoom=18, min_zoom=2, control_scale=True)
+    fmap.get_root().header.add_child(folium.Element(f"<style>.leaflet-container{{background:{SEA}}}</style>"))
     basemap = folium.FeatureGroup(name="Country outlines (offline)", control=True)
     if standalone:
         import json

@@ -39,9 +39,14 @@ def _query(snapshot: str, sql: str, params: list[Any] | dict[str, Any] | None = 
     # A cursor per query: one DuckDB connection is not safe to share between sessions' threads.
     cursor = _connection(snapshot).cursor()
     try:
-        return cursor.execute(sql, params or []).df()
+        frame = cursor.execute(sql, params or []).df()
     finally:
         cursor.close()
+    # The store's DATE columns come back as timestamps; pages show and compare plain dates.
+    for name in frame.columns:
+        if pd.api.types.is_datetime64_any_dtype(frame[name]) and name != "period":
+            frame[name] = frame[name].dt.date.astype(object).where(frame[name].notna(), None)
+    return frame
 
 
 # ---------------------------------------------------------------- filters -> SQL

@@ -59,7 +59,7 @@ def events_chart(events: pd.DataFrame, periods: pd.DataFrame, all_types: list[st
         alt.Tooltip("start:T", title="from", format="%Y-%m-%d"), alt.Tooltip("date_precision:N", title="precision"),
         alt.Tooltip("place:N"), alt.Tooltip("sources:N"), alt.Tooltip("n_sources:Q", title="n sources"),
     ]
-    y = alt.Y("event_type:N", title=None, scale=alt.Scale(domain=domain))
+    y = alt.Y("event_type:N", title=None, scale=alt.Scale(domain=domain), axis=alt.Axis(labelLimit=220))
     brush = alt.selection_interval(name=BRUSH, encodings=["x"])
     pick = alt.selection_point(name=PICK, fields=["event_id"], on="click", clear="dblclick")
     base = alt.Chart(frame)
@@ -68,7 +68,8 @@ def events_chart(events: pd.DataFrame, periods: pd.DataFrame, all_types: list[st
     ).encode(x=_x(), x2="end:T", y=y, color=colour, stroke=colour, tooltip=tooltip)
     points = base.transform_filter("datum.exact").mark_circle(opacity=0.9, stroke="white", strokeWidth=1).encode(
         x=_x(), y=y, color=colour, tooltip=tooltip,
-        size=alt.Size("n_sources:Q", title="sources", scale=alt.Scale(range=[80, 600])),
+        size=alt.Size("n_sources:Q", title="sources", scale=alt.Scale(range=[80, 600]),
+                      legend=alt.Legend(format="d", tickMinStep=1)),
     ).add_params(brush, pick)
     layers = [spans, points]
     if not periods.empty:
@@ -80,7 +81,7 @@ def events_chart(events: pd.DataFrame, periods: pd.DataFrame, all_types: list[st
         labels = alt.Chart(band_frame).mark_text(align="left", baseline="top", dx=4, dy=2, fontSize=11,
                                                  color="#333").encode(x="start:T", y=alt.value(0), text="label:N")
         layers = [bands, labels, *layers]
-    return alt.layer(*layers).properties(height=height).interactive(bind_y=False)
+    return alt.layer(*layers).properties(height=height)
 
 
 def counts_chart(counts: pd.DataFrame, all_types: list[str], grain: str, height: int = 320) -> alt.Chart:

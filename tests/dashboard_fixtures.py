@@ -131,7 +131,7 @@ def fixture_tables() -> dict:
     event_places = [{"event_id": e, "place_id": p, "role": r, "text": t} for e, p, r, t in EVENT_PLACES]
     rows = {"articles": articles, "timexes": timexes, "places": places, "place_mentions": place_mentions,
             "events": events, "event_mentions": mentions, "mention_places": [], "event_places": event_places}
-    return {name: store.to_table(name, rows[name]) for name in store.SCHEMAS}
+    return {name: store.to_table(name, rows.get(name, [])) for name in store.SCHEMAS}
 
 
 def build_fixture_store(processed_dir: Path) -> Path:

@@ -1,0 +1,353 @@
+"""Pure parts of the dashboard: filters and their URL form, queries on a fixture store, periods,
+figures, exports parsed back, and escaping of hostile article text."""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import html
+import io
+import json
+import re
+
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from dashboard import exports, maps, periods, queries, story, timeline, views
+from dashboard.filters import Filters
+from dashboard.safe import css_token, escape_html, escape_markdown, safe_url
+from tests.dashboard_fixtures import HOSTILE, build_fixture_store
+
+D = dt.date
+
+
+@pytest.fixture(scope="module")
+def snapshot(tmp_path_factory) -> str:
+    processed = tmp_path_factory.mktemp("processed")
+    build_fixture_store(processed)
+    return queries.snapshot_of(processed)
+
+
+@pytest.fixture(scope="module")
+def all_events(snapshot) -> pd.DataFrame:
+    return queries.events(snapshot, Filters())
+
+
+# ---------------------------------------------------------------- filters <-> URL
+
+FILTER_CASES = [
+    Filters(),  # unfiltered: empty URL
+    Filters(date_from=D(2015, 5, 1), date_to=D(2016, 3, 27)),
+    Filters(event_types=("Battles", "Strategic developments"), min_sources=2),
+    Filters(actors=("Islamic State",), countries=("SY",), places=("geonames:170015",), sources=("RT", "Reuters")),
+    Filters(text="temple & co = 100%"),  # characters that mean something in a URL
+]
+
+
+@pytest.mark.parametrize("filters", FILTER_CASES)
+def test_filters_round_trip_through_query_params(filters):
+    assert Filters.from_query_params(filters.to_query_params()) == filters
+
+
+def test_unfiltered_view_has_a_clean_url():
+    assert Filters().to_query_params() == {}
+
+
+@pytest.mark.parametrize("params, expected", [
+    ({"from": "not-a-date"}, Filters()),  # junk date ignored
+    ({"min_sources": "many"}, Filters()),  # junk number ignored
+    ({"min_sources": "-3"}, Filters()),  # at least one source
+    ({"type": ["Battles", ""]}, Filters(event_types=("Battles",))),  # empty values dropped
+    ({"q": ["old", " new "]}, Filters(text="new")),  # the last value wins for single fields
+    ({"unrelated": "x"}, Filters()),
+])
+def test_query_params_are_read_tolerantly(params, expected):
+    assert Filters.from_query_params(params) == expected
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.dictionaries(st.sampled_from(["from", "to", "type", "actor", "q", "min_sources", "place", "zzz"]),
+                       st.one_of(st.text(max_size=20), st.lists(st.text(max_size=10), max_size=3))))
+def test_any_url_gives_filters_that_round_trip(params):
+    filters = Filters.from_query_params(params)
+    assert Filters.from_query_params(filters.to_query_params()) == filters
+
+
+# ---------------------------------------------------------------- queries on the fixture store
+
+@pytest.mark.parametrize("filters, expected", [
+    (Filters(), {"ev-fall", "ev-temples", "ev-recapture", "ev-retreat", "ev-country", "ev-hostile"}),
+    (Filters(date_from=D(2016, 3, 1)), {"ev-recapture", "ev-retreat", "ev-country", "ev-hostile"}),
+    (Filters(date_to=D(2015, 6, 15)), {"ev-fall"}),  # a month-precise event overlapping the range stays
+    (Filters(date_from=D(2015, 5, 20), date_to=D(2015, 6, 1)), {"ev-fall"}),
+    (Filters(event_types=("Battles",)), {"ev-recapture", "ev-country", "ev-hostile"}),
+    (Filters(actors=("Syrian army",)), {"ev-fall", "ev-recapture", "ev-country"}),  # actor1 or actor2
+    (Filters(countries=("AE",)), {"ev-hostile"}),
+    (Filters(places=("geonames:163915",)), {"ev-retreat"}),  # a destination counts as a place of the event
+    (Filters(sources=("Blog",)), {"ev-recapture"}),
+    (Filters(min_sources=2), {"ev-recapture"}),
+    (Filters(text="TEMPLES"), {"ev-temples"}),  # case-insensitive, in summaries
+    (Filters(text="deir ez-zor"), {"ev-retreat"}),  # in the quoted sentence only
+    (Filters(text="100%_"), set()),  # LIKE wildcards are plain text
+    (Filters(event_types=("Battles",), min_sources=2, date_from=D(2016, 1, 1)), {"ev-recapture"}),
+])
+def test_events_query_pushes_every_filter_down(snapshot, filters, expected):
+    found = queries.events(snapshot, filters)
+    assert set(found["event_id"]) == expected
+    assert queries.count_events(snapshot, filters) == len(expected)
+
+
+def test_events_carry_place_country_and_sources(all_events):
+    recapture = all_events.set_index("event_id").loc["ev-recapture"]
+    assert recapture["place_name"] == "Palmyra" and recapture["country_code"] == "SY"
+    assert list(recapture["sources"]) == ["Blog", "Reuters"]
+    assert isinstance(recapture["date_start"], dt.date)
+
+
+def test_movements_start_at_the_origin(snapshot):
+    moves = queries.movements(snapshot, Filters())
+    assert set(moves["destination_name"]) == {"Sukhnah", "Raqqa", "Deir ez-Zor"}
+    assert set(moves["origin_name"]) == {"Palmyra"}
+    assert queries.movements(snapshot, Filters(date_to=D(2016, 1, 1))).empty
+
+
+def test_mentions_and_article_spans(snapshot):
+    mentions = queries.mentions(snapshot, ("ev-recapture",))
+    assert set(mentions["source"]) == {"Reuters", "Blog"}
+    assert all("recaptured" in s for s in mentions["sentence"])
+    spans = queries.article_spans(snapshot, "a1")
+    text = queries.article_text(snapshot, "a1")
+    for span in spans.to_dict("records"):
+        assert 0 <= span["start"] < span["end"] <= len(text)
+    assert {"date", "place", "event"} <= set(spans["kind"])
+
+
+def test_filter_options_and_counts(snapshot):
+    options = queries.filter_options(snapshot)
+    assert options["date_min"] == D(2015, 5, 1) and options["date_max"] == D(2016, 12, 31)
+    assert "Palmyra" in options["places"].values()
+    assert "Hostile" in options["sources"]
+    counts = queries.event_counts(snapshot, Filters(), "month")
+    assert counts["n_events"].sum() == 6
+
+
+def test_no_store_means_empty_results(tmp_path):
+    assert queries.snapshot_of(tmp_path) == ""
+    assert queries.events("", Filters()).empty
+    assert queries.filter_options("")["date_min"] is None
+
+
+# ---------------------------------------------------------------- periods and figures
+
+def test_control_periods_follow_from_changes_of_control(all_events):
+    bands = periods.control_periods(all_events)
+    assert len(bands) == 1
+    band = bands.iloc[0]
+    assert band["label"] == "Islamic State held Palmyra"
+    assert (band["start"], band["end"]) == (D(2015, 5, 1), D(2016, 3, 27))
+
+
+def test_control_periods_are_generic():
+    rows = [("e1", "X overtakes", "A", D(2020, 1, 1)), ("e2", "X overtakes", "A", D(2020, 2, 1)),
+            ("e3", "X regains", "B", D(2020, 6, 1)), ("e4", "X overtakes", "C", D(2021, 1, 1))]
+    frame = pd.DataFrame([{"event_id": e, "sub_event_type": s, "actor1": a, "date_start": d, "place_id": "p:1",
+                           "place_name": "Town", "geo_precision": 1} for e, s, a, d in rows])
+    bands = periods.control_periods(frame, control=frozenset({"X overtakes", "X regains"}))
+    assert bands[["actor", "start", "end"]].values.tolist() == [
+        ["A", D(2020, 1, 1), D(2020, 6, 1)], ["B", D(2020, 6, 1), D(2021, 1, 1)]]
+
+
+def test_timeline_points_for_days_spans_for_months(all_events):
+    frame = timeline.timeline_frame(all_events).set_index("event_id")
+    assert frame.loc["ev-recapture", "exact"] and not frame.loc["ev-fall", "exact"]
+    assert frame.loc["ev-fall", "end"] == pd.Timestamp("2015-06-01")
+    spec = timeline.events_chart(all_events, periods.control_periods(all_events), ["Battles"]).to_dict()
+    params = spec.get("params", []) + [p for layer in spec["layer"] for p in layer.get("params", [])]
+    assert {p["name"] for p in params} >= {"brush", "pick"}
+
+
+def test_dense_timeline_counts(snapshot):
+    counts = queries.event_counts(snapshot, Filters(), "week")
+    spec = timeline.counts_chart(counts, [], "week").to_dict()
+    assert spec["mark"]["type"] == "bar"
+    assert timeline.grain_for(D(2020, 1, 1), D(2020, 6, 1)) == "day"
+    assert timeline.grain_for(D(2000, 1, 1), D(2020, 1, 1)) == "month"
+
+
+@pytest.mark.parametrize("selection, expected", [
+    ({"brush": {"start": [1427846400000, 1459036800000]}}, (D(2015, 4, 1), D(2016, 3, 27))),
+    ({"brush": {"start": ["2016-03-27T00:00:00", "2015-05-01"]}}, (D(2015, 5, 1), D(2016, 3, 27))),
+    ({"brush": {}}, None), ({}, None), (None, None),
+])
+def test_brushed_dates(selection, expected):
+    assert timeline.brushed_dates(selection) == expected
+
+
+def test_picked_event():
+    assert timeline.picked_event({"pick": [{"event_id": "ev-1"}]}) == "ev-1"
+    assert timeline.picked_event({"pick": []}) is None
+
+
+@pytest.mark.parametrize("lat1, lon1, lat2, lon2, angle", [
+    (0, 0, 0, 10, 0.0),  # due east
+    (0, 0, 10, 0, -90.0),  # due north points up the screen
+    (0, 10, 0, 0, 180.0),  # due west
+    (10, 0, 0, 0, 90.0),  # due south
+])
+def test_arrow_heads_turn_along_the_line(lat1, lon1, lat2, lon2, angle):
+    assert (maps.bearing_degrees(lat1, lon1, lat2, lon2) - angle) % 360 in (0.0, pytest.approx(360.0))
+
+
+# ---------------------------------------------------------------- the map: offline and escaped
+
+def test_map_assets_are_all_served_locally(snapshot, all_events):
+    fmap = maps.build_map(all_events, queries.movements(snapshot, Filters()))
+    page = fmap.get_root().render()
+    links = re.findall(r'<(?:script|link)[^>]+(?:src|href)="([^"]+)"', page)
+    assert links and all(link.startswith("/app/static/vendor/") for link in links), links
+    for link in links:
+        assert (maps.STATIC_DIR / link[len("/app/static/"):]).is_file()
+
+
+def test_unknown_remote_asset_fails_loudly():
+    import folium
+
+    class Remote(folium.MacroElement):
+        default_js = [("something", "https://cdn.example/x.js")]
+
+    fmap = folium.Map(tiles=None)
+    Remote().add_to(fmap)
+    with pytest.raises(ValueError, match="something"):
+        maps.localize_assets(fmap)
+
+
+def test_map_areas_for_vague_places_and_arrows_for_movements(snapshot, all_events):
+    rows = {r["id"]: r for r in maps.event_rows(all_events)}
+    assert rows["ev-country"]["area"] == maps.AREA_RADIUS_M[4]
+    assert rows["ev-recapture"]["area"] is None
+    assert rows["ev-recapture"]["radius"] > rows["ev-fall"]["radius"]  # two sources against one
+    arrows = maps.arrow_rows(queries.movements(snapshot, Filters()))
+    assert len(arrows) == 3 and all("tl-move" in a["cls"] for a in arrows)
+
+
+HOSTILE_MARKERS = ["<script>window", "<img src=x", "${window", "`x`", "\\x3c"]
+
+
+def test_popup_html_escapes_hostile_text(all_events):
+    hostile = all_events.set_index("event_id").loc["ev-hostile"].to_dict() | {"event_id": "ev-hostile"}
+    popup = maps.popup_html(hostile, [HOSTILE])
+    for marker in HOSTILE_MARKERS:
+        assert marker not in popup
+    assert html.unescape(popup).count(HOSTILE) >= 3  # shown as text: summary, quote, disputed
+
+
+def test_rendered_map_carries_no_live_hostile_markup(snapshot, all_events):
+    page = maps.build_map(all_events, queries.movements(snapshot, Filters()),
+                          quotes={"ev-hostile": [HOSTILE]}).get_root().render()
+    for marker in HOSTILE_MARKERS:
+        assert marker not in page
+    assert "L.tooltip" not in page and "$(`" not in page  # no folium Tooltip/Popup template literals
+
+
+def test_offline_map_html_inlines_everything(all_events):
+    page = exports.offline_map_html(all_events, quotes={"ev-hostile": [HOSTILE]})
+    assert not re.findall(r'<(?:script|link|img)[^>]+(?:src|href)=["\']https?:', page)
+    assert "/app/static" not in page
+    assert "L.markerClusterGroup" in page or "L.circleMarker" in page
+    assert '"type": "FeatureCollection"' in page or '"type":"FeatureCollection"' in page  # the basemap
+    for marker in HOSTILE_MARKERS:
+        assert marker not in page
+
+
+# ---------------------------------------------------------------- exports parse back
+
+def test_csv_export_parses(all_events):
+    rows = list(csv.DictReader(io.StringIO(exports.events_csv(all_events).decode("utf-8"))))
+    assert len(rows) == len(all_events)
+    recapture = next(r for r in rows if r["event_id"] == "ev-recapture")
+    assert recapture["date_start"] == "2016-03-27" and recapture["sources"] == "Blog; Reuters"
+    assert next(r for r in rows if r["event_id"] == "ev-hostile")["summary"] == HOSTILE
+
+
+def test_geojson_export_parses(all_events):
+    document = json.loads(exports.to_json_bytes(exports.events_geojson(all_events)))
+    assert document["type"] == "FeatureCollection" and len(document["features"]) == len(all_events)
+    feature = next(f for f in document["features"] if f["properties"]["event_id"] == "ev-recapture")
+    assert feature["geometry"]["coordinates"] == [38.27, 34.56]
+    assert feature["properties"]["sources"] == ["Blog", "Reuters"]
+
+
+def test_timelinejs_export_follows_the_format(all_events):
+    document = json.loads(exports.to_json_bytes(exports.timelinejs(all_events)))
+    assert "headline" in document["title"]["text"]
+    slides = {s["unique_id"]: s for s in document["events"]}
+    assert slides["ev-recapture"]["start_date"] == {"year": 2016, "month": 3, "day": 27}
+    assert slides["ev-fall"]["start_date"] == {"year": 2015, "month": 5}  # month precision: no day
+    assert slides["ev-country"]["start_date"] == {"year": 2016}
+    for slide in document["events"]:
+        assert isinstance(slide["start_date"]["year"], int) and slide["text"]["headline"]
+        for marker in HOSTILE_MARKERS[:2]:
+            assert marker not in slide["text"]["headline"] + slide["text"]["text"]
+
+
+def test_storymapjs_export_follows_the_format(all_events):
+    document = json.loads(exports.to_json_bytes(exports.storymapjs(all_events)))
+    slides = document["storymap"]["slides"]
+    assert slides[0]["type"] == "overview" and len(slides) == 1 + len(all_events)
+    for slide in slides[1:]:
+        assert set(slide["location"]) >= {"lat", "lon", "zoom"} and slide["text"]["headline"]
+        assert "<script" not in slide["text"]["headline"]
+
+
+# ---------------------------------------------------------------- escaping helpers and views
+
+@pytest.mark.parametrize("text", [HOSTILE, "a & b", "`${x}`", "\\u003c", '"quoted" \'single\''])
+def test_escape_html_is_inert_in_html_and_template_literals(text):
+    escaped = escape_html(text)
+    assert not set(escaped) & set("<>\"'`$\\{}")
+    assert html.unescape(escaped) == text
+
+
+def test_escape_markdown_and_urls():
+    assert escape_markdown("[x](javascript:1) *b* $x$") == r"\[x\]\(javascript\:1\) \*b\* \$x\$"
+    assert safe_url("javascript:alert(1)") == "" and safe_url("https://a.org/x") == "https://a.org/x"
+    assert safe_url("//evil.org") == "" and safe_url(None) == ""
+    assert css_token("geonames:170015") == "geonames-170015"
+
+
+def test_highlight_marks_spans_and_links_events(snapshot):
+    spans = queries.article_spans(snapshot, "a1")
+    page = views.highlight_html(queries.article_text(snapshot, "a1"), spans, Filters(sources=("Reuters",)))
+    assert page.count('class="tl-span tl-event"') == 2
+    assert "events?source=Reuters&amp;event=ev-recapture" in page
+    assert '>on Sunday</mark>' in page
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.text(max_size=80), st.lists(st.tuples(st.sampled_from(["date", "place", "event"]),
+                                                st.integers(-5, 90), st.integers(-5, 90)), max_size=8))
+def test_highlight_never_raises_and_keeps_the_text(text, raw_spans):
+    spans = pd.DataFrame([{"kind": k, "start": a, "end": b, "label": "x", "event_id": "e" if k == "event" else ""}
+                          for k, a, b in raw_spans], columns=["kind", "start", "end", "label", "event_id"])
+    page = views.highlight_html(text, spans)
+    visible = html.unescape(re.sub(r"<[^>]+>", "", page.replace("<br>", "\n")))
+    assert visible == text
+
+
+def test_details_and_story_slide_escape_everything(snapshot, all_events):
+    hostile = all_events.set_index("event_id").loc["ev-hostile"].to_dict() | {"event_id": "ev-hostile"}
+    details = views.details_html(hostile, queries.mentions(snapshot, ("ev-hostile",)),
+                                 queries.event_places(snapshot, ("ev-hostile",)))
+    slide = story.slide_html(hostile, HOSTILE, 1, 1)
+    for page in (details, slide):
+        for marker in HOSTILE_MARKERS:
+            assert marker not in page
+    assert "Sources disagree" in details
+    assert 'href="https://evil.example/x"' in details  # http(s) links kept, as plain links
+
+
+def test_events_at_a_clicked_position(all_events):
+    assert set(views.events_at(all_events, {"lat": 34.56, "lng": 38.27})) == {
+        "ev-fall", "ev-temples", "ev-recapture", "ev-retreat"}
+    assert views.events_at(all_events, None) == []
