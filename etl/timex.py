@@ -55,6 +55,11 @@ _SEASON = r"(?:spring|summer|autumn|fall|winter)"
 _PART = r"(?:morning|afternoon|evening|night)"
 _DAYNUM = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
 _YEAR = r"(?:1[0-9]\d\d|20\d\d)"
+_YEAR_WORDS = (
+    r"(?:nineteen[\s-]+(?:ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|"
+    r"(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:-(?:one|two|three|four|five|six|seven|eight|nine))?)"
+    r"|two\s+thousand(?:\s+and\s+(?:one|two|three|four|five|six|seven|eight|nine|ten))?)"
+)
 _ORD = (
     r"(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|"
     r"thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth|"
@@ -111,7 +116,7 @@ _RULES: list[tuple[str, re.Pattern]] = [
     # Month-day-year in either order, with optional weekday and edge modifiers.
     ("mdy", _p(r"\b(?:(?P<wd>" + _WEEKDAY + r"),?\s+)?(?:(?P<edge>" + _EDGE + r")[\s-]+)?(?P<month>" + _MONTH + r")\s+(?P<day>" + _DAYNUM + r")\b(?!\s*(?:,\s*)?\d{3}\b)(?:,?\s+(?P<year>" + _YEAR + r")\b)?", re.I)),
     ("dmy", _p(r"\b(?:(?P<wd>" + _WEEKDAY + r"),?\s+)?(?:the\s+)?(?P<day>" + _DAYNUM + r")\s+(?:of\s+)?(?P<month>" + _MONTH + r")(?:,?\s+(?P<year>" + _YEAR + r")\b)?")),
-    ("my", _p(r"\b(?:(?P<edge>" + _EDGE + r")[\s-]+)?(?P<month>" + _MONTH + r")(?:,?\s+(?:of\s+)?)(?P<year>" + _YEAR + r"|'\d\d)\b")),
+    ("my", _p(r"\b(?:(?P<edge>" + _EDGE + r")[\s-]+)?(?P<month>" + _MONTH + r")(?:,?\s+(?:of\s+)?)(?P<year>" + _YEAR + r"|'\d\d|" + _YEAR_WORDS + r")\b")),
     # Month with a relative year, in both orders: "last year in December", "December last year".
     ("rel_year_month", _p(r"\b(?P<rel>this|last|next|past)\s+year(?:'s)?,?\s+(?:in\s+)?(?P<month>" + _MONTH + r")\b")),
     ("month_rel_year", _p(r"\b(?P<month>" + _MONTH + r")\s+(?:of\s+)?(?P<rel>this|last|next|past)\s+year\b")),
@@ -134,7 +139,7 @@ _RULES: list[tuple[str, re.Pattern]] = [
     ("year", _p(r"(?<![\w$£€.,/:-])(?:(?P<fiscal>fiscal(?:\s+year)?|the\s+year|FY)\s*)?(?P<year>" + _YEAR + r")(?:'s)?(?![\w%/:-]|[.,]\d)")),
     ("year_short", _p(r"\b(?P<fiscal>fiscal(?:\s+year)?)\s+'?(?P<yy>\d\d)\b")),
     # Seasons.
-    ("season", _p(r"\b(?:(?P<det>the|this|last|next|this\s+past|this\s+coming|coming|past)\s+)?(?:(?P<edge>early|mid|late)[\s-]+)?(?P<season>" + _SEASON + r")(?:\s+(?:of\s+)?(?P<year>" + _YEAR + r"))?\b")),
+    ("season", _p(r"\b(?:(?P<det>the|this|last|next|this\s+past|this\s+coming|coming|past)\s+)?(?:(?P<edge>early|mid|late)[\s-]+)?(?P<season>" + _SEASON + r")(?:\s+(?:of\s+)?(?P<year>" + _YEAR + r"|" + _YEAR_WORDS + r"))?\b")),
     # Quarters and halves.
     ("quarter", _p(r"\b(?:(?P<yref>this\s+year's|last\s+year's|next\s+year's|the\s+year-(?:ago|earlier)|the\s+year\s+ago|the)\s+)?(?:(?P<adj>latest|current|previous|comparable|fiscal|same|final|last)\s+)?(?:(?P<year0>" + _YEAR + r")\s+)?(?:(?P<adj2>fiscal|calendar)\s+)?(?P<q>first|second|third|fourth|1st|2nd|3rd|4th|final|last|latest|current|previous)[\s-]+(?:fiscal\s+)?quarter(?:\s+(?:of\s+)?(?:(?P<year>" + _YEAR + r")|(?P<rel>this|last|next)\s+year))?\b")),
     ("quarter_code", _p(r"\b(?P<q>Q[1-4])(?:\s+|/)?(?P<year>" + _YEAR + r")?\b", 0)),
@@ -142,7 +147,7 @@ _RULES: list[tuple[str, re.Pattern]] = [
     ("half", _p(r"\b(?:the\s+)?(?P<h>first|second|last|latter)\s+half\s+of\s+(?:(?P<year>" + _YEAR + r")|(?P<rel>this|last|next)\s+year)\b")),
     ("year_ago_adj", _p(r"\b(?:(?:the\s+)?year-(?:ago|earlier)\s+(?P<what>quarter|period)|year-(?:ago|earlier))\b")),
     ("holiday", _p(r"\b(?:(?P<rel>last|next|this)\s+)?(?P<name>Christmas\s+(?:Day|Eve)|Christmas|New\s+Year's\s+(?:Day|Eve)|Thanksgiving(?:\s+Day)?|Halloween)(?:\s+(?P<year>" + _YEAR + r"))?\b", 0)),
-    ("year_words", _p(r"\b(?:the\s+year\s+)?(?P<words>nineteen[\s-]+(?:ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:-(?:one|two|three|four|five|six|seven|eight|nine))?)|two\s+thousand(?:\s+and\s+(?:one|two|three|four|five|six|seven|eight|nine|ten))?)\b")),
+    ("year_words", _p(r"\b(?:the\s+year\s+)?(?P<words>" + _YEAR_WORDS + r")\b")),
     # Relative calendar units: "last year", "earlier this month", "early next year".
     ("rel_unit", _p(r"\b(?:(?P<edge>" + _EDGE + r")\s+)?(?P<rel>this\s+past|this\s+coming|this|last|next|past|coming|previous|following|current|same)\s+(?:fiscal\s+)?(?P<unit>week|weekend|month|year|decade|century|quarter)\b")),
     ("year_end", _p(r"\b(?:(?P<approx>around|about)\s+)?(?:year[\s-]end|year's\s+end|the\s+end\s+of\s+the\s+(?P<unit>year|month|week))\b")),
@@ -283,6 +288,13 @@ def _month_num(word: str) -> int:
 
 
 def _year_from(text: str) -> int:
+    """1998, '98, or "nineteen ninety-eight"."""
+    words = re.sub(r"\s+", " ", text.lower())
+    if words[0].isalpha():
+        if words.startswith("nineteen"):
+            return 1900 + int(number_value(words[len("nineteen"):].strip(" -")))
+        rest = re.sub(r"^two thousand(?: and)?\s*", "", words)
+        return 2000 + (int(number_value(rest)) if rest else 0)
     text = text.strip("'")
     year = int(text)
     if len(text) == 2:
@@ -328,16 +340,18 @@ def _resolve_weekday(weekday: int, ref: dt.date, tense: str | None, rel: str = "
 
 
 def _season_year(season: str, ref: dt.date, tense: str | None, det: str) -> int:
-    order = {"SP": 3, "SU": 6, "FA": 9, "WI": 12}
-    current = {12: "WI", 1: "WI", 2: "WI"}.get(ref.month) or ("SP" if ref.month < 6 else "SU" if ref.month < 9 else "FA")
-    if det == "last" or det == "this past" or det == "past" or (tense == PAST and det in ("", "the")):
-        year = ref.year if order[season] < order[current] else ref.year - 1
-        if season == "WI" and ref.month in (1, 2) and det == "last":
-            year = ref.year - 1
-        return year
+    """Year of an underspecified season; a winter belongs to the year it starts in (Dec-Feb)."""
+    order = {"SP": 1, "SU": 2, "FA": 3, "WI": 4}
+    current = "WI" if ref.month in (12, 1, 2) else "SP" if ref.month < 6 else "SU" if ref.month < 9 else "FA"
+    current_year = ref.year - 1 if ref.month in (1, 2) else ref.year
+    if det in ("last", "this past", "past") or (tense == PAST and det in ("", "the")):
+        strictly = det in ("last", "past")
+        if order[season] < order[current] or (order[season] == order[current] and not strictly):
+            return current_year
+        return current_year - 1
     if det in ("next", "coming", "this coming") or (tense == FUTURE and det in ("", "the")):
-        return ref.year if order[season] > order[current] else ref.year + 1
-    return ref.year
+        return current_year if order[season] >= order[current] else current_year + 1
+    return current_year if order[season] >= order[current] or ref.month in (1, 2) else current_year
 
 
 def _fmt_day(d: dt.date) -> str:
@@ -424,7 +438,9 @@ def _normalise(raw: _Raw, text: str, doc: Doc, ctx: _Context) -> _Result | None:
             return _res("DATE", f"XXXX-{month:02d}")
         rel = re.sub(r"\s+", " ", g["rel"].lower())
         if rel in ("last", "past", "this past"):
-            year = ref.year if month < ref.month else ref.year - 1
+            # "last May" is the latest May before this month; "last February" said in March
+            # means a year earlier (the month just gone would be "last month").
+            year = ref.year if month < ref.month - 1 or (rel == "this past" and month < ref.month) else ref.year - 1
         elif rel in ("next", "coming", "this coming"):
             year = ref.year if month > ref.month else ref.year + 1
         else:
@@ -446,7 +462,7 @@ def _normalise(raw: _Raw, text: str, doc: Doc, ctx: _Context) -> _Result | None:
         rel = re.sub(r"\s+", " ", g.get("rel", "").lower())
         day = _resolve_weekday(weekday, ref, _cued_tense(text, raw, tense), rel)
         # "Sunday morning" keeps day precision; "earlier Sunday" keeps the weekday as its span.
-        result = _res("DATE", _fmt_day(day), mod=_edge_mod(g.get("edge")))
+        result = _res("DATE", _fmt_day(day) + (f"T{part}" if part else ""), mod=_edge_mod(g.get("edge")))
         if "edge" in g:
             result["start"] = text.find(g.get("rel") or g["wd"], raw.start)
         return result
@@ -504,9 +520,7 @@ def _normalise(raw: _Raw, text: str, doc: Doc, ctx: _Context) -> _Result | None:
     if rule == "holiday":
         return _holiday(g, ref, tense)
     if rule == "year_words":
-        year = int(number_value(re.sub(r"^nineteen[\s-]+", "", g["words"].lower()))) + 1900 \
-            if g["words"].lower().startswith("nineteen") else 2000 + int(number_value(
-                re.sub(r"^two\s+thousand(?:\s+and)?\s*", "", g["words"].lower()) or "zero"))
+        year = _year_from(g["words"])
         return _res("DATE", f"{year}", relative=False)
     if rule == "quarter_code":
         q = int(g["q"][1])
@@ -765,7 +779,7 @@ def _season(g: dict, raw: _Raw, ref, tense, text) -> _Result | None:
     det = re.sub(r"\s+", " ", g.get("det", "").lower())
     word = g["season"].lower()
     if "year" in g:
-        return _res("DATE", f"{g['year']}-{season}", mod=_edge_mod(g.get("edge")), relative=False)
+        return _res("DATE", f"{_year_from(g['year']):04d}-{season}", mod=_edge_mod(g.get("edge")), relative=False)
     # "fall" and "spring" are also a verb and a noun ("the fall of the city"): keep a bare or
     # "the" season only after a preposition, and never before "of".
     if det in ("", "the") and not g.get("edge"):
