@@ -1,0 +1,450 @@
+"""Recognise the places an article names and resolve them against the offline gazetteer.
+
+NER labels alone do not decide what is a place (the small English model calls a famous
+Syrian city a PERSON most of the time): candidate spans come from capitalised token runs
+looked up in the gazetteer, from NER, and from patterns ("the city of X", "X province",
+"the outskirts of X"); context decides. Resolution ranks candidates by kind, population,
+the countries the article is about and closeness to its other places; one spelling keeps
+one meaning within an article.
+"""
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from etl import gazetteer as gz
+from etl.records import Place, PlaceMention
+
+if TYPE_CHECKING:  # spaCy is not imported at run time: a lookup-only process starts fast
+    from spacy.tokens import Doc
+
+# Nouns that make the name next to them a place: "the city of X", "X province".
+SETTLEMENT_NOUNS = frozenset(
+    "city cities town towns village villages capital suburb suburbs hamlet port".split())
+ADMIN_NOUNS = frozenset(
+    "province provinces governorate governorates region regions state states district "
+    "districts county counties department prefecture oblast territory".split())
+NEAR_NOUNS = frozenset("outskirts outskirt edge edges environs vicinity countryside".split())
+PART_NOUNS = frozenset(
+    "districts district neighbourhoods neighborhoods neighbourhood neighborhood centre center "
+    "streets quarter quarters suburbs heart parts part area areas".split())
+PLACE_PREPOSITIONS = frozenset(
+    "in at near from to towards toward into outside around across inside through via "
+    "throughout within across between besieged entered reached captured recaptured "
+    "retook reclaimed seized liberated".split())
+CONNECTORS = frozenset("al el ez es as ar ad az an at ash de del da di du la le les bin ibn "
+                       "abu of - ' ’".split())
+CALENDAR_WORDS = frozenset(
+    "january february march april may june july august september october november december "
+    "monday tuesday wednesday thursday friday saturday sunday jan feb mar apr jun jul aug "
+    "sep sept oct nov dec mon tue wed thu fri sat sun".split())
+FACILITY_NOUNS = frozenset(
+    "temple temples prison castle citadel amphitheatre amphitheater theatre theater airport "
+    "airbase base mosque church museum dam bridge square palace fortress arch camp".split())
+SKIPPED_MODIFIERS = frozenset(
+    "the a an ancient historic old northern southern eastern western central besieged "
+    "strategic nearby neighbouring neighboring".split())
+PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
+BLOCKING_LABELS = frozenset({"PERSON", "ORG", "WORK_OF_ART", "LAW", "PRODUCT", "EVENT"})
+
+KIND_FLOOR = {"continent": 1e9, "country": 1e6, "region": 1e7, "admin1": 1e6, "admin2": 1e5,
+              "poi": 1e3, "city": 1e4, "village": 100}
+KIND_BONUS = {"country": 1.0, "continent": 0.5, "region": 0.5, "admin1": 0.3}
+HOW_PENALTY = {gz.HOW_NAME: 0.0, gz.HOW_ALTERNATE: 0.5, gz.HOW_ABBREVIATION: 0.0,
+               gz.HOW_DEMONYM: 0.0, gz.HOW_ALTERNATE + 1: 1.0}
+PRECISION = {"city": 1, "village": 1, "poi": 1, "admin2": 2, "admin1": 3, "region": 3,
+             "country": 4, "continent": 4}
+MAX_SPAN_TOKENS = 6
+
+
+@dataclass
+class _Span:
+    """A candidate place span and the evidence for it."""
+
+    start: int  # character offsets
+    end: int
+    text: str
+    method: str  # ner | gazetteer | pattern | demonym | abbreviation
+    place_like: bool = False  # a pattern or NER label says: this is a place
+    hint: str = ""  # admin | settlement | near | "" (from the words around it)
+    ner: str = ""
+    candidates: list[gz.Candidate] = field(default_factory=list)
+
+
+# ---------------------------------------------------------------- recognition
+
+
+def _is_capitalised(token) -> bool:
+    text = token.text.lstrip("-'’")
+    return bool(text) and text[0].isupper() and any(ch.isalpha() for ch in text)
+
+
+def _capitalised_runs(doc: Doc) -> list[tuple[int, int]]:
+    """Maximal token runs of capitalised words, allowing name particles inside (ez, al, of, -)."""
+    runs, i, n = [], 0, len(doc)
+    while i < n:
+        if not _is_capitalised(doc[i]):
+            i += 1
+            continue
+        j = i + 1
+        while j < n and doc[j].sent.start == doc[i].sent.start and (
+                _is_capitalised(doc[j]) or doc[j].lower_ in CONNECTORS):
+            j += 1
+        while j > i and not _is_capitalised(doc[j - 1]):
+            j -= 1
+        runs.append((i, j))
+        i = max(j, i + 1)
+    return runs
+
+
+def _blocked_ranges(doc: Doc) -> list[tuple[int, int]]:
+    """Character ranges that name people or organisations, so no place may start inside."""
+    ranges = []
+    text = doc.text
+    for name in gz.not_places():
+        flags = 0 if len(name) <= 3 or name.isupper() else re.IGNORECASE
+        for m in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text, flags):
+            ranges.append((m.start(), m.end()))
+    gazetteer = gz.get_gazetteer()
+    surnames = set()
+    for ent in doc.ents:
+        if ent.label_ in BLOCKING_LABELS and len(ent) > 1 and not gazetteer.has_key(ent.text):
+            ranges.append((ent.start_char, ent.end_char))
+            if ent.label_ == "PERSON" and _is_capitalised(ent[-1]):
+                surnames.add(ent[-1].text)
+    for surname in surnames:  # "Bashar al-Assad" ... later "Assad"
+        for m in re.finditer(rf"(?<![\w-]){re.escape(surname)}(?![\w-])", text):
+            ranges.append((m.start(), m.end()))
+    return ranges
+
+
+def _inside(start: int, end: int, ranges) -> bool:
+    return any(s <= start and end <= e for s, e in ranges)
+
+
+def _context(doc: Doc, i: int, j: int) -> tuple[bool, str]:
+    """Is tokens i..j place-like from the words around it, and what kind does it hint at?"""
+    k = i - 1
+    while k >= 0 and doc[k].lower_ in SKIPPED_MODIFIERS:
+        k -= 1
+    if k >= 1 and doc[k].lower_ == "of":
+        noun = doc[k - 1].lower_
+        if noun in SETTLEMENT_NOUNS:
+            return True, "settlement"
+        if noun in ADMIN_NOUNS:
+            return True, "admin"
+        if noun in NEAR_NOUNS:
+            return True, "near"
+        if noun in PART_NOUNS:
+            return True, "settlement"
+    if j < len(doc):
+        after = doc[j].lower_
+        if after in ADMIN_NOUNS:
+            return True, "admin"
+        if after in SETTLEMENT_NOUNS:
+            return True, "settlement"
+        if after in ("'s", "’s", "'"):
+            window = {t.lower_ for t in doc[j + 1:j + 5]}
+            if window & NEAR_NOUNS:
+                return True, "near"
+            if window & PART_NOUNS:
+                return True, "settlement"
+    if k >= 0 and doc[k].lower_ in PLACE_PREPOSITIONS:
+        return True, ""
+    return False, ""
+
+
+def _span_candidates(gazetteer: gz.Gazetteer, text: str) -> list[gz.Candidate]:
+    found = gazetteer.lookup(text)
+    if not found:
+        return []
+    letters = [ch for ch in text if ch.isalpha()]
+    if len(letters) <= 3 and all(ch.isupper() for ch in letters):  # "ID", "UK": short forms only
+        return [c for c in found if c.how == gz.HOW_ABBREVIATION or (
+            c.how == gz.HOW_ALTERNATE and c.place.kind in ("country", "admin1", "region"))]
+    # Abbreviations are upper-case forms: "US" is the country, "Us" at a sentence start is not.
+    if not any(ch.isupper() for ch in text[1:]):
+        found = [c for c in found if c.how != gz.HOW_ABBREVIATION]
+    return found
+
+
+def _is_headline(sent) -> bool:
+    """Title-case lines capitalise common words ('Army Units Cut Supply Line')."""
+    words = [t for t in sent if t.is_alpha]
+    return len(words) >= 4 and sum(_is_capitalised(t) for t in words) / len(words) > 0.6
+
+
+def _lookup_span(gazetteer: gz.Gazetteer, doc: Doc, i: int, j: int) -> _Span | None:
+    """The gazetteer reading of tokens i..j, also with a trailing facility noun or type word."""
+    span = doc[i:j]
+    text = span.text
+    demonym = gazetteer.demonym(text)
+    if demonym is not None:
+        return _Span(span.start_char, span.end_char, text, "demonym",
+                     candidates=[gz.Candidate(demonym, gz.HOW_DEMONYM)])
+    if j < len(doc) and doc[j].lower_ in FACILITY_NOUNS:  # "Tadmur prison" as one place
+        longer = _span_candidates(gazetteer, f"{text} {doc[j].text}")
+        if longer:
+            return _Span(span.start_char, doc[j].idx + len(doc[j]), doc[span.start:j + 1].text,
+                         "gazetteer", candidates=longer)
+    if i >= 2 and doc[i - 1].lower_ == "of" and doc[i - 2].lower_ in FACILITY_NOUNS:
+        # "the temples of Bel and ...": the facility named after the name.
+        facility = doc[i - 2].lemma_.lower()
+        named = _span_candidates(gazetteer, f"{facility} of {text}")
+        if named:
+            return _Span(span.start_char, span.end_char, text, "pattern", place_like=True,
+                         candidates=named)
+    candidates = _span_candidates(gazetteer, text)
+    if candidates:
+        method = "abbreviation" if all(c.how == gz.HOW_ABBREVIATION for c in candidates) \
+            else "gazetteer"
+        return _Span(span.start_char, span.end_char, text, method, candidates=candidates)
+    return None
+
+
+def _plausible_word(doc: Doc, i: int, j: int, headline: bool) -> bool:
+    """A lone capitalised word must look like a name, not a capitalised common word."""
+    if j - i > 1:
+        return True
+    token = doc[i]
+    if token.lower_ in CALENDAR_WORDS or token.lower_ in FACILITY_NOUNS or (
+            token.is_stop and not token.is_upper):
+        return False
+    if token.pos_ in ("ADJ", "VERB", "ADV", "PRON", "DET", "ADP", "AUX", "NUM"):
+        return token.ent_type_ in PLACE_LABELS
+    return not headline or token.ent_type_ in PLACE_LABELS or token.is_upper
+
+
+def recognise(doc: Doc) -> list[_Span]:
+    """Candidate place spans, sorted and non-overlapping, with their evidence."""
+    gazetteer = gz.get_gazetteer()
+    blocked = _blocked_ranges(doc)
+    ner_by_start = {ent.start: ent for ent in doc.ents if ent.label_ in PLACE_LABELS}
+    spans: list[_Span] = []
+    for i0, j0 in _capitalised_runs(doc):
+        headline = _is_headline(doc[i0].sent)
+        i = i0
+        while i < j0:
+            if doc[i].lower_ in ("the", "-") or not _is_capitalised(doc[i]):
+                i += 1
+                continue
+            found = None
+            for j in range(min(j0, i + MAX_SPAN_TOKENS), i, -1):
+                if not _is_capitalised(doc[j - 1]) or not _plausible_word(doc, i, j, headline):
+                    continue
+                if _inside(doc[i].idx, doc[j - 1].idx + len(doc[j - 1]), blocked):
+                    continue
+                found = _lookup_span(gazetteer, doc, i, j)
+                if found is None and j - i > 1 and doc[j - 1].lower_ in (
+                        SETTLEMENT_NOUNS | ADMIN_NOUNS):  # "Palmyra City"
+                    found = _lookup_span(gazetteer, doc, i, j - 1)
+                    if found is not None:
+                        found.end = doc[j - 1].idx + len(doc[j - 1])
+                        found.text = doc.text[found.start:found.end]
+                        found.place_like = True
+                        found.hint = "admin" if doc[j - 1].lower_ in ADMIN_NOUNS else "settlement"
+                if found is not None:
+                    break
+            ent = ner_by_start.get(i)
+            if found is None and ent is not None and ent.end <= j0 and not _inside(
+                    ent.start_char, ent.end_char, blocked):
+                # NER's place, unless a gazetteer name starts later inside it ("Ancient Palmyra").
+                if not any(_lookup_span(gazetteer, doc, k, ent.end) for k in range(i + 1, ent.end)
+                           if _is_capitalised(doc[k])):
+                    found = _Span(ent.start_char, ent.end_char, ent.text, "ner", ner=ent.label_)
+            if found is None:
+                if (doc[i].is_alpha and not doc[i].is_sent_start and not headline
+                        and doc[i].pos_ == "PROPN" and _plausible_word(doc, i, i + 1, headline)
+                        and (i + 1 >= len(doc) or doc[i + 1].lower_ not in ("state", "states"))
+                        and _context(doc, i, i + 1)[0]
+                        and not _inside(doc[i].idx, doc[i].idx + len(doc[i]), blocked)):
+                    # An unknown name in a place pattern: kept (transliteration may find it).
+                    found = _Span(doc[i].idx, doc[i].idx + len(doc[i]), doc[i].text, "pattern")
+                else:
+                    i += 1
+                    continue
+            tokens = doc.char_span(found.start, found.end, alignment_mode="expand")
+            place_like, hint = _context(doc, tokens.start, tokens.end)
+            found.place_like = found.place_like or place_like
+            found.hint = found.hint or hint
+            ent = next((e for e in doc.ents
+                        if e.start_char <= found.start and found.end <= e.end_char), None)
+            if ent is not None:
+                found.ner = ent.label_
+            spans.append(found)
+            i = max(tokens.end, i + 1)
+    _inherit_list_context(doc, spans)
+    return spans
+
+
+def _inherit_list_context(doc: Doc, spans: list[_Span]) -> None:
+    """'the towns of A, B and C': B and C share A's evidence."""
+    for prev, span in zip(spans, spans[1:]):
+        gap = doc.text[prev.end:span.start].strip().lower()
+        if prev.place_like and gap in (",", "and", ", and", "or", "&", "-") and not span.place_like:
+            span.place_like, span.hint = True, span.hint or prev.hint
+
+
+# ---------------------------------------------------------------- resolution
+
+
+def _haversine_km(a: Place, b: Place) -> float:
+    lat1, lon1, lat2, lon2 = map(math.radians, (a.lat, a.lon, b.lat, b.lon))
+    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin(
+        (lon2 - lon1) / 2) ** 2
+    return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(h)))
+
+
+def _prior(c: gz.Candidate) -> float:
+    """Context-free plausibility: kind, population, how the name reached the place."""
+    place = c.place
+    pop = max(place.population, KIND_FLOOR.get(place.kind, 100))
+    return math.log10(pop + 1) + KIND_BONUS.get(place.kind, 0.0) - HOW_PENALTY.get(c.how, 1.0)
+
+
+def _namesake_penalty(c: gz.Candidate, candidates: list[gz.Candidate], hint: str) -> float:
+    """A division and the city it is named after: bare names mean the city unless hinted."""
+    if c.place.kind not in ("admin1", "admin2") or hint == "admin":
+        return 0.0
+    for other in candidates:
+        p = other.place
+        if (p.kind == "city" and p.country_code == c.place.country_code
+                and p.admin1 == c.place.admin1 and other.how <= c.how):
+            return 2.5
+    return 0.0
+
+
+def _hint_bonus(c: gz.Candidate, hint: str) -> float:
+    kind = c.place.kind
+    if hint == "admin":
+        return 2.0 if kind in ("admin1", "admin2", "region") else 0.0
+    if hint in ("settlement", "near"):
+        return 1.0 if kind in ("city", "village", "poi") else -1.0
+    return 0.0
+
+
+def article_countries(spans: list[_Span]) -> Counter:
+    """Country votes from each span's context-free best reading (countries, demonyms count most)."""
+    votes: Counter = Counter()
+    for span in spans:
+        if not span.candidates:
+            continue
+        best = max(span.candidates, key=_prior)
+        code = best.place.country_code
+        if not code:
+            continue
+        weight = 1.0 if best.place.kind == "country" or best.how == gz.HOW_DEMONYM else 0.5
+        votes[code] += weight
+    return votes
+
+
+def _score(c: gz.Candidate, span: _Span, countries: Counter, total: float,
+           anchors: list[Place]) -> float:
+    score = _prior(c) + _hint_bonus(c, span.hint) - _namesake_penalty(c, span.candidates, span.hint)
+    if total and c.place.country_code:
+        share = countries.get(c.place.country_code, 0.0) / total
+        score += (1.5 + 1.5 * share) if share else 0.0
+    if c.place.kind not in ("country", "continent", "region") and anchors:
+        nearest = min(_haversine_km(c.place, a) for a in anchors if a.place_id != c.place.place_id) \
+            if any(a.place_id != c.place.place_id for a in anchors) else math.inf
+        if nearest < 50:
+            score += 1.0
+        elif nearest < 250:
+            score += 0.5
+    return score
+
+
+def _resolve(spans: list[_Span]) -> list[PlaceMention]:
+    gazetteer = gz.get_gazetteer()
+    countries = article_countries(spans)
+    top = {code for code, _ in countries.most_common(3)}
+    for span in spans:  # transliteration fallback, only inside the article's countries
+        if not span.candidates and (span.place_like or span.ner in PLACE_LABELS):
+            span.candidates = gazetteer.translit_lookup(span.text, top)
+    total = sum(countries.values())
+    anchors = [max(s.candidates, key=_prior).place for s in spans
+               if len(s.candidates) == 1 and s.candidates[0].place.kind in ("city", "village", "poi")]
+    chosen: dict[str, tuple[gz.Candidate, float]] = {}
+    mentions = []
+    for span in spans:
+        key = gz.name_key(span.text) + "|" + span.hint
+        if key not in chosen and span.candidates:
+            scored = sorted(((_score(c, span, countries, total, anchors), c) for c in span.candidates),
+                            key=lambda sc: -sc[0])
+            best_score, best = scored[0]
+            confidence = 1.0 / sum(math.exp(s - best_score) for s, _ in scored)
+            chosen[key] = (best, confidence)
+        if span.candidates:
+            best, confidence = chosen[key]
+            precision = PRECISION.get(best.place.kind, 1)
+            if span.hint == "near" and precision == 1:
+                precision = 2
+            mentions.append(PlaceMention(span.start, span.end, span.text, best.place, precision,
+                                         round(confidence, 3), span.method))
+        else:
+            mentions.append(PlaceMention(span.start, span.end, span.text, None, 0, 0.0, span.method))
+    return mentions
+
+
+def _accept(span: _Span, accepted_keys: set[str], countries: set[str]) -> bool:
+    """Is a candidate span a place? Evidence beyond a name's mere presence in the gazetteer."""
+    if span.method in ("demonym", "abbreviation"):
+        return True
+    if span.place_like or span.ner in PLACE_LABELS:
+        return True
+    if not span.candidates:
+        return False
+    if gz.name_key(span.text) in accepted_keys:
+        return True
+    best = max(span.candidates, key=_prior)
+    if best.place.kind == "country" and best.how != gz.HOW_ALTERNATE + 1:
+        return True
+    in_countries = any(c.place.country_code in countries for c in span.candidates)
+    if best.place.kind in ("continent", "region", "admin1", "admin2") and best.how <= gz.HOW_ALTERNATE:
+        return in_countries or " " in span.text or best.place.kind in ("continent", "region")
+    if span.ner in BLOCKING_LABELS or span.ner in ("NORP", "DATE", "CARDINAL", "ORDINAL", "TIME"):
+        return any(c.place.country_code in countries and c.place.population >= 10_000
+                   for c in span.candidates)
+    named = [c for c in span.candidates if c.how == gz.HOW_NAME]
+    return in_countries or any(c.place.population >= 1000 for c in named)
+
+
+def recognise_and_resolve(doc: Doc) -> list[PlaceMention]:
+    """Every place the article names, resolved in the article's context (never raises)."""
+    try:
+        spans = recognise(doc)
+    except Exception:  # noqa: BLE001 - a malformed parse must not stop an article
+        return []
+    strong = [s for s in spans if s.method in ("demonym", "abbreviation") or s.place_like
+              or s.ner in PLACE_LABELS or (s.candidates and max(s.candidates, key=_prior).place.kind
+                                           in ("country", "admin1"))]
+    countries = {code for code, _ in article_countries(strong).most_common(3)}
+    accepted_keys = {gz.name_key(s.text) for s in spans if s.place_like or s.ner in PLACE_LABELS}
+    kept = [s for s in spans if _accept(s, accepted_keys, countries)]
+    return _resolve(kept)
+
+
+def resolve_spans(doc: Doc, spans: list[tuple[int, int]]) -> list[PlaceMention]:
+    """Resolve given character spans (e.g. gold toponyms) in the article's context."""
+    gazetteer = gz.get_gazetteer()
+    items = []
+    for start, end in sorted(spans):
+        text = doc.text[start:end]
+        tokens = doc.char_span(start, end, alignment_mode="expand")
+        span = _Span(start, end, text, "gazetteer")
+        if tokens is not None:
+            span.place_like, span.hint = _context(doc, tokens.start, tokens.end)
+        demonym = gazetteer.demonym(text)
+        span.candidates = _span_candidates(gazetteer, text) or (
+            [gz.Candidate(demonym, gz.HOW_DEMONYM)] if demonym else [])
+        span.place_like = True
+        items.append(span)
+    return _resolve(items)
+
+
+def get_place(place_id: str) -> Place | None:
+    """A gazetteer entry by id, for the store's places table and the dashboard."""
+    return gz.get_gazetteer().get(place_id)
