@@ -127,6 +127,8 @@ _RULES: list[tuple[str, re.Pattern]] = [
     ("weekday", _p(r"\b(?:(?P<edge>early|late|earlier|later)\s+)?(?:(?P<rel>this|last|next|this\s+past|this\s+coming|coming|past)\s+)?(?P<wd>" + _WEEKDAY + r")(?:\s+(?P<part>" + _PART + r"))?\b")),
     ("part_of_day", _p(r"\b(?P<rel>this|tomorrow|yesterday|last|the)\s+(?P<part>" + _PART + r")\b")),
     ("tonight", _p(r"\btonight\b")),
+    ("overnight", _p(r"\bovernight\b|(?<=\bduring\s)the\s+night\b|(?<=\bthrough\s)the\s+night\b")),
+    ("matter_of", _p(r"\ba\s+matter\s+of\s+(?P<unit>seconds|minutes|hours|days|weeks|months|years)\b")),
     # Clock times.
     ("clock", _p(r"(?<![\w:.])(?P<hh>1[0-2]|0?[1-9])(?::(?P<mi>[0-5]\d))?\s*(?P<ampm>" + _AMPM + r")" + _TZ + r"(?:,?\s+(?P<wd>" + _WEEKDAY + r"|today|yesterday|tomorrow))?")),
     ("clock24", _p(r"(?<![\w:.])(?P<hh>[01]?\d|2[0-3]):(?P<mi>[0-5]\d)(?P<tz>" + _TZ[:-1] + r"|\s*(?:hrs|hours|h)\b)(?:,?\s+(?P<wd>" + _WEEKDAY + r"|today|yesterday|tomorrow))?")),
@@ -185,10 +187,10 @@ def _inside(spans: list[tuple[int, int]], start: int, end: int) -> bool:
     return any(s < end and start < e for s, e in spans)
 
 
-def _candidates(text: str) -> list[_Raw]:
-    """Every rule's matches, then the longest non-overlapping ones, sorted by start."""
+def _candidates(text: str) -> list[tuple[int, _Raw]]:
+    """Every rule's matches outside URLs and embedded data, as (rule rank, match), in reading order."""
     masked = _masked_spans(text)
-    found: list[tuple[int, int, int, _Raw]] = []
+    found: list[tuple[int, _Raw]] = []
     for rank, (rule, pattern) in enumerate(_RULES):
         for m in pattern.finditer(text):
             start, end = m.span()
@@ -200,15 +202,21 @@ def _candidates(text: str) -> list[_Raw]:
             if end <= start or _inside(masked, start, end):
                 continue
             groups = {k: v for k, v in m.groupdict().items() if v is not None}
-            found.append((start, end, rank, _Raw(start, end, rule, groups)))
-    found.sort(key=lambda c: (-(c[1] - c[0]), c[2], c[0]))
-    chosen: list[_Raw] = []
+            found.append((rank, _Raw(start, end, rule, groups)))
+    found.sort(key=lambda c: (c[1].start, -c[1].end, c[0]))
+    return found
+
+
+def _select(normalised: list[tuple[int, _Raw, "_Result"]]) -> list[tuple[_Raw, "_Result"]]:
+    """The longest non-overlapping readings (ties: the earlier rule), sorted by start."""
+    ordered = sorted(normalised, key=lambda c: (-(c[1].end - c[1].start), c[0], c[1].start))
+    chosen: list[tuple[_Raw, _Result]] = []
     taken: list[tuple[int, int]] = []
-    for start, end, _rank, raw in found:
-        if not _inside(taken, start, end):
-            chosen.append(raw)
-            taken.append((start, end))
-    chosen.sort(key=lambda r: r.start)
+    for _rank, raw, result in ordered:
+        if not _inside(taken, raw.start, raw.end):
+            chosen.append((raw, result))
+            taken.append((raw.start, raw.end))
+    chosen.sort(key=lambda c: c[0].start)
     return chosen
 
 
@@ -479,6 +487,14 @@ def _normalise(raw: _Raw, text: str, doc: Doc, ctx: _Context) -> _Result | None:
         elif rel == "last":
             return None
         return _res("TIME", f"{_fmt_day(day)}T{part}")
+    if rule == "overnight":
+        if ref is None:
+            return _res("TIME", "XXXX-XX-XXTNI")
+        # The night a report looks back on is the one before its date.
+        night = ref if tense() == FUTURE else ref - dt.timedelta(days=1)
+        return _res("TIME", f"{_fmt_day(night)}TNI")
+    if rule == "matter_of":
+        return _res("DURATION", _dur_value("X", unit_code(g["unit"])), approx=True, relative=False)
     if rule == "tonight":
         return _res("TIME", f"{_fmt_day(ref)}TNI" if ref else "XXXX-XX-XXTNI")
     if rule in ("clock", "clock24", "noon"):
@@ -1029,22 +1045,23 @@ def tag(doc: Doc, reference: dt.date | None, *, anchor: str = "published") -> li
     """
     text = doc.text
     ctx = _Context(reference=reference, anchor=anchor)
-    mentions: list[TimeMention] = []
     try:
-        raws = _candidates(text)
+        candidates = _candidates(text)
     except Exception:  # pragma: no cover - a regex bug must not stop an article
         log.exception("timex candidate search failed")
         return []
-    for raw in raws:
+    # Normalise every candidate first: a longer match that turns out not to be a date
+    # ("the night" of a life) must not hide a shorter one that is.
+    normalised = []
+    for rank, raw in candidates:
         try:
             result = _normalise(raw, text, doc, ctx)
         except Exception:  # pragma: no cover - logged, the rest of the article still counts
             log.exception("timex normalisation failed for %r", text[raw.start:raw.end])
             continue
-        if result is None:
-            continue
-        mentions.append(_mention(raw, text, result, reference, anchor))
-    return mentions
+        if result is not None:
+            normalised.append((rank, raw, result))
+    return [_mention(raw, text, result, reference, anchor) for raw, result in _select(normalised)]
 
 
 def _mention(raw: _Raw, text: str, result: _Result, reference: dt.date | None, anchor: str) -> TimeMention:
