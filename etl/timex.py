@@ -173,7 +173,7 @@ _RULES: list[tuple[str, re.Pattern]] = [
 
 # Where no expression may start: URLs, paths and embedded JSON.
 _MASK = re.compile(
-    r"https?://\S+|www\.\S+|\S*/\S*/\S*|\{[^{}\n]*\"\w+\"\s*:[^{}\n]*\}"
+    r"https?://\S+|www\.\S+|(?<!\S)(?!\d{1,2}/\d{1,2}/\d{2,4}(?![\w/]))\S*/\S*/\S*|\{[^{}\n]*\"\w+\"\s*:[^{}\n]*\}"
     r"|^[^\n]*(?:\"\w+\"\s*:\s*[^\n]*){3}$",  # a line of embedded data (three or more "key": pairs)
     re.M,
 )

@@ -1,0 +1,296 @@
+"""etl.timex: tables of (sentence, publication date) -> TIMEX3 value, the seed gold, properties."""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import logging
+import re
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from etl.timex import reference_candidates, tag
+from etl.timex_values import interval, number_value
+
+SUNDAY = dt.date(2016, 3, 27)  # publication date of the seed articles (a Sunday)
+
+
+def _find(nlp, sentence, reference=SUNDAY, anchor="published"):
+    return tag(nlp(sentence), reference, anchor=anchor)
+
+
+def _one(nlp, sentence, phrase, reference=SUNDAY):
+    """The mention whose text is `phrase` (fails when absent or when it is tagged twice)."""
+    found = [m for m in _find(nlp, sentence, reference) if m.text == phrase]
+    assert len(found) == 1, f"{phrase!r} in {sentence!r}: {_find(nlp, sentence, reference)}"
+    return found[0]
+
+
+# (sentence, phrase, type, value, precision) against SUNDAY unless said otherwise
+CASES = [
+    # tense of the clause decides the year of a bare month: "IS" is a VBZ root here
+    ("In August IS fighters demolished the temples of Bel.", "August", "DATE", "2015-08", "month"),
+    ("In May, ISIL took Palmyra in a matter of days.", "May", "DATE", "2015-05", "month"),
+    ("The conference will open in May.", "May", "DATE", "2016-05", "month"),
+    ("The elections will be held in August.", "August", "DATE", "2016-08", "month"),
+    # weekdays: a past clause on the publication Sunday is that same Sunday
+    ("Government forces reclaimed the city on Sunday.", "Sunday", "DATE", "2016-03-27", "day"),
+    ("Troops reclaimed the ancient city on Saturday.", "Saturday", "DATE", "2016-03-26", "day"),
+    ("The talks will resume on Tuesday.", "Tuesday", "DATE", "2016-03-29", "day"),
+    ("The team planned to leave on Thursday.", "Thursday", "DATE", "2016-03-31", "day"),
+    ("Gunfire was heard on Sunday morning.", "Sunday morning", "DATE", "2016-03-27TMO", "day"),
+    ("Fighters pulled out during the night.", "the night", "TIME", "2016-03-26TNI", "day"),
+    # relative calendar expressions
+    ("The historic city fell to ISIS last May.", "last May", "DATE", "2015-05", "month"),
+    ("The army kicked off an assault earlier this month.", "earlier this month", "DATE", "2016-03", "month"),
+    ("Last year in December Iraqi forces recaptured Ramadi.", "Last year in December", "DATE", "2015-12", "month"),
+    ("Ramadi was retaken in December last year.", "December last year", "DATE", "2015-12", "month"),
+    ("When we lost Palmyra last year, they outgunned us.", "last year", "DATE", "2015", "year"),
+    ("He promised a blueprint for reconstruction by next month.", "next month", "DATE", "2016-04", "month"),
+    ("This weekend marked the most significant advance yet.", "This weekend", "DATE", "2016-W12-WE", "week"),
+    ("Forces made gains last week.", "last week", "DATE", "2016-W11", "week"),
+    ("The army was bringing reinforcements today.", "today", "DATE", "2016-03-27", "day"),
+    ("The minister arrived yesterday.", "yesterday", "DATE", "2016-03-26", "day"),
+    ("The group declared a caliphate nearly two years ago.", "nearly two years ago", "DATE", "2014", "year"),
+    ("The coalition was established one and a half years ago.", "one and a half years ago", "DATE", "2014-09",
+     "month"),
+    ("The offensive began ten days ago.", "ten days ago", "DATE", "2016-03-17", "day"),
+    ("The army is now in full control.", "now", "DATE", "PRESENT_REF", "day"),
+    ("Assad's troops have made steady gains in recent months.", "recent months", "DATE", "PAST_REF", "none"),
+    # absolute dates in the usual shapes
+    ("Sun Mar 27, 2016 11:55:38", "Sun Mar 27, 2016 11:55:38", "TIME", "2016-03-27T11:55:38", "time"),
+    ("The report is dated 27/03/2016.", "27/03/2016", "DATE", "2016-03-27", "day"),
+    ("The report is dated 03/27/2016.", "03/27/2016", "DATE", "2016-03-27", "day"),
+    ("The report is dated 2016-03-27.", "2016-03-27", "DATE", "2016-03-27", "day"),
+    ("Palmyra was retaken on March 27th.", "March 27th", "DATE", "2016-03-27", "day"),
+    ("A ceasefire began on February 27 and has largely held.", "February 27", "DATE", "2016-02-27", "day"),
+    ("Isis overran the ruins in May 2015.", "May 2015", "DATE", "2015-05", "month"),
+    ("It was founded on 5 June 1967.", "5 June 1967", "DATE", "1967-06-05", "day"),
+    ("The conflict started in 2011.", "2011", "DATE", "2011", "year"),
+    ("The town emptied in the 1990s.", "1990s", "DATE", "199X", "decade"),
+    ("The temple was restored in the 19th century.", "the 19th century", "DATE", "18XX", "century"),
+    ("The dam was finished in the summer of 2014.", "the summer of 2014", "DATE", "2014-SU", "season"),
+    ("Prices fell last summer.", "last summer", "DATE", "2015-SU", "season"),
+    ("Profits rose in the third quarter of 2015.", "the third quarter of 2015", "DATE", "2015-Q3", "quarter"),
+    ("Profits rose in Q1 2016.", "Q1 2016", "DATE", "2016-Q1", "quarter"),
+    ("The offensive stalled in mid-2014.", "mid-2014", "DATE", "2014", "year"),
+    ("The talks broke down on Christmas Day 2015.", "Christmas Day 2015", "DATE", "2015-12-25", "day"),
+    # durations stay durations
+    ("The landmarks survived ten months under ISIL.", "ten months", "DURATION", "P10M", "none"),
+    ("The city was under ISIS occupation for 10 months.", "10 months", "DURATION", "P10M", "none"),
+    ("The capture follows a three-week campaign.", "three-week", "DURATION", "P3W", "none"),
+    ("Jets carried out 40 sorties in a 24-hour period.", "24-hour", "DURATION", "PT24H", "none"),
+    ("This is the fiercest offensive in the last three weeks.", "the last three weeks", "DURATION", "P3W", "none"),
+    ("Gains came during the past several days.", "the past several days", "DURATION", "PXD", "none"),
+    ("The battle never stopped this past year.", "this past year", "DURATION", "P1Y", "none"),
+    ("They stayed for 2 1/2 years.", "2 1/2 years", "DURATION", "P2Y6M", "none"),
+    # sets
+    ("Palmyra used to attract thousands of tourists a year before the war.", "a year", "SET", "P1Y", "none"),
+    ("Convoys leave daily.", "daily", "SET", "P1D", "none"),
+    ("The council meets every week.", "every week", "SET", "P1W", "none"),
+]
+
+
+@pytest.mark.parametrize("sentence,phrase,type_,value,precision", CASES)
+def test_normalises(nlp, sentence, phrase, type_, value, precision):
+    mention = _one(nlp, sentence, phrase)
+    assert (mention.type, mention.value, mention.precision) == (type_, value, precision)
+
+
+@pytest.mark.parametrize("sentence,phrase,approx,mod", [
+    ("The group declared a caliphate nearly two years ago.", "nearly two years ago", True, ""),
+    ("The fighting lasted about three weeks.", "about three weeks", True, ""),
+    ("The temples date back more than 1,800 years.", "more than 1,800 years", False, "MORE_THAN"),
+    ("The army kicked off an assault earlier this month.", "earlier this month", False, "START"),
+    ("The offensive stalled in mid-2014.", "mid-2014", False, "MID"),
+    ("Rains came in late November 2015.", "late November 2015", False, "END"),
+    ("Rents rose in the early 1990s.", "1990s", False, "START"),
+])
+def test_approximation_and_modifiers(nlp, sentence, phrase, approx, mod):
+    mention = _one(nlp, sentence, phrase)
+    assert (mention.approx, mention.mod) == (approx, mod)
+
+
+@pytest.mark.parametrize("reference,sentence,phrase,value", [
+    # a month said in a past clause is the last one on or before the reference month
+    (dt.date(2016, 1, 10), "Rebels took the town in December.", "December", "2015-12"),
+    (dt.date(2015, 12, 20), "Elections will be held in January.", "January", "2016-01"),
+    # "last February" said in March means a year earlier; "last fall" said in February too
+    (dt.date(1998, 3, 1), "Two helicopters crashed last February.", "last February", "1997-02"),
+    (dt.date(1998, 2, 6), "Hiring surged last fall.", "last fall", "1997-FA"),
+    # a day-month near the reference takes the nearest year, across the new year
+    (dt.date(2000, 1, 10), "The deadline is Jan. 14.", "Jan. 14", "2000-01-14"),
+    (dt.date(1999, 1, 3), "The bomb exploded on Dec. 30.", "Dec. 30", "1998-12-30"),
+    # until + weekday points forward even in a present clause
+    (dt.date(2000, 3, 30), "The deadline runs until Tuesday.", "Tuesday", "2000-04-04"),
+])
+def test_resolution_against_other_reference_dates(nlp, reference, sentence, phrase, value):
+    assert _one(nlp, sentence, phrase, reference).value == value
+
+
+@pytest.mark.parametrize("sentence,not_a_date", [
+    ("Isis murdered 82-year-old Khaled al-Asaad.", "82-year-old"),
+    ("Though he is well into his fifties, he signed up.", "fifties"),
+    ("ISIL may try to plant IEDs before they leave.", "may"),
+    ("May God protect them, he said.", "May"),
+    ("The jets hit 158 targets and 400 fighters died.", "158"),
+    ("About 2000 people fled the town.", "2000"),
+    ("The temples were nearly 2 millennia old.", "2 millennia"),
+    ("The deal was worth $2016 million.", "2016"),
+    ("See http://www.example.com/world/2016/mar/27/story-2016 for more.", "2016"),
+    ("The winner ran the course in 2:03:59.", "2:03"),
+    ("The fall of Palmyra raised global concern.", "fall"),
+    ("The annual March for Life drew crowds.", "March"),
+    ("He won a second term.", "a second"),
+])
+def test_not_dates(nlp, sentence, not_a_date):
+    assert [m for m in _find(nlp, sentence) if not_a_date in m.text] == []
+
+
+def test_embedded_json_and_urls_yield_nothing(nlp):
+    text = ('string(1930) "[{"id":"1802600","sort":"3519557","pic":"/2016/03/27/a_4x3.mp4",'
+            '"title":"Army Liberates 110 sq/km in 2 Days"} ,{"id":"1802527","pic":"/2016/03/26/b.jpg"}]"')
+    assert _find(nlp, text) == []
+
+
+def test_without_reference_date_only_absolute_dates_resolve(nlp):
+    mentions = {m.text: m for m in _find(nlp, "The city fell last May and was retaken on 27 March 2016.",
+                                         reference=None)}
+    assert mentions["last May"].value == "" and mentions["last May"].date_start is None
+    assert mentions["27 March 2016"].value == "2016-03-27"
+    assert mentions["27 March 2016"].anchor == "absolute"
+
+
+def test_anchor_is_copied_for_relative_expressions(nlp):
+    mentions = {m.text: m for m in _find(nlp, "It fell last May, not in May 2014.", anchor="inferred")}
+    assert mentions["last May"].anchor == "inferred"
+    assert mentions["May 2014"].anchor == "absolute"
+
+
+def test_intervals(nlp):
+    mentions = {m.text: m for m in _find(nlp, "It fell last May. This weekend marked the advance. "
+                                              "The town emptied in the 1990s. Gains came in 2014-SU.")}
+    assert (mentions["last May"].date_start, mentions["last May"].date_end) == (dt.date(2015, 5, 1),
+                                                                                dt.date(2015, 5, 31))
+    assert (mentions["This weekend"].date_start, mentions["This weekend"].date_end) == (dt.date(2016, 3, 26),
+                                                                                        dt.date(2016, 3, 27))
+    assert (mentions["1990s"].date_start, mentions["1990s"].date_end) == (dt.date(1990, 1, 1),
+                                                                          dt.date(1999, 12, 31))
+
+
+@pytest.mark.parametrize("value,type_,precision,start,end", [
+    ("2016-03-27", "DATE", "day", dt.date(2016, 3, 27), dt.date(2016, 3, 27)),
+    ("2016-03-27T11:55:38", "TIME", "time", dt.date(2016, 3, 27), dt.date(2016, 3, 27)),
+    ("2016-W12", "DATE", "week", dt.date(2016, 3, 21), dt.date(2016, 3, 27)),
+    ("2015-02", "DATE", "month", dt.date(2015, 2, 1), dt.date(2015, 2, 28)),
+    ("2014-WI", "DATE", "season", dt.date(2014, 12, 1), dt.date(2015, 2, 28)),
+    ("2015-Q4", "DATE", "quarter", dt.date(2015, 10, 1), dt.date(2015, 12, 31)),
+    ("2015", "DATE", "year", dt.date(2015, 1, 1), dt.date(2015, 12, 31)),
+    ("18XX", "DATE", "century", dt.date(1800, 1, 1), dt.date(1899, 12, 31)),
+    ("P10M", "DURATION", "none", None, None),
+    ("PAST_REF", "DATE", "none", None, None),
+])
+def test_interval_of_values(value, type_, precision, start, end):
+    assert interval(value, type_, SUNDAY) == (precision, start, end)
+
+
+@pytest.mark.parametrize("text,value", [
+    ("ten", 10.0), ("twenty-four", 24.0), ("twenty four", 24.0), ("1,800", 1800.0), ("a", 1.0),
+    ("one and a half", 1.5), ("5 1/2", 5.5), ("several", "X"), ("two hundred", 200.0), ("banana", None),
+])
+def test_number_words(text, value):
+    assert number_value(text) == value
+
+
+def test_reference_candidates_are_stated_days_latest_first(nlp):
+    mentions = _find(nlp, "The truce began on February 27, 2016. Fighting resumed on 3 March 2016 and "
+                          "last May. The offensive started in 2015.")
+    assert reference_candidates(mentions) == [dt.date(2016, 3, 3), dt.date(2016, 2, 27)]
+
+
+# ---------------------------------------------------------------------------------------------
+# The seed articles: every temporal expression, read by hand (tests/gold/seed_timexes.csv)
+def _gold_rows(gold_dir):
+    with open(gold_dir / "seed_timexes.csv", newline="", encoding="utf-8") as fh:
+        return list(csv.DictReader(fh))
+
+
+def _offset(text, phrase, occurrence):
+    matches = list(re.finditer(r"(?<!\w)" + re.escape(phrase) + r"(?!\w)", text))
+    assert len(matches) >= occurrence, f"{phrase!r} occurs {len(matches)} times, gold says #{occurrence}"
+    return matches[occurrence - 1].start()
+
+
+def test_seed_gold_exactly(nlp, seed_dir):
+    from tests.conftest import GOLD_DIR
+
+    rows = _gold_rows(GOLD_DIR)
+    assert len(rows) >= 50
+    for article in sorted({r["article"] for r in rows}):
+        text = (seed_dir / article).read_text(encoding="utf-8")
+        expected = {}
+        for r in (r for r in rows if r["article"] == article):
+            start = _offset(text, r["text"], int(r["occurrence"]))
+            expected[(start, start + len(r["text"]))] = (r["type"], r["value"], r["precision"],
+                                                         r["approx"] == "true", r["mod"])
+        got = {(m.start, m.end): (m.type, m.value, m.precision, m.approx, m.mod)
+               for m in tag(nlp(text), SUNDAY)}
+        missing = {text[s:e]: v for (s, e), v in expected.items() if got.get((s, e)) != v}
+        extra = {text[s:e]: v for (s, e), v in got.items() if (s, e) not in expected}
+        assert not missing and not extra, f"{article}: wrong/missing {missing}, extra {extra}"
+
+
+# ---------------------------------------------------------------------------------------------
+# Properties: never raises, spans inside the text, sorted and non-overlapping
+_DATEISH = st.sampled_from([
+    "last May", "Sunday", "on Saturday morning", "2016-03-27", "27/03/2016", "the 1990s", "10 months",
+    "nearly two years ago", "Q3", "mid-2014", "this weekend", "82-year-old", "may", "1,800 years",
+    "11:55:38", "Sun Mar 27, 2016", "the third quarter", "a year ago", "{\"id\":\"1\"}", "http://x.y/2016/03/27",
+    "5 1/2 hours", "Christmas", "nineteen ninety-six", "every Monday", "the night", "'s", "-", "\n", " ",
+])
+
+
+class _Errors(logging.Handler):
+    """Collects what tag() logged: it never raises, but a logged exception is still a bug."""
+
+    def __init__(self):
+        super().__init__(logging.ERROR)
+        self.records = []
+
+    def emit(self, record):
+        self.records.append(record)
+
+
+@pytest.fixture(scope="module")
+def logged_errors():
+    handler = _Errors()
+    logger = logging.getLogger("etl.timex")
+    logger.addHandler(handler)
+    yield handler.records
+    logger.removeHandler(handler)
+
+
+def _check(mentions, text):
+    previous_end = 0
+    for m in mentions:
+        assert 0 <= m.start < m.end <= len(text)
+        assert text[m.start:m.end] == m.text
+        assert m.start >= previous_end
+        previous_end = m.end
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=st.text(max_size=200), reference=st.one_of(st.none(), st.dates()))
+def test_any_unicode_never_raises(nlp, logged_errors, text, reference):
+    _check(tag(nlp(text), reference), text)
+    assert not logged_errors, logged_errors[0].getMessage()
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(parts=st.lists(st.one_of(_DATEISH, st.text(max_size=8)), max_size=25),
+       reference=st.one_of(st.none(), st.dates(min_value=dt.date(1, 2, 1), max_value=dt.date(9998, 11, 30))))
+def test_date_like_text_never_raises(nlp, logged_errors, parts, reference):
+    text = " ".join(parts)
+    _check(tag(nlp(text), reference), text)
+    assert not logged_errors, logged_errors[0].getMessage()
