@@ -17,13 +17,14 @@ def _offline_map(snapshot: str, filters, _events: pd.DataFrame, _moves: pd.DataF
 def download_buttons(ctx: Context, events: pd.DataFrame) -> None:
     st.subheader("Export the filtered events")
     cols = st.columns(5)
-    cols[0].download_button("CSV", exports.events_csv(events), "events.csv", "text/csv", key="dl_csv")
+    cols[0].download_button("CSV", exports.events_csv(events), "events.csv", "text/csv", key="dl_csv",
+                            on_click="ignore")
     cols[1].download_button("GeoJSON", exports.to_json_bytes(exports.events_geojson(events)), "events.geojson",
-                            "application/geo+json", key="dl_geojson")
+                            "application/geo+json", key="dl_geojson", on_click="ignore")
     cols[2].download_button("TimelineJS JSON", exports.to_json_bytes(exports.timelinejs(events)), "timelinejs.json",
-                            "application/json", key="dl_timelinejs")
+                            "application/json", key="dl_timelinejs", on_click="ignore")
     cols[3].download_button("StoryMapJS JSON", exports.to_json_bytes(exports.storymapjs(events)), "storymapjs.json",
-                            "application/json", key="dl_storymapjs")
+                            "application/json", key="dl_storymapjs", on_click="ignore")
     moves = queries.movements(ctx.snapshot, ctx.filters) if ctx.snapshot else None
     cols[4].download_button(
         "Offline map (HTML)",

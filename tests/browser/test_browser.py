@@ -1,0 +1,325 @@
+"""The running dashboard in headless Chromium, on a store the real pipeline built from the seed
+articles plus one hostile article: design-card events on the timeline and in the table, markers and
+retreat arrows on the map, a date filter, the Story, every export, and nothing of the hostile text runs.
+
+Needs Debian's chromium (/usr/bin/chromium) and Playwright for Python; skipped without them.
+Screenshots of every page go to test-artifacts/screenshots/.
+
+TIMELINE_BROWSER_STORE=<processed dir> reuses an already built store (to iterate on this test
+without rebuilding); by default the pipeline builds one in a temporary directory.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = Path("/usr/bin/chromium")
+SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--disable-quic"]
+IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
+MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
+
+HOSTILE_TITLE = "<script>window.__pwned='title'</script>Hostile wire"
+HOSTILE_TEXT = """Rebels captured the town of Dubai on Saturday, March 26, 2016.
+<script>window.__pwned = 'script'; alert('script')</script>
+Witnesses said <img src=x onerror="window.__pwned='img'; alert('img')"> fighters also seized the port.
+A banner read ${window.__pwned='template'} and `backticks` and \\x3cscript\\x3e.
+"""
+
+# The four events of the design card, and the places the map must show (names as GeoNames spells them too).
+PLACES = {
+    "Palmyra": {"palmyra", "tadmur", "tadmor"},
+    "Sukhnah": {"sukhnah", "as sukhnah", "al-sukhnah", "sukhna", "al sukhnah"},
+    "Raqqa": {"raqqa", "ar raqqah", "al-raqqah", "raqqah", "ar-raqqah"},
+    "Deir ez-Zor": {"deir ez-zor", "dayr az zawr", "deir ez zor", "deir al-zor", "deir ezzor"},
+}
+
+playwright_api = pytest.importorskip("playwright.sync_api", reason="Playwright for Python is not installed")
+if not CHROMIUM.exists():
+    pytest.skip("Debian chromium is not installed at /usr/bin/chromium", allow_module_level=True)
+
+
+# ---------------------------------------------------------------- fixtures: store, server, browser
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory) -> Path:
+    prebuilt = os.environ.get("TIMELINE_BROWSER_STORE")
+    if prebuilt:
+        return Path(prebuilt)
+    try:
+        from etl import pipeline
+    except ImportError as exc:
+        pytest.skip(f"etl.pipeline cannot be imported yet: {exc}")
+    raw = tmp_path_factory.mktemp("raw")
+    for path in (ROOT / "data" / "raw").iterdir():
+        shutil.copy(path, raw / path.name)
+    (raw / "zz_hostile.txt").write_text(HOSTILE_TEXT, encoding="utf-8")
+    with (raw / "manifest.csv").open("a", newline="", encoding="utf-8") as handle:
+        csv.writer(handle).writerow(["zz_hostile.txt", "Hostile wire", "javascript:alert('url')", HOSTILE_TITLE,
+                                     "2016-03-28", "a hostile article: nothing in it may run"])
+    processed = tmp_path_factory.mktemp("processed")
+    pipeline.run([raw], processed)
+    return processed
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(store):
+    port = _free_port()
+    env = {**os.environ, "TIMELINE_PROCESSED_DIR": str(store)}
+    log = open(store.parent / f"streamlit-{port}.log", "w")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true", "--server.port", str(port),
+         "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if urllib.request.urlopen(f"{base}/_stcore/health", timeout=2).status == 200:
+                break
+        except OSError:
+            time.sleep(0.3)
+    else:
+        process.terminate()
+        pytest.fail("streamlit did not start within 60 s")
+    yield base
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+    log.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with playwright_api.sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
+    tab = context.new_page()
+    dialogs: list[str] = []
+    errors: list[str] = []
+    tab.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    tab.on("pageerror", lambda error: errors.append(str(error)))
+    yield tab
+    assert dialogs == [], f"a dialog opened: {dialogs}"
+    assert not [e for e in errors if "pwned" in e], errors
+    context.close()
+
+
+def open_page(page, server: str, path: str, screenshot: str | None = None):
+    page.goto(f"{server}/{path}")
+    page.wait_for_selector(IDLE, timeout=60_000)
+    page.wait_for_timeout(400)
+    page.wait_for_selector(IDLE, timeout=60_000)
+    assert page.evaluate("typeof window.__pwned") == "undefined"
+    if screenshot:
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / f"{screenshot}.png"), full_page=True)
+    return page
+
+
+def map_frame(page):
+    frame = page.frame_locator(MAP_FRAME).first
+    frame.locator(".leaflet-container").wait_for(timeout=30_000)
+    frame.locator("path.tl-event").first.wait_for(state="attached", timeout=30_000)
+    return frame
+
+
+def place_tokens(store: Path) -> dict[str, set[str]]:
+    """The CSS tokens of the places the map should show, found by name or alias in the store."""
+    from dashboard.safe import css_token
+    from etl.store import read_table
+
+    tokens: dict[str, set[str]] = {name: set() for name in PLACES}
+    for place in read_table(store, "places").to_pylist():
+        names = {(place["name"] or "").lower()} | {a.lower() for a in place["aliases"] or []}
+        for wanted, spellings in PLACES.items():
+            if names & spellings:
+                tokens[wanted].add(css_token(place["place_id"]))
+    return tokens
+
+
+def timeline_labels(page) -> list[str]:
+    page.locator(".vega-embed svg").first.wait_for(timeout=30_000)
+    return page.eval_on_selector_all(".vega-embed svg [aria-label]", "els => els.map(e => e.getAttribute('aria-label'))")
+
+
+# ---------------------------------------------------------------- tests
+
+def test_overview_shows_the_corpus(page, server):
+    open_page(page, server, "overview", "overview")
+    body = page.locator("[data-testid='stMain']").inner_text()
+    assert "Key events" in body and "Corpus" in body
+    assert "GeoNames" in body
+    map_frame(page)
+
+
+def test_design_card_events_on_the_timeline(page, server):
+    open_page(page, server, "timeline", "timeline")
+    labels = [label.lower() for label in timeline_labels(page)]
+    marks = [label for label in labels if "summary:" in label]
+
+    def has(date_prefix: str, *words: str) -> bool:
+        return any(f"date: {date_prefix}" in m and any(w in m for w in words) for m in marks)
+
+    assert has("2015-05", "palmyra", "tadmur", "seiz", "captur", "took", "fell", "fall"), marks
+    assert has("2015-08", "temple", "demolish", "destr"), marks
+    assert has("2016-03-27", "recaptur", "retak", "regain", "reclaim"), marks
+    assert has("2016-03-27", "retreat", "withdr", "fled", "flee"), marks
+    assert any("held" in label for label in labels), "no period band (who held a place) on the timeline"
+
+
+def test_map_has_markers_at_the_places_and_retreat_arrows(page, server, store):
+    open_page(page, server, "map", "map")
+    frame = map_frame(page)
+    for name, tokens in place_tokens(store).items():
+        assert tokens, f"{name} is not among the store's places"
+        found = sum(frame.locator(f"path.tl-place-{token}").count() for token in tokens)
+        assert found, f"no marker at {name}"
+    arrows = frame.locator("path.tl-move")
+    assert arrows.count() >= 3
+    destinations = place_tokens(store)
+    for name in ("Sukhnah", "Raqqa", "Deir ez-Zor"):
+        assert any(frame.locator(f"path.tl-move.tl-to-{t}").count() for t in destinations[name]), f"no arrow to {name}"
+    assert frame.locator(".tl-arrowhead").count() >= 3
+
+
+def test_a_date_filter_removes_events_from_map_and_table(page, server):
+    open_page(page, server, "map")
+    frame = map_frame(page)
+    all_markers, all_arrows = frame.locator("path.tl-event").count(), frame.locator("path.tl-move").count()
+    open_page(page, server, "map?to=2015-12-31", "map-filtered")
+    frame = map_frame(page)
+    assert frame.locator("path.tl-event").count() < all_markers
+    assert frame.locator("path.tl-move").count() < all_arrows or all_arrows == 0
+
+    def table_count(path: str) -> int:
+        open_page(page, server, path)
+        caption = page.get_by_text(re.compile(r"^\d+ events\.")).first.inner_text()
+        return int(caption.split()[0])
+
+    assert table_count("events?to=2015-12-31") < table_count("events")
+    assert "2016-03-27" not in page.url  # the filter lives in the URL
+    open_page(page, server, "events?to=2015-12-31", "events-filtered")
+    page.locator("[data-testid='stDataFrame']").first.wait_for()
+    assert "2016-03-27" not in page.locator("[data-testid='stDataFrame']").first.inner_text()
+
+
+def test_story_advances_by_button_and_keyboard(page, server):
+    open_page(page, server, "story", "story")
+    slide = page.locator(".tl-slide").first
+    total = int(re.search(r"1 / (\d+)", slide.inner_text()).group(1))
+    assert total >= 3
+    page.locator(".st-key-story_next button").click()
+    page.wait_for_function("document.querySelector('.tl-slide').innerText.includes('2 / ')", timeout=20_000)
+    page.locator("h1").first.click()  # focus the page, not a widget
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function("document.querySelector('.tl-slide').innerText.includes('3 / ')", timeout=20_000)
+    page.keyboard.press("ArrowLeft")
+    page.wait_for_function("document.querySelector('.tl-slide').innerText.includes('2 / ')", timeout=20_000)
+    page.locator(".st-key-story_present label").click()
+    page.wait_for_selector(IDLE)
+    page.wait_for_function("!document.querySelector('[data-testid=\"stSidebar\"]') || "
+                           "getComputedStyle(document.querySelector('[data-testid=\"stSidebar\"]')).display === 'none'",
+                           timeout=20_000)
+    for width, height in ((1280, 720), (1920, 1080)):
+        page.set_viewport_size({"width": width, "height": height})
+        page.wait_for_timeout(500)
+        assert page.locator(".st-key-story_next button").is_visible()
+        page.screenshot(path=str(SCREENSHOTS / f"story-presentation-{width}x{height}.png"))
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function("document.querySelector('.tl-slide').innerText.includes('3 / ')", timeout=20_000)
+
+
+EXPORTS = {"dl_csv": "events.csv", "dl_geojson": "events.geojson", "dl_timelinejs": "timelinejs.json",
+           "dl_storymapjs": "storymapjs.json", "dl_map": "map.html"}
+
+
+def test_every_export_downloads_and_parses(page, server, browser, tmp_path):
+    open_page(page, server, "events", "events")
+    files = {}
+    for key, name in EXPORTS.items():
+        with page.expect_download(timeout=60_000) as download:
+            page.locator(f".st-key-{key} button").click()
+        target = tmp_path / name
+        download.value.save_as(target)
+        files[key] = target.read_text(encoding="utf-8")
+    rows = list(csv.DictReader(io.StringIO(files["dl_csv"])))
+    assert rows and {"event_id", "date_start", "summary", "sources"} <= set(rows[0])
+    geojson = json.loads(files["dl_geojson"])
+    assert geojson["type"] == "FeatureCollection" and geojson["features"]
+    assert json.loads(files["dl_timelinejs"])["events"]
+    assert len(json.loads(files["dl_storymapjs"])["storymap"]["slides"]) > 1
+    html = files["dl_map"]
+    assert not re.findall(r'<(?:script|link)[^>]+(?:src|href)=["\']https?:', html)
+    # The standalone map works with every network request refused.
+    offline = browser.new_context()
+    offline.route(re.compile(r"^https?://"), lambda route: route.abort())
+    tab = offline.new_page()
+    dialogs = []
+    tab.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    (tmp_path / "map.html").write_text(html, encoding="utf-8")
+    tab.goto((tmp_path / "map.html").as_uri())
+    tab.locator("path.tl-event").first.wait_for(state="attached", timeout=20_000)
+    assert tab.locator(".leaflet-container path").count() > 100  # country outlines drawn offline
+    assert tab.evaluate("typeof window.__pwned") == "undefined" and not dialogs
+    offline.close()
+
+
+def test_hostile_article_runs_nothing(page, server, store):
+    open_page(page, server, "sources")
+    page.locator(".st-key-sources_article").click()
+    page.keyboard.type("Hostile")
+    page.keyboard.press("Enter")
+    page.wait_for_selector(IDLE)
+    page.wait_for_timeout(500)
+    page.wait_for_selector(IDLE)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "sources-hostile.png"), full_page=True)
+    text = page.locator("[data-testid='stMain']").inner_text()
+    assert "<script>" in text and "onerror" in text  # shown as text
+    assert page.evaluate("typeof window.__pwned") == "undefined"
+    assert page.locator("[data-testid='stMain'] img[src='x']").count() == 0
+    # Every event the hostile article is part of: details page and the map popups.
+    from etl.store import read_table
+
+    hostile_ids = {a["article_id"] for a in read_table(store, "articles").to_pylist() if "Hostile" in (a["source"] or "")}
+    events = {m["event_id"] for m in read_table(store, "event_mentions").to_pylist() if m["article_id"] in hostile_ids}
+    for event_id in sorted(e for e in events if e)[:2]:
+        open_page(page, server, f"events?event={event_id}")
+        assert page.locator(".tl-details").count() == 1
+    open_page(page, server, "map")
+    frame = map_frame(page)
+    for marker in frame.locator("path.tl-event").all()[:8]:
+        marker.click(force=True)
+    assert page.evaluate("typeof window.__pwned") == "undefined"
+    assert page.frame_locator(MAP_FRAME).first.locator("img[src='x']").count() == 0
