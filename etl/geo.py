@@ -60,6 +60,19 @@ PRECISION = {"city": 1, "village": 1, "poi": 1, "admin2": 2, "admin1": 3, "regio
 MAX_SPAN_TOKENS = 6
 
 
+_EDGE_PUNCT = "-'’‘\"“”:,;()[]{}/\\+*"
+
+
+def _trimmed(doc: Doc, i: int, j: int) -> tuple[int, int, str]:
+    """Character offsets and text of tokens i..j without edge punctuation ('"Syrian' in JSON)."""
+    start, end = doc[i].idx, doc[j - 1].idx + len(doc[j - 1])
+    text = doc.text[start:end]
+    stripped = text.lstrip(_EDGE_PUNCT)
+    start += len(text) - len(stripped)
+    stripped = stripped.rstrip(_EDGE_PUNCT)
+    return start, start + len(stripped), stripped
+
+
 @dataclass
 class _Span:
     """A candidate place span and the evidence for it."""
@@ -78,7 +91,7 @@ class _Span:
 
 
 def _is_capitalised(token) -> bool:
-    text = token.text.lstrip("-'’")
+    text = token.text.lstrip(_EDGE_PUNCT)
     return bool(text) and text[0].isupper() and any(ch.isalpha() for ch in text)
 
 
@@ -90,7 +103,7 @@ def _capitalised_runs(doc: Doc) -> list[tuple[int, int]]:
             i += 1
             continue
         j = i + 1
-        while j < n and doc[j].sent.start == doc[i].sent.start and (
+        while j < n and "\n" not in doc[j - 1].whitespace_ and (
                 _is_capitalised(doc[j]) or doc[j].lower_ in CONNECTORS):
             j += 1
         while j > i and not _is_capitalised(doc[j - 1]):
@@ -100,9 +113,12 @@ def _capitalised_runs(doc: Doc) -> list[tuple[int, int]]:
     return runs
 
 
-def _blocked_ranges(doc: Doc) -> list[tuple[int, int]]:
-    """Character ranges that name people or organisations, so no place may start inside."""
-    ranges = []
+def _blocked_ranges(doc: Doc) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    """Character ranges naming people (and listed non-places), and those naming organisations.
+
+    No place may lie inside either; a demonym may lie inside an organisation ("Syrian Army").
+    """
+    ranges, org_ranges = [], []
     text = doc.text
     for name in gz.not_places():
         flags = 0 if len(name) <= 3 or name.isupper() else re.IGNORECASE
@@ -111,18 +127,29 @@ def _blocked_ranges(doc: Doc) -> list[tuple[int, int]]:
     gazetteer = gz.get_gazetteer()
     surnames = set()
     for ent in doc.ents:
-        if ent.label_ in BLOCKING_LABELS and len(ent) > 1 and not gazetteer.has_key(ent.text):
-            ranges.append((ent.start_char, ent.end_char))
-            if ent.label_ == "PERSON" and _is_capitalised(ent[-1]):
-                surnames.add(ent[-1].text)
+        if ent.label_ not in ("PERSON", "ORG") or len(ent) < 2 or gazetteer.has_key(ent.text):
+            continue
+        if _continues_place_list(doc, ent.start):  # "in Raqqa and Dier al-Zor" (NER: PERSON)
+            continue
+        (ranges if ent.label_ == "PERSON" else org_ranges).append((ent.start_char, ent.end_char))
+        if ent.label_ == "PERSON" and _is_capitalised(ent[-1]):
+            surnames.add(ent[-1].text)
     for surname in surnames:  # "Bashar al-Assad" ... later "Assad"
         for m in re.finditer(rf"(?<![\w-]){re.escape(surname)}(?![\w-])", text):
             ranges.append((m.start(), m.end()))
-    return ranges
+    return ranges, org_ranges
 
 
-def _inside(start: int, end: int, ranges) -> bool:
-    return any(s <= start and end <= e for s, e in ranges)
+def _continues_place_list(doc: Doc, i: int) -> bool:
+    """Is token i the next item of a list whose previous item NER calls a place?"""
+    if i < 2 or doc[i - 1].lower_ not in ("and", ",", "or"):
+        return False
+    k = i - 2 if doc[i - 2].text != "," else i - 3
+    return k >= 0 and doc[k].ent_type_ in PLACE_LABELS
+
+
+def _overlaps(start: int, end: int, ranges) -> bool:
+    return any(s < end and start < e for s, e in ranges)
 
 
 def _context(doc: Doc, i: int, j: int) -> tuple[bool, str]:
@@ -180,36 +207,39 @@ def _is_headline(sent) -> bool:
 def _lookup_span(gazetteer: gz.Gazetteer, doc: Doc, i: int, j: int) -> _Span | None:
     """The gazetteer reading of tokens i..j, also with a trailing facility noun or type word."""
     span = doc[i:j]
-    text = span.text
+    start, end, text = _trimmed(doc, i, j)
     demonym = gazetteer.demonym(text)
     if demonym is not None:
-        return _Span(span.start_char, span.end_char, text, "demonym",
+        return _Span(start, end, text, "demonym",
                      candidates=[gz.Candidate(demonym, gz.HOW_DEMONYM)])
     if j < len(doc) and doc[j].lower_ in FACILITY_NOUNS:  # "Tadmur prison" as one place
         longer = _span_candidates(gazetteer, f"{text} {doc[j].text}")
         if longer:
-            return _Span(span.start_char, doc[j].idx + len(doc[j]), doc[span.start:j + 1].text,
+            return _Span(start, doc[j].idx + len(doc[j]), doc.text[start:doc[j].idx + len(doc[j])],
                          "gazetteer", candidates=longer)
     if i >= 2 and doc[i - 1].lower_ == "of" and doc[i - 2].lower_ in FACILITY_NOUNS:
         # "the temples of Bel and ...": the facility named after the name.
         facility = doc[i - 2].lemma_.lower()
         named = _span_candidates(gazetteer, f"{facility} of {text}")
         if named:
-            return _Span(span.start_char, span.end_char, text, "pattern", place_like=True,
+            return _Span(start, end, text, "pattern", place_like=True,
                          candidates=named)
     candidates = _span_candidates(gazetteer, text)
     if candidates:
         method = "abbreviation" if all(c.how == gz.HOW_ABBREVIATION for c in candidates) \
             else "gazetteer"
-        return _Span(span.start_char, span.end_char, text, method, candidates=candidates)
+        return _Span(start, end, text, method, candidates=candidates)
     return None
 
 
-def _plausible_word(doc: Doc, i: int, j: int, headline: bool) -> bool:
+def _plausible_word(doc: Doc, i: int, j: int, headline: bool,
+                    running_names: frozenset[str] = frozenset()) -> bool:
     """A lone capitalised word must look like a name, not a capitalised common word."""
     if j - i > 1:
         return True
     token = doc[i]
+    if token.text in running_names and not token.is_stop:  # a name elsewhere in running text
+        return True
     if token.lower_ in CALENDAR_WORDS or token.lower_ in FACILITY_NOUNS or (
             token.is_stop and not token.is_upper):
         return False
@@ -218,10 +248,45 @@ def _plausible_word(doc: Doc, i: int, j: int, headline: bool) -> bool:
     return not headline or token.ent_type_ in PLACE_LABELS or token.is_upper
 
 
+def _running_text_names(doc: Doc) -> frozenset[str]:
+    """Words capitalised inside running sentences: names, as opposed to title-case headlines."""
+    names = set()
+    for sent in doc.sents:
+        if not _is_headline(sent):
+            names.update(t.text for t in sent[1:] if _is_capitalised(t) and t.pos_ == "PROPN")
+    return frozenset(names)
+
+
+def _unknown_name(doc: Doc, i: int, j0: int, headline: bool, blocked, spans) -> _Span | None:
+    """A name the gazetteer lacks, kept when a place pattern or a list of places frames it."""
+    token = doc[i]
+    if (not token.is_alpha or headline or token.pos_ != "PROPN"
+            or not _plausible_word(doc, i, i + 1, headline)):
+        return None
+    j = i + 1
+    while j < j0 and (_is_capitalised(doc[j]) or doc[j].lower_ in CONNECTORS):
+        j += 1
+    while j > i + 1 and not _is_capitalised(doc[j - 1]):
+        j -= 1
+    if _overlaps(token.idx, doc[j - 1].idx + len(doc[j - 1]), blocked):
+        return None
+    after = doc[j].lower_ if j < len(doc) else ""
+    place_like = _context(doc, i, j)[0] and after not in ("state", "states")
+    if not place_like and spans:  # "the towns of A, B and C": C continues A's list
+        prev = spans[-1]
+        gap = doc.text[prev.end:token.idx].strip().lower()
+        place_like = prev.place_like and gap in (",", "and", ", and", "or")
+    if not place_like:
+        return None
+    return _Span(*_trimmed(doc, i, j), "pattern")
+
+
 def recognise(doc: Doc) -> list[_Span]:
     """Candidate place spans, sorted and non-overlapping, with their evidence."""
     gazetteer = gz.get_gazetteer()
-    blocked = _blocked_ranges(doc)
+    people, organisations = _blocked_ranges(doc)
+    blocked = people + organisations
+    running_names = _running_text_names(doc)
     ner_by_start = {ent.start: ent for ent in doc.ents if ent.label_ in PLACE_LABELS}
     spans: list[_Span] = []
     for i0, j0 in _capitalised_runs(doc):
@@ -233,9 +298,13 @@ def recognise(doc: Doc) -> list[_Span]:
                 continue
             found = None
             for j in range(min(j0, i + MAX_SPAN_TOKENS), i, -1):
-                if not _is_capitalised(doc[j - 1]) or not _plausible_word(doc, i, j, headline):
+                if not _is_capitalised(doc[j - 1]):
                     continue
-                if _inside(doc[i].idx, doc[j - 1].idx + len(doc[j - 1]), blocked):
+                demonym = gazetteer.demonym(doc[i:j].text) is not None
+                if not demonym and not _plausible_word(doc, i, j, headline, running_names):
+                    continue
+                if _overlaps(doc[i].idx, doc[j - 1].idx + len(doc[j - 1]),
+                           people if demonym else blocked):
                     continue
                 found = _lookup_span(gazetteer, doc, i, j)
                 if found is None and j - i > 1 and doc[j - 1].lower_ in (
@@ -248,22 +317,22 @@ def recognise(doc: Doc) -> list[_Span]:
                         found.hint = "admin" if doc[j - 1].lower_ in ADMIN_NOUNS else "settlement"
                 if found is not None:
                     break
+            if found is not None and found.end < doc[j0 - 1].idx and j0 - i > 1 and (
+                    " " not in found.text):
+                # "Deir Ezzor": a known first word must not cut an unknown longer name short.
+                longer = _unknown_name(doc, i, j0, headline, blocked, spans)
+                if longer is not None and longer.end > found.end:
+                    found = longer
             ent = ner_by_start.get(i)
-            if found is None and ent is not None and ent.end <= j0 and not _inside(
+            if found is None and ent is not None and ent.end <= j0 and not _overlaps(
                     ent.start_char, ent.end_char, blocked):
                 # NER's place, unless a gazetteer name starts later inside it ("Ancient Palmyra").
                 if not any(_lookup_span(gazetteer, doc, k, ent.end) for k in range(i + 1, ent.end)
                            if _is_capitalised(doc[k])):
                     found = _Span(ent.start_char, ent.end_char, ent.text, "ner", ner=ent.label_)
             if found is None:
-                if (doc[i].is_alpha and not doc[i].is_sent_start and not headline
-                        and doc[i].pos_ == "PROPN" and _plausible_word(doc, i, i + 1, headline)
-                        and (i + 1 >= len(doc) or doc[i + 1].lower_ not in ("state", "states"))
-                        and _context(doc, i, i + 1)[0]
-                        and not _inside(doc[i].idx, doc[i].idx + len(doc[i]), blocked)):
-                    # An unknown name in a place pattern: kept (transliteration may find it).
-                    found = _Span(doc[i].idx, doc[i].idx + len(doc[i]), doc[i].text, "pattern")
-                else:
+                found = _unknown_name(doc, i, j0, headline, blocked, spans)
+                if found is None:
                     i += 1
                     continue
             tokens = doc.char_span(found.start, found.end, alignment_mode="expand")
@@ -357,13 +426,27 @@ def _score(c: gz.Candidate, span: _Span, countries: Counter, total: float,
     return score
 
 
+def rank_candidates(candidates: list[gz.Candidate], countries: set[str] = frozenset()) -> list[Place]:
+    """Places for a name out of context, most plausible first (optionally inside countries)."""
+    votes = Counter({code: 1.0 for code in countries})
+    span = _Span(0, 0, "", "gazetteer", candidates=candidates)
+    scored = sorted(candidates, key=lambda c: -_score(c, span, votes, sum(votes.values()), []))
+    return [c.place for c in scored]
+
+
 def _resolve(spans: list[_Span]) -> list[PlaceMention]:
+    from etl.geocoder import online_place
+
     gazetteer = gz.get_gazetteer()
     countries = article_countries(spans)
     top = {code for code, _ in countries.most_common(3)}
     for span in spans:  # transliteration fallback, only inside the article's countries
         if not span.candidates and (span.place_like or span.ner in PLACE_LABELS):
             span.candidates = gazetteer.translit_lookup(span.text, top)
+        if not span.candidates and (span.place_like or span.ner in PLACE_LABELS):
+            place = online_place(span.text, tuple(sorted(top)))  # None unless switched on
+            if place is not None:
+                span.candidates = [gz.Candidate(place, gz.HOW_NAME)]
     total = sum(countries.values())
     anchors = [max(s.candidates, key=_prior).place for s in spans
                if len(s.candidates) == 1 and s.candidates[0].place.kind in ("city", "village", "poi")]
