@@ -10,6 +10,16 @@ from spacy.language import Language
 from etl import config
 
 
+@Language.component("paragraph_sentences")
+def paragraph_sentences(doc):
+    """A line break ends a sentence: headlines, datelines and paragraphs carry no final stop,
+    and the parser would otherwise run them into the next sentence."""
+    for token in doc[1:]:
+        if doc[token.i - 1].is_space and "\n" in doc[token.i - 1].text:
+            token.is_sent_start = True
+    return doc
+
+
 @functools.lru_cache(maxsize=1)
 def load_pipeline() -> Language:
     """Load the configured model, else the first installed candidate.
@@ -21,7 +31,9 @@ def load_pipeline() -> Language:
     errors = []
     for name in names:
         try:
-            return importlib.import_module(name).load()
+            nlp = importlib.import_module(name).load()
+            nlp.add_pipe("paragraph_sentences", before="parser")
+            return nlp
         except ImportError as exc:
             errors.append(f"{name}: {exc}")
     raise RuntimeError(

@@ -1,0 +1,342 @@
+"""Merge event mentions into real-world events, across articles and within one.
+
+Two mentions tell the same event when their sub-event types agree, their dates overlap at
+their precisions (the month 2016-03 contains the day 2016-03-27), their places are the same or
+nearby (same place, within NEARBY_KM, or one contains the other) and their actors do not clash
+(after alias normalisation; an unnamed actor clashes with nothing). Dates one day apart are
+accepted only when type, place and actors all agree, and the disagreement is recorded.
+
+Blocking keeps it O(n log n): mentions are sorted by (sub-event type, date) and each is
+compared only with the clusters whose dates are still open. Undated mentions are attached
+afterwards to the one dated event they fit, or else merged among themselves.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import math
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from typing import Mapping, Sequence
+
+from etl.events import kinds_by_subtype
+from etl.records import Article, Event, EventMention, EventPlace, Place
+
+NEARBY_KM = 25.0
+RECENT_DAYS = 7  # an undated report without a place refers to an event of the last week
+DAY = dt.timedelta(days=1)
+PRECISION_ORDER = ("time", "day", "week", "month", "season", "quarter", "year", "decade", "century")
+GEO_PRECISION = {"poi": 1, "village": 1, "city": 1, "admin2": 2, "admin1": 3, "region": 3, "country": 4, "continent": 4}
+CONTAINER_KINDS = frozenset({"country", "admin1", "admin2", "region", "continent"})
+
+
+@dataclass
+class _Cluster:
+    mentions: list[EventMention] = field(default_factory=list)
+    start: dt.date | None = None
+    end: dt.date | None = None
+
+    def add(self, mention: EventMention) -> None:
+        self.mentions.append(mention)
+        if mention.date_start is not None:
+            self.start = mention.date_start if self.start is None else min(self.start, mention.date_start)
+            end = mention.date_end or mention.date_start
+            self.end = end if self.end is None else max(self.end, end)
+
+
+def _km(a: Place, b: Place) -> float:
+    lat1, lon1, lat2, lon2 = map(math.radians, (a.lat, a.lon, b.lat, b.lon))
+    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    return 6371.0 * 2 * math.asin(math.sqrt(min(1.0, h)))
+
+
+def _contains(outer: Place, inner: Place) -> bool:
+    if outer.kind == "country":
+        return bool(outer.country_code) and outer.country_code == inner.country_code
+    if outer.kind == "admin1":
+        return bool(outer.admin1) and outer.country_code == inner.country_code and outer.admin1 == inner.admin1
+    return False
+
+
+def places_compatible(a: str, b: str, places: Mapping[str, Place]) -> bool:
+    """Same place, nearby places, or one place inside the other; no place is compatible."""
+    if not a or not b or a == b:
+        return True
+    pa, pb = places.get(a), places.get(b)
+    if pa is None or pb is None:
+        return False
+    if pa.kind in CONTAINER_KINDS or pb.kind in CONTAINER_KINDS:
+        return _contains(pa, pb) or _contains(pb, pa)
+    return _km(pa, pb) <= NEARBY_KM
+
+
+def _place_ids(mention: EventMention) -> set[str]:
+    """Where the mention happens: its main place and every located, targeted or origin place
+    ("declared a caliphate in Syria and Iraq" is at both)."""
+    ids = {p.place_id for p in mention.places if p.role in ("location", "target", "origin") and p.place_id}
+    return ids | ({mention.place_id} if mention.place_id else set())
+
+
+def _places_ok(a: EventMention, b: EventMention, places: Mapping[str, Place]) -> bool:
+    ids_a, ids_b = _place_ids(a), _place_ids(b)
+    return not ids_a or not ids_b or any(places_compatible(x, y, places) for x in ids_a for y in ids_b)
+
+
+def _same_place(mention: EventMention, cluster: "_Cluster", places: Mapping[str, Place]) -> bool:
+    """Stricter than compatible, for mentions with no date: the same place or a point of interest
+    near it; never merely a neighbouring town or the country around it."""
+    for other in cluster.mentions:
+        for x in _place_ids(mention):
+            for y in _place_ids(other):
+                if x == y:
+                    return True
+                px, py = places.get(x), places.get(y)
+                if px and py and "poi" in (px.kind, py.kind) and _km(px, py) <= NEARBY_KM:
+                    return True
+    return False
+
+
+def _actors_ok(a: EventMention, b: EventMention) -> bool:
+    return all(not x or not y or x == y for x, y in ((a.actor1, b.actor1), (a.actor2, b.actor2)))
+
+
+def _dates_overlap(a: EventMention, b: EventMention) -> bool:
+    a_end, b_end = a.date_end or a.date_start, b.date_end or b.date_start
+    return a.date_start <= b_end and b.date_start <= a_end
+
+
+def _one_day_apart(a: EventMention, b: EventMention) -> bool:
+    return (a.date_precision == b.date_precision == "day"
+            and abs((a.date_start - b.date_start).days) == 1)
+
+
+def _fits(mention: EventMention, cluster: _Cluster, places: Mapping[str, Place]) -> tuple[bool, int]:
+    """Whether the mention joins the cluster, and how well (0 best) to choose among clusters."""
+    near_date = False
+    for other in cluster.mentions:
+        if not _actors_ok(mention, other) or not _places_ok(mention, other, places):
+            return False, 9
+        if not _dates_overlap(mention, other):
+            if not _one_day_apart(mention, other):
+                return False, 9
+            near_date = True
+    if near_date:
+        agree = any(mention.place_id and other.place_id == mention.place_id and mention.actor1 and other.actor1 == mention.actor1
+                    for other in cluster.mentions)
+        if not agree:
+            return False, 9
+        return True, 2
+    same_place = any(mention.place_id and other.place_id == mention.place_id for other in cluster.mentions)
+    return True, 0 if same_place else 1
+
+
+def _cluster_dated(mentions: list[EventMention], places: Mapping[str, Place]) -> list[_Cluster]:
+    clusters: list[_Cluster] = []
+    by_type: dict[str, list[EventMention]] = defaultdict(list)
+    for m in mentions:
+        by_type[m.sub_event_type].append(m)
+    for sub_type in sorted(by_type):
+        ordered = sorted(by_type[sub_type], key=lambda m: (m.date_start, m.date_end or m.date_start, m.mention_id))
+        open_clusters: list[_Cluster] = []
+        for mention in ordered:
+            open_clusters = [c for c in open_clusters if c.end + DAY >= mention.date_start]
+            best, best_score = None, 9
+            for cluster in open_clusters:
+                ok, score = _fits(mention, cluster, places)
+                if ok and score < best_score:
+                    best, best_score = cluster, score
+            if best is None:
+                best = _Cluster()
+                open_clusters.append(best)
+                clusters.append(best)
+            best.add(mention)
+    return clusters
+
+
+def _attach_undated(undated: list[EventMention], clusters: list[_Cluster], articles: Mapping[str, Article],
+                    places: Mapping[str, Place]) -> list[_Cluster]:
+    """An undated mention joins the one dated event it fits: in its own article first (the same
+    story told again), else anywhere when it names the same place, else a recent event (within
+    RECENT_DAYS before its article's publication) with the same named actor. Ambiguous or
+    unmatched mentions become undated events of their own, merged among themselves."""
+    by_type: dict[str, list[_Cluster]] = defaultdict(list)
+    for cluster in clusters:
+        by_type[cluster.mentions[0].sub_event_type].append(cluster)
+    leftovers: list[_Cluster] = []
+    for mention in sorted(undated, key=lambda m: m.mention_id):
+        candidates = by_type.get(mention.sub_event_type, [])
+        published = articles[mention.article_id].published if mention.article_id in articles else None
+        fitting = [c for c in candidates if all(_actors_ok(mention, o) for o in c.mentions)
+                   and (not _place_ids(mention) or _same_place(mention, c, places))
+                   and (published is None or c.start <= published)]
+        same_article = [c for c in fitting if any(o.article_id == mention.article_id for o in c.mentions)]
+        same_place = [c for c in fitting if _place_ids(mention)]
+        recent = [c for c in fitting if published is not None and mention.actor1
+                  and any(o.actor1 == mention.actor1 for o in c.mentions)
+                  and c.end is not None and c.end >= published - dt.timedelta(days=RECENT_DAYS)]
+        target = next((group[0] for group in (same_article, same_place, recent) if len(group) == 1), None)
+        if target is not None:
+            target.mentions.append(mention)
+            continue
+        home = next((c for c in leftovers if c.mentions[0].sub_event_type == mention.sub_event_type
+                     and all(_actors_ok(mention, o) for o in c.mentions)
+                     and all(not _place_ids(mention) or not _place_ids(o) or _same_place(mention, _Cluster([o]), places)
+                             for o in c.mentions)), None)
+        if home is None:
+            home = _Cluster()
+            leftovers.append(home)
+        home.mentions.append(mention)
+    return clusters + leftovers
+
+
+def _source_name(article: Article | None, article_id: str) -> str:
+    if article is None:
+        return article_id[:8]
+    return article.source or article.title or article.article_id[:8]
+
+
+def _precision_rank(mention: EventMention) -> int:
+    """Times of day vote as days: sources agree on the day, rarely on the hour."""
+    precision = "day" if mention.date_precision == "time" else mention.date_precision
+    return PRECISION_ORDER.index(precision) if precision in PRECISION_ORDER else len(PRECISION_ORDER)
+
+
+def _date_choice(cluster: _Cluster, articles: Mapping[str, Article]) -> tuple[EventMention | None, str]:
+    """The finest date the sources give, by majority of articles; the minority shown as disputed."""
+    dated = [m for m in cluster.mentions if m.date_start is not None]
+    if not dated:
+        return None, ""
+    finest = min(_precision_rank(m) for m in dated)
+    at_finest = [m for m in dated if _precision_rank(m) == finest]
+    articles_by_value: dict[str, set[str]] = defaultdict(set)
+    confidence_by_value: Counter[str] = Counter()
+    for m in at_finest:
+        articles_by_value[m.date_start.isoformat()].add(m.article_id)
+        confidence_by_value[m.date_start.isoformat()] += m.confidence
+    ranked = sorted(articles_by_value, key=lambda v: (-len(articles_by_value[v]), -confidence_by_value[v], v))
+    chosen_value = ranked[0]
+    chosen = max((m for m in at_finest if m.date_start.isoformat() == chosen_value),
+                 key=lambda m: (m.confidence, bool(m.date_text), m.mention_id))
+    if len(ranked) == 1:
+        return chosen, ""
+    parts = []
+    for value in sorted(ranked):
+        ids = sorted(articles_by_value[value])
+        if len(ids) == 1:
+            parts.append(f"{value} in {_source_name(articles.get(ids[0]), ids[0])}")
+        else:
+            parts.append(f"{value} in {len(ids)} sources")
+    return chosen, "; ".join(parts)
+
+
+def _majority(values: Sequence[str]) -> str:
+    counted = Counter(v for v in values if v)
+    if not counted:
+        return ""
+    return sorted(counted.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
+
+
+def _main_place(cluster: _Cluster, places: Mapping[str, Place]) -> str:
+    counted = Counter(m.place_id for m in cluster.mentions if m.place_id)
+    if not counted:
+        return ""
+    def rank(item):
+        place = places.get(item[0])
+        return (GEO_PRECISION.get(place.kind, 5) if place else 5, -item[1], item[0])
+    return sorted(counted.items(), key=rank)[0][0]
+
+
+_OPTIONAL = re.compile(r"\[([^\[\]]*)\]")
+_FIELD = re.compile(r"\{(\w+)\}")
+
+
+def summarise(template: str, values: Mapping[str, str]) -> str:
+    """Fill a taxonomy template; a [bracketed part] disappears when any field in it is empty."""
+    def optional(match: re.Match) -> str:
+        part = match.group(1)
+        return _FIELD.sub(lambda f: values.get(f.group(1), ""), part) if all(values.get(f) for f in _FIELD.findall(part)) else ""
+    text = _OPTIONAL.sub(optional, template)
+    return _FIELD.sub(lambda f: values.get(f.group(1), ""), text).strip()
+
+
+def _summary(cluster: _Cluster, actor1: str, actor2: str, place_id: str, places: Mapping[str, Place], best: EventMention) -> str:
+    kind = kinds_by_subtype().get(best.sub_event_type)
+    place = places.get(place_id)
+    place_name = place.name if place else best.place_text
+    destinations = []
+    for m in cluster.mentions:
+        for p in m.places:
+            if p.role == "destination":
+                name = places[p.place_id].name if p.place_id in places else p.text
+                if name not in destinations:
+                    destinations.append(name)
+    needs_actor = kind is not None and "{actor1}" in kind.summary.split("[")[0]
+    if kind is None or (needs_actor and not actor1):
+        sentence = " ".join(best.sentence.split())
+        return sentence if len(sentence) <= 140 else sentence[:137].rsplit(" ", 1)[0] + "..."
+    text = summarise(kind.summary, {"actor1": actor1, "actor2": actor2, "place": place_name or ""})
+    if destinations:
+        text += " to " + ", ".join(destinations[:-1]) + (" and " if len(destinations) > 1 else "") + destinations[-1]
+    return text
+
+
+def _event(cluster: _Cluster, articles: Mapping[str, Article], places: Mapping[str, Place]) -> Event:
+    mentions = sorted(cluster.mentions, key=lambda m: m.mention_id)
+    dated, disputed = _date_choice(cluster, articles)
+    best = max(mentions, key=lambda m: (m.confidence, bool(m.place_id), bool(m.actor1), m.mention_id))
+    sub_type = _majority([m.sub_event_type for m in mentions])
+    event_type = next(m.event_type for m in mentions if m.sub_event_type == sub_type)
+    actor1 = _majority([m.actor1 for m in mentions])
+    actor2 = _majority([m.actor2 for m in mentions])
+    place_id = _main_place(cluster, places)
+    place = places.get(place_id)
+    stated = [m.fatalities for m in mentions if m.fatalities is not None]
+    fatalities = sorted(Counter(stated).items(), key=lambda kv: (-kv[1], -kv[0]))[0][0] if stated else None
+    article_ids = sorted({m.article_id for m in mentions})
+    published = [articles[a].published for a in article_ids if a in articles and articles[a].published]
+    unsure = 1.0
+    for m in mentions:
+        unsure *= 1.0 - m.confidence
+    seen: set[tuple[str, str]] = set()
+    event_places = []
+    for m in mentions:
+        for p in m.places:
+            if (p.place_id, p.role) not in seen:
+                seen.add((p.place_id, p.role))
+                event_places.append(p)
+    mention_ids = tuple(m.mention_id for m in mentions)
+    return Event(
+        event_id=hashlib.sha1("\n".join(mention_ids).encode()).hexdigest()[:16],
+        event_type=event_type,
+        sub_event_type=sub_type,
+        summary=_summary(cluster, actor1, actor2, place_id, places, best),
+        date_start=dated.date_start if dated else None,
+        date_end=dated.date_end if dated else None,
+        date_precision=dated.date_precision if dated else "none",
+        date_text=dated.date_text if dated else "",
+        place_id=place_id,
+        latitude=place.lat if place else None,
+        longitude=place.lon if place else None,
+        geo_precision=GEO_PRECISION.get(place.kind) if place else None,
+        actor1=actor1,
+        actor2=actor2,
+        fatalities=fatalities,
+        n_sources=len(article_ids),
+        n_mentions=len(mentions),
+        first_reported=min(published) if published else None,
+        confidence=round(min(0.99, 1.0 - unsure), 3),
+        disputed=disputed,
+        mention_ids=mention_ids,
+        places=tuple(sorted(event_places, key=lambda p: (p.role, p.place_id))),
+    )
+
+
+def merge(mentions: Sequence[EventMention], articles: Mapping[str, Article], places: Mapping[str, Place]) -> list[Event]:
+    """One Event per real-world event, ordered by date (undated last), place and id."""
+    unique = {m.mention_id: m for m in mentions}
+    dated = [m for m in unique.values() if m.date_start is not None]
+    undated = [m for m in unique.values() if m.date_start is None]
+    clusters = _attach_undated(undated, _cluster_dated(dated, places), articles, places)
+    events = [_event(c, articles, places) for c in clusters]
+    return sorted(events, key=lambda e: (e.date_start is None, e.date_start or dt.date.min, e.place_id, e.event_id))
