@@ -826,7 +826,7 @@ def read_corpus(paths: Sequence[Path], manifest: Path | None = None, *,
 
     articles: list[Article] = []
     first_path: dict[str, str] = {}
-    seen_files: set[Path] = set()
+    seen_files = {m.resolve() for m in manifests}  # a manifest is metadata, not an article
     for path in files:
         resolved = path.resolve()
         if resolved in seen_files:

@@ -372,6 +372,13 @@ def test_an_explicit_manifest_wins_and_a_missing_path_is_reported(tmp_path):
     assert [(pathlib.Path(f.path).name, f.kind) for f in failures] == [("nowhere", "failed")]
 
 
+def test_an_explicit_manifest_inside_the_corpus_is_not_an_input(tmp_path):
+    (tmp_path / "a.txt").write_text(GOOD_TEXT)
+    (tmp_path / "meta.csv").write_text("file,source\na.txt,Wire\n")
+    articles, failures = read_corpus([tmp_path], tmp_path / "meta.csv")
+    assert (len(articles), articles[0].source, failures) == (1, "Wire", [])
+
+
 def test_an_unreadable_file_is_reported(tmp_path, monkeypatch):
     (tmp_path / "good.txt").write_text(GOOD_TEXT)
     locked = tmp_path / "locked.txt"
