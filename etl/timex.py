@@ -155,6 +155,7 @@ _RULES: list[tuple[str, re.Pattern]] = [
     ("year_end", _p(r"\b(?:(?P<approx>around|about)\s+)?(?:year[\s-]end|year's\s+end|the\s+end\s+of\s+the\s+(?P<unit>year|month|week))\b")),
     ("the_weekend", _p(r"\bthe\s+weekend\b")),
     ("year_period", _p(r"\bthe\s+(?P<year>" + _YEAR + r")\s+(?:quarter|period)\b")),
+    ("fiscal_year", _p(r"\bthe\s+(?P<adj>full\s+|fiscal\s+|full\s+fiscal\s+|latest\s+fiscal\s+)?year(?=\s+(?P<ended>ended|ending|to\s+date|through)\b)?")),
     ("the_year", _p(r"\b(?P<edge>earlier|later)\s+(?:in\s+)?the\s+(?P<unit>year|month|week|day)\b")),
     ("that_unit", _p(r"\b(?P<edge>earlier|later)\s+that\s+(?P<unit>day|week|month|year)\b")),
     # Day-level deictics.
@@ -594,6 +595,16 @@ def _normalise(raw: _Raw, text: str, doc: Doc, ctx: _Context) -> _Result | None:
         if ctx.last_quarter is None:
             return None
         return _res("DATE", f"{g['year']}-Q{ctx.last_quarter}", relative=False)
+    if rule == "fiscal_year":
+        # Financial reports: "the year ended June 30" is a twelve-month period, "for the year"
+        # and "the full year" the current one.
+        if "ended" in g:
+            return _res("DURATION", "P1Y", relative=False)
+        before = text[max(0, raw.start - 12):raw.start].lower()
+        if ref is None or not ("adj" in g or re.search(r"\b(?:for|of)\s+$", before)):
+            return None
+        latest = "latest" in g.get("adj", "")
+        return _res("DATE", f"{ref.year - 1 if latest else ref.year}")
     if rule in ("the_year", "that_unit"):
         if ref is None:
             return None
@@ -881,11 +892,6 @@ def _rel_unit(g: dict, ref: dt.date | None, ctx: _Context) -> _Result | None:
 def _ref_word(word: str, raw: _Raw, doc: Doc, text: str) -> _Result | None:
     word = re.sub(r"\s+", " ", word.lower())
     if word in ("now", "nowadays", "currently", "current", "at present", "these days"):
-        if word == "now":
-            span = doc.char_span(raw.start, raw.end, alignment_mode="expand")
-            # "now that ..." is a conjunction, and "now" inside "until now" still counts.
-            if span is not None and len(span) and span[0].i + 1 < len(doc) and doc[span[0].i + 1].lower_ == "that":
-                return None
         if word == "current":
             span = doc.char_span(raw.start, raw.end, alignment_mode="expand")
             if span is None or not len(span) or span[0].tag_ != "JJ":
@@ -968,7 +974,10 @@ def _duration(g: dict, raw: _Raw, ref: dt.date | None, ctx: _Context, doc: Doc, 
     if not direction:
         if isinstance(n, float) and n > 10000 and unit in ("Y", "E", "C", "L"):
             return None
-        return _res("DURATION", _dur_value(num_str, unit), mod=mod, approx=approx, relative=False)
+        result = _res("DURATION", _dur_value(num_str, unit), mod=mod, approx=approx, relative=False)
+        if g.get("det") and not g.get("rel") and not g.get("approx") and re.search(r"\w-" + re.escape(g["unit"]), text[raw.start:raw.end]):
+            result["start"] = text.find(g["num"], raw.start)  # "the eight-year [term]": the article is the noun's
+        return result
     past = direction in ("ago", "earlier", "before", "or so ago", "before that")
     if direction in ("before", "after", "before that", "after that", "later"):
         # Anchored on another event, not on the reference date: a duration, without "after".

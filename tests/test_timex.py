@@ -5,6 +5,7 @@ import csv
 import datetime as dt
 import logging
 import re
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -223,9 +224,7 @@ def _offset(text, phrase, occurrence):
 
 
 def test_seed_gold_exactly(nlp, seed_dir):
-    from tests.conftest import GOLD_DIR
-
-    rows = _gold_rows(GOLD_DIR)
+    rows = _gold_rows(Path(__file__).resolve().parent / "gold")
     assert len(rows) >= 50
     for article in sorted({r["article"] for r in rows}):
         text = (seed_dir / article).read_text(encoding="utf-8")
