@@ -421,6 +421,7 @@ def index_path(cache_dir: Path | None = None, data_dir: Path | None = None) -> P
 def ensure_index(cache_dir: Path | None = None, data_dir: Path | None = None) -> Path:
     """The current index, built first if its sources changed (old indexes are removed)."""
     path = index_path(cache_dir, data_dir)
+    path.parent.mkdir(parents=True, exist_ok=True)
     if not path.exists():
         build_index(path, data_dir)
         for stale in path.parent.glob("gazetteer-*.sqlite"):

@@ -497,10 +497,7 @@ def _accept(span: _Span, accepted_keys: set[str], countries: set[str]) -> bool:
 
 def recognise_and_resolve(doc: Doc) -> list[PlaceMention]:
     """Every place the article names, resolved in the article's context (never raises)."""
-    try:
-        spans = recognise(doc)
-    except Exception:  # noqa: BLE001 - a malformed parse must not stop an article
-        return []
+    spans = recognise(doc)
     strong = [s for s in spans if s.method in ("demonym", "abbreviation") or s.place_like
               or s.ner in PLACE_LABELS or (s.candidates and max(s.candidates, key=_prior).place.kind
                                            in ("country", "admin1"))]

@@ -1,0 +1,115 @@
+"""The gazetteer: name keys, transliteration keys, lookups, and when its on-disk index is rebuilt."""
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from etl import config
+from etl import gazetteer as gz
+
+
+@pytest.mark.parametrize("a, b", [
+    ("Deir ez-Zor", "Deïr ez Zor"),        # accents and hyphens
+    ("U.S.", "US"),                         # dots in abbreviations
+    ("the Levant", "Levant"),               # a leading article
+    ("Palmyra's", "Palmyras"),              # apostrophes
+])
+def test_name_key_ignores_spelling_noise(a, b):
+    assert gz.name_key(a) == gz.name_key(b)
+
+
+@pytest.mark.parametrize("spelling", [
+    "Deir ez-Zor", "Deir al-Zor", "Deir Ezzor", "Deir Azzour", "Dier al-Zor", "Dayr az Zawr",
+])
+def test_transliteration_key_joins_the_spellings_of_one_town(spelling):
+    assert gz.translit_key(spelling) == gz.translit_key("Deir ez-Zor")
+
+
+@pytest.mark.parametrize("a, b", [("Raqqa", "Homs"), ("Deir ez-Zor", "Damascus"), ("Aleppo", "Idlib")])
+def test_transliteration_key_keeps_different_towns_apart(a, b):
+    assert gz.translit_key(a) != gz.translit_key(b)
+
+
+def test_fused_article_variant_is_tried():
+    # "Araqqa" is ar-Raqqa written as one word
+    assert gz.translit_key("Raqqa") in gz.translit_query_keys("Araqqa")
+
+
+@pytest.fixture(scope="module")
+def gazetteer():
+    return gz.get_gazetteer()
+
+
+@pytest.mark.parametrize("name, place_id", [
+    ("Syria", "country:SY"),
+    ("U.S.", "country:US"),
+    ("NSW", "admin1:AU-NSW"),
+    ("Homs Province", "admin1:SY-HI"),
+    ("Middle East", "region:middle-east"),
+    ("Temple of Bel", "poi:temple-of-bel"),
+    ("Africa", "continent:AF"),
+])
+def test_lookup_finds_each_source(gazetteer, name, place_id):
+    assert place_id in {c.place.place_id for c in gazetteer.lookup(name)}
+
+
+@pytest.mark.parametrize("name", ["Assad", "Putin", "ISIL", "Al Jazeera", "Reuters"])
+def test_false_friends_have_no_exact_entry(gazetteer, name):
+    assert gazetteer.lookup(name) == []
+
+
+@pytest.mark.parametrize("name, countries", [("Putin", {"SY", "RU"}), ("ISIL", {"SY", "IQ"})])
+def test_transliteration_only_inside_the_given_countries(gazetteer, name, countries):
+    # Putin ~ Putian (China), ISIL ~ Esil (Kazakhstan): outside the article's countries
+    assert gazetteer.translit_lookup(name, countries) == []
+
+
+def test_transliteration_lookup_finds_the_town_in_its_country(gazetteer):
+    found = gazetteer.translit_lookup("Deir Azzour", {"SY"})
+    assert "geonames:170794" in {c.place.place_id for c in found}
+    assert gazetteer.translit_lookup("Deir Azzour", set()) == []
+
+
+@pytest.mark.parametrize("demonym, place_id", [
+    ("Syrian", "country:SY"), ("Syrians", "country:SY"), ("Iraqi", "country:IQ"),
+    ("Russian", "country:RU"), ("British", "country:GB"), ("Americans", "country:US"),
+])
+def test_demonyms_name_their_country(gazetteer, demonym, place_id):
+    assert gazetteer.demonym(demonym).place_id == place_id
+
+
+def test_every_data_file_row_names_a_known_place(gazetteer):
+    for name in ("abbreviations.csv", "demonyms.csv"):
+        for row in gz.read_csv(config.GAZETTEER_DIR / name):
+            assert gazetteer.get(row["place_id"]) is not None, (name, row)
+
+
+def test_supplement_rows_carry_a_source_and_a_point():
+    for name in ("supplement.csv", "regions.csv"):
+        for row in gz.read_csv(config.GAZETTEER_DIR / name):
+            assert row["source"].strip(), row
+            assert -90 <= float(row["lat"]) <= 90 and -180 <= float(row["lon"]) <= 180, row
+
+
+def test_index_is_rebuilt_when_a_source_changes_and_only_then(tmp_path, monkeypatch):
+    data_dir = tmp_path / "gazetteer"
+    shutil.copytree(config.GAZETTEER_DIR, data_dir)
+    builds = []
+
+    def fake_build(path, data_dir=None):
+        builds.append(path)
+        path.write_bytes(b"index")
+
+    monkeypatch.setattr(gz, "build_index", fake_build)
+    first = gz.ensure_index(tmp_path / "cache", data_dir)
+    assert gz.ensure_index(tmp_path / "cache", data_dir) == first
+    assert len(builds) == 1  # unchanged sources: the index on disk is reused
+    with (data_dir / "supplement.csv").open("a", encoding="utf-8") as handle:
+        handle.write("poi:test,Test Point,,poi,1.0,2.0,XX,,0,test\n")
+    second = gz.ensure_index(tmp_path / "cache", data_dir)
+    assert second != first and len(builds) == 2
+    assert not first.exists()  # the stale index is removed
+    monkeypatch.setattr(gz.importlib.metadata, "version", lambda name: "999")
+    gz.ensure_index(tmp_path / "cache", data_dir)
+    assert len(builds) == 3  # a package upgrade changes the fingerprint too

@@ -1,0 +1,125 @@
+"""Recognition and resolution of places in short texts: table-driven, plus a property test."""
+from __future__ import annotations
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from etl.geo import get_place, recognise_and_resolve, resolve_spans
+
+
+def places(nlp, text):
+    return recognise_and_resolve(nlp(text))
+
+
+def mention_of(nlp, text, surface):
+    found = [m for m in places(nlp, text) if m.text == surface]
+    assert found, f"{surface!r} not recognised in {text!r}: {places(nlp, text)}"
+    return found[0]
+
+
+SYRIA = "Syrian troops advanced in Syria this week. "
+
+
+@pytest.mark.parametrize("text, surface, place_id", [
+    (SYRIA + "Fighters withdrew to Deir ez-Zor.", "Deir ez-Zor", "geonames:170794"),
+    (SYRIA + "Fighters withdrew to Deir al-Zor.", "Deir al-Zor", "geonames:170794"),
+    (SYRIA + "Fighters withdrew to Deir Ezzor.", "Deir Ezzor", "geonames:170794"),
+    (SYRIA + "Fighters withdrew to the city of Deir Azzour.", "Deir Azzour", "geonames:170794"),
+    (SYRIA + "Fighters withdrew to Raqqa.", "Raqqa", "geonames:172955"),
+    (SYRIA + "Fighters withdrew to the city of Araqqa.", "Araqqa", "geonames:172955"),
+])
+def test_spelling_variants_are_one_place(nlp, text, surface, place_id):
+    assert mention_of(nlp, text, surface).place.place_id == place_id
+
+
+@pytest.mark.parametrize("text, non_place", [
+    (SYRIA + "President Bashar al-Assad said the army would advance. Assad spoke on Sunday.", "Assad"),
+    (SYRIA + "Russian President Vladimir Putin ordered a withdrawal. Putin said so.", "Putin"),
+    (SYRIA + "ISIL fighters retreated, and ISIS lost ground.", "ISIL"),
+    (SYRIA + "SANA reported the news, sources told Al Jazeera and Reuters.", "SANA"),
+    (SYRIA + "UNESCO listed the site; the Nusra Front was excluded.", "UNESCO"),
+])
+def test_people_and_organisations_are_not_places(nlp, text, non_place):
+    texts = {m.text for m in places(nlp, text) if m.place is not None}
+    assert not any(non_place in t for t in texts), texts
+
+
+@pytest.mark.parametrize("text, surface, kind", [
+    (SYRIA + "The army advanced in the west-central Homs Province.", "Homs Province", "admin1"),  # the province
+    (SYRIA + "Shelling hit the city of Homs on Monday.", "Homs", "city"),                       # the city
+    (SYRIA + "Militants control the two provinces of Deir Ezzor and Raqqa.", "Raqqa", "admin1"),
+    (SYRIA + "Militants retreated to the towns of Sukhnah, Raqqa and Deir ez-Zor.", "Raqqa", "city"),
+])
+def test_province_or_city_by_context(nlp, text, surface, kind):
+    assert mention_of(nlp, text, surface).place.kind == kind
+
+
+@pytest.mark.parametrize("text, surface, country", [
+    ("Syrian forces pushed east.", "Syrian", "SY"),
+    ("They reached the Iraqi border on Monday.", "Iraqi", "IQ"),
+    ("Russian jets carried out 40 strikes.", "Russian", "RU"),
+])
+def test_demonyms_map_to_their_country(nlp, text, surface, country):
+    mention = mention_of(nlp, text, surface)
+    assert mention.method == "demonym"
+    assert mention.place.kind == "country" and mention.place.country_code == country
+    assert mention.precision == 4
+
+
+@pytest.mark.parametrize("text, surface, country", [
+    (SYRIA + "The army recaptured the ancient city of Palmyra from ISIL.", "Palmyra", "SY"),
+    ("Snow fell across upstate New York. Palmyra, a village near Rochester, closed its schools.",
+     "Palmyra", "US"),
+    ("Russia said its jets struck targets.", "Russia", "RU"),  # the country, not Russia, Ohio
+])
+def test_ranking_follows_the_article_context(nlp, text, surface, country):
+    assert mention_of(nlp, text, surface).place.country_code == country
+
+
+def test_one_spelling_keeps_one_meaning_within_an_article(nlp):
+    text = (SYRIA + "The army entered the city of Palmyra. Palmyra was quiet. "
+            "Officers said Palmyra would be rebuilt.")
+    ids = {m.place.place_id for m in places(nlp, text) if m.text == "Palmyra"}
+    assert len(ids) == 1
+
+
+def test_unresolved_place_is_kept(nlp):
+    text = SYRIA + "Fighters fled to the village of Zzyzxqwe near the border."
+    found = [m for m in places(nlp, text) if m.text == "Zzyzxqwe"]
+    assert found and found[0].place is None
+
+
+def test_precision_follows_acled(nlp):
+    found = {m.text: m for m in places(nlp, SYRIA + "Fighting raged on the outskirts of Palmyra.")}
+    assert found["Syria"].precision == 4
+    assert found["Palmyra"].precision == 2  # near a town
+
+
+def test_resolve_spans_resolves_given_spans(nlp):
+    text = SYRIA + "Later they reached Damascus and Homs Province."
+    start = text.index("Damascus")
+    hp = text.index("Homs Province")
+    found = resolve_spans(nlp(text), [(hp, hp + len("Homs Province")), (start, start + 8)])
+    assert [m.start for m in found] == [start, hp]
+    assert found[0].place.name == "Damascus" and found[1].place.kind == "admin1"
+
+
+def test_get_place_returns_the_entry_and_none_for_unknown_ids():
+    assert get_place("country:SY").name == "Syria"
+    assert get_place("geonames:0") is None
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=200)
+       | st.lists(st.sampled_from(["Palmyra", "Syria", "of", "the", "City", "Deir", "al-", "-",
+                                   "U.S.", "Province", "ISIL", "and", ",", "'s", "\n", "Homs"]),
+                  max_size=30).map(" ".join))
+def test_never_raises_and_spans_are_sorted_inside_the_text(nlp, text):
+    found = recognise_and_resolve(nlp(text))
+    previous_end = 0
+    for m in found:
+        assert 0 <= m.start < m.end <= len(text)
+        assert text[m.start:m.end] == m.text
+        assert m.start >= previous_end
+        previous_end = m.end
