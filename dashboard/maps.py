@@ -265,7 +265,7 @@ def build_map(events: pd.DataFrame, moves: pd.DataFrame | None = None, *,
     """The event map. `standalone` inlines the basemap (see `standalone_html` for the assets)."""
     moves = moves if moves is not None else pd.DataFrame()
     fmap = folium.Map(location=list(center) if center else [20, 0], zoom_start=zoom or 2, tiles=None,
-                      max_zoom=18, min_zoom=2, control_scale=True)
+                      control_scale=True, maxZoom=18, minZoom=2)  # map options: with tiles=None MarkerCluster needs maxZoom
     fmap.get_root().header.add_child(folium.Element(f"<style>.leaflet-container{{background:{SEA}}}</style>"))
     basemap = folium.FeatureGroup(name="Country outlines (offline)", control=True)
     if standalone:
