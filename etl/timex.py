@@ -125,6 +125,8 @@ _RULES: list[tuple[str, re.Pattern]] = [
     ("month_edge_lower", _p(r"\b(?P<edge>early|mid|late)[\s-]+(?P<month>" + _MONTH + r")\b")),
     # Weekdays, optionally with a part of the day or a clock time.
     ("weekday", _p(r"\b(?:(?P<edge>early|late|earlier|later)\s+)?(?:(?P<rel>this|last|next|this\s+past|this\s+coming|coming|past)\s+)?(?P<wd>" + _WEEKDAY + r")(?:\s+(?P<part>" + _PART + r"))?\b")),
+    ("weekday_set", _p(r"\b(?P<wd>" + _WEEKDAY + r")(?:s\b|\s+(?P<part>mornings|afternoons|evenings|nights)\b)")),
+    ("part_edge", _p(r"\b(?P<edge>early|mid|late)[\s-]*(?P<part>morning|afternoon|evening)\b")),
     ("part_of_day", _p(r"\b(?P<rel>this|tomorrow|yesterday|last|the)\s+(?P<part>" + _PART + r")\b")),
     ("tonight", _p(r"\btonight\b")),
     ("overnight", _p(r"\bovernight\b|(?<=\bduring\s)the\s+night\b|(?<=\bthrough\s)the\s+night\b")),
@@ -164,7 +166,7 @@ _RULES: list[tuple[str, re.Pattern]] = [
     # Numeric durations and anchored offsets: "ten months", "nearly two years ago", "the past three weeks".
     ("duration", _p(r"(?:\b(?P<approx>" + _APPROX + r")\s+)?(?:\b(?P<det>the|this)\s+)?(?:\b(?P<rel>past|last|next|previous|coming|following|first|final|recent|latest|preceding|ensuing|remaining)\s+)?(?:(?P<low>(?<![\w$£€.,])" + _NUM + r")\s+(?:to|or)\s+)?(?P<num>(?<![\w$£€.,])" + _NUM + r")(?:\s+more)?[\s-]+(?P<unit>" + _UNIT + r")(?P<half>\s+and\s+a\s+half)?(?P<long>-long)?(?:\s+(?P<dir>ago|earlier|later|before|after|from\s+now|hence|or\s+so\s+ago|before\s+that|after\s+that))?\b(?P<age>-old|\s+old\b|\s+of\s+age\b)?")),
     ("vague_duration", _p(r"\b(?:(?P<det>the)\s+)?(?P<rel>past|last|next|coming|recent|previous|several|few|many|some)\s+(?P<few>several\s+|few\s+|many\s+)?(?P<unit>days|weeks|months|quarters|years|decades|centuries|hours|minutes)\b(?:\s+(?P<dir>ago))?")),
-    ("bare_plural", _p(r"\b(?:hundreds|thousands|tens|millions)\s+of\s+(?P<unit5>years|decades|centuries)\b|(?<=\bfor\s)(?P<unit>days|weeks|months|years|decades|centuries|hours)\b|\b(?P<unit2>days|weeks|months|years|decades|hours)(?=\s+of\b)|\b(?P<unit3>months|years|decades|weeks)\s+ago\b|\b(?P<unit4>decades|years|months)-long\b")),
+    ("bare_plural", _p(r"\b(?:hundreds|thousands|tens|millions)\s+of\s+(?P<unit5>years|decades|centuries)\b|(?:(?<=\bfor\s)|(?<=\bwithin\s))(?P<unit>days|weeks|months|years|decades|centuries|hours)\b|\b(?P<unit2>days|weeks|months|years|decades|hours)(?=\s+of\b)|\b(?P<unit3>months|years|decades|weeks)\s+ago\b|\b(?P<unit4>decades|years|months)-long\b")),
     ("the_past_unit", _p(r"\b(?:the\s+)?(?P<rel>past|last|next|coming|previous)\s+(?P<unit>day|week|month|year|decade|century|hour|minute)\b")),
     # Sets.
     ("set_adverb", _p(r"\b(?P<word>daily|weekly|monthly|annually|yearly|hourly|nightly|biweekly)\b")),
@@ -231,8 +233,8 @@ _PLAN_VERBS = {"plan", "expect", "schedule", "intend", "hope", "aim", "prepare",
 def _verb_tense(verb) -> str | None:
     auxes = [c for c in verb.children if c.dep_ in ("aux", "auxpass")]
     words = {a.lower_ for a in auxes}
-    if words & _FUTURE_AUX:
-        return FUTURE
+    if words & _FUTURE_AUX or "would" in words:
+        return FUTURE  # "would" in news is mostly the future seen from a reported past
     if any(a.lower_ == "going" for a in auxes) and any(c.lower_ == "to" for c in verb.children):
         return FUTURE
     if verb.lower_ == "going" and any(c.dep_ == "xcomp" for c in verb.children):
@@ -475,6 +477,14 @@ def _normalise(raw: _Raw, text: str, doc: Doc, ctx: _Context) -> _Result | None:
         if "edge" in g:
             result["start"] = text.find(g.get("rel") or g["wd"], raw.start)
         return result
+    if rule == "weekday_set":
+        part = _part_code(g.get("part"))
+        return _res("SET", f"XXXX-WXX-{WEEKDAYS[g['wd'].lower()[:3]] + 1}" + (f"T{part}" if part else ""),
+                    relative=False)
+    if rule == "part_edge":
+        if ref is None:
+            return None
+        return _res("TIME", f"{_fmt_day(ref)}T{_part_code(g['part'])}", mod=_edge_mod(g["edge"]))
     if rule == "part_of_day":
         part = _part_code(g["part"])
         rel = g["rel"].lower()
