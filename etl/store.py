@@ -109,10 +109,13 @@ def article_rows(articles: Iterable[Article], pipeline_version: str) -> list[dic
 
 
 def failure_rows(failures: Iterable[IngestFailure], pipeline_version: str) -> list[dict]:
-    """Failed, skipped and warned inputs are rows of the articles table too (status = kind),
-    so the dashboard can show what happened to every input and why."""
+    """Failed and skipped inputs are rows of the articles table too (status = kind), so the
+    dashboard can show what happened to every input and why. A warning is not a row of its
+    own: the article was kept and carries the warning in its `error` column."""
     rows = []
     for f in failures:
+        if f.kind == "warning":
+            continue
         key = hashlib.sha256(f"{f.path}\0{f.sha256}".encode()).hexdigest()[:16]
         rows.append({
             "article_id": f"{f.kind}-{key}", "source": f.source, "url": "", "title": Path(f.path).name,
