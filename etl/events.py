@@ -370,6 +370,18 @@ def _pobj(token: Token, *preps: str) -> Token | None:
     return None
 
 
+def _taken_from(token: Token) -> Token | None:
+    """The side a place was taken from: "from X" on the verb, or misattached to its object
+    ("recaptured the city of Palmyra from the Islamic State")."""
+    direct = _pobj(token, "from")
+    if direct is not None:
+        return direct
+    obj = _child(token, "dobj")
+    if obj is None:
+        return None
+    return next((o for t in obj.subtree if t.dep_ == "prep" and t.lower_ == "from" for o in t.children if o.dep_ == "pobj"), None)
+
+
 def _agent_and_patient(cand: _Candidate) -> tuple[Token | None, Token | None]:
     token = cand.token
     if cand.spec.head == "fall" and "to" in cand.spec.children:
@@ -691,7 +703,7 @@ def _draft(cand: _Candidate, ctx: _Context) -> _Draft | None:
         return None
     agent_token, patient_token = _agent_and_patient(cand)
     actor1 = _actor_of(agent_token, ctx)
-    actor2 = _actor_of(patient_token, ctx)
+    actor2 = _actor_of(patient_token, ctx) or (None if cand.spec.noun else _actor_of(_taken_from(token), ctx))
     if actor2 is not None and actor1 is not None and actor2.name == actor1.name:
         actor2 = None
     kind = _choose_kind(cand.spec, actor1, actor2)

@@ -1,0 +1,142 @@
+"""Date selection on Timeline17-format data, scored as news-tls scores it, plus ETL speed.
+
+`python -m etl.bench timeline DIR [--limit N]`: DIR holds articles.jsonl (id, time, text) and
+timelines.jsonl (one gold timeline per line: [[date, [sentences]], ...]).
+
+The articles go through the whole ETL (etl.ingest reads the .jsonl, etl.pipeline extracts,
+etl.merge merges). Events are ranked by importance (sources, then mentions, then confidence) and
+their distinct dates taken, best first, until there are as many as the gold timeline has.
+Only day-precision dates (times of day count as their day) compete: a timeline entry is a day,
+and a month-precision event matches no gold day whichever day it were mapped to. As news-tls
+does, candidate dates are restricted to the gold timeline's span. Date precision, recall and F1
+compare the two sets of dates (news-tls `date_f1`).
+
+Speed: the bare spaCy pipeline and the whole ETL (ingest excluded, parse + dates + places +
+events + merge) run over the same texts in the same process; peak memory is the process's
+maximum resident set size.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import resource
+import tempfile
+import time
+from pathlib import Path
+
+from etl.records import Event
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("dir", type=Path, help="folder with articles.jsonl and timelines.jsonl")
+    parser.add_argument("--limit", type=int, default=0, help="only the first N articles (0: all)")
+    parser.add_argument("--json", action="store_true", help="print the figures as one JSON object")
+
+
+def read_timelines(path: Path) -> list[list[dt.date]]:
+    timelines = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            timelines.append(sorted({dt.date.fromisoformat(day[:10]) for day, _ in json.loads(line)}))
+    return timelines
+
+
+def ranked_dates(events: list[Event], start: dt.date | None = None, end: dt.date | None = None) -> list[dt.date]:
+    """Distinct day-precision event dates, the date of the most important event first."""
+    ranked = sorted(
+        (e for e in events if e.date_start is not None and e.date_precision in ("day", "time")
+         and (start is None or e.date_start >= start) and (end is None or e.date_start <= end)),
+        key=lambda e: (-e.n_sources, -e.n_mentions, -e.confidence, e.date_start, e.event_id))
+    seen: list[dt.date] = []
+    for event in ranked:
+        if event.date_start not in seen:
+            seen.append(event.date_start)
+    return seen
+
+
+def date_scores(predicted: set[dt.date], gold: set[dt.date]) -> dict[str, float]:
+    hits = len(predicted & gold)
+    precision = hits / len(predicted) if predicted else 0.0
+    recall = hits / len(gold) if gold else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return {"precision": precision, "recall": recall, "f1": f1}
+
+
+def _limited_copy(source: Path, limit: int, folder: Path) -> Path:
+    lines = source.read_text(encoding="utf-8").splitlines()
+    target = folder / source.name
+    target.write_text("\n".join(lines[:limit] if limit else lines) + "\n", encoding="utf-8")
+    return target
+
+
+def evaluate(directory: Path, limit: int = 0) -> dict:
+    from etl import ingest, merge, nlp, pipeline
+
+    with tempfile.TemporaryDirectory() as tmp:
+        articles, failures = ingest.read_corpus([_limited_copy(directory / "articles.jsonl", limit, Path(tmp))])
+    texts = [a.text for a in articles]
+    words = sum(len(t.split()) for t in texts)
+    nlp.load_pipeline()
+
+    started = time.perf_counter()
+    for _ in nlp.parse_many(texts):
+        pass
+    spacy_seconds = time.perf_counter() - started
+
+    started = time.perf_counter()
+    known = sorted(a.published for a in articles if a.published is not None)
+    results = pipeline.extract_articles(articles, known)
+    extractions = [r for r in results if isinstance(r, pipeline.ArticleExtraction)]
+    places = {m.place.place_id: m.place for x in extractions for m in x.places if m.place is not None}
+    events = merge.merge([m for x in extractions for m in x.events], {x.article.article_id: x.article for x in extractions}, places)
+    etl_seconds = time.perf_counter() - started
+
+    timelines = read_timelines(directory / "timelines.jsonl")
+    per_timeline = []
+    for gold in timelines:
+        candidates = ranked_dates(events, gold[0], gold[-1])
+        predicted = set(candidates[: len(gold)])
+        dated_days = {e.date_start for e in events if e.date_start is not None and e.date_precision in ("day", "time")}
+        scores = date_scores(predicted, set(gold))
+        scores["gold_dates_with_events"] = len(set(gold) & dated_days) / len(gold)
+        per_timeline.append(scores)
+    mean = {key: sum(s[key] for s in per_timeline) / len(per_timeline) for key in per_timeline[0]} if per_timeline else {}
+    return {
+        "articles": len(articles),
+        "ingest_failures": len(failures),
+        "words": words,
+        "event_mentions": sum(len(x.events) for x in extractions),
+        "events": len(events),
+        "timelines": len(timelines),
+        "date_precision": round(mean.get("precision", 0.0), 4),
+        "date_recall": round(mean.get("recall", 0.0), 4),
+        "date_f1": round(mean.get("f1", 0.0), 4),
+        "gold_dates_with_events": round(mean.get("gold_dates_with_events", 0.0), 4),
+        "spacy_seconds": round(spacy_seconds, 2),
+        "etl_seconds": round(etl_seconds, 2),
+        "spacy_articles_per_s": round(len(articles) / spacy_seconds, 2) if spacy_seconds else 0.0,
+        "etl_articles_per_s": round(len(articles) / etl_seconds, 2) if etl_seconds else 0.0,
+        "spacy_words_per_s": round(words / spacy_seconds) if spacy_seconds else 0,
+        "etl_words_per_s": round(words / etl_seconds) if etl_seconds else 0,
+        "etl_over_spacy": round(etl_seconds / spacy_seconds, 3) if spacy_seconds else 0.0,
+        "peak_memory_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+    }
+
+
+def main(args: argparse.Namespace) -> int:
+    figures = evaluate(args.dir, args.limit)
+    if args.json:
+        print(json.dumps(figures, sort_keys=True))
+        return 0
+    print(f"articles {figures['articles']} ({figures['words']} words), event mentions {figures['event_mentions']}, "
+          f"events {figures['events']}, gold timelines {figures['timelines']}")
+    print(f"date precision {figures['date_precision']:.3f}  recall {figures['date_recall']:.3f}  "
+          f"F1 {figures['date_f1']:.3f}  (news-tls best published over Timeline17: 0.544)")
+    print(f"gold dates carrying an extracted event: {figures['gold_dates_with_events']:.3f}")
+    print(f"bare spaCy: {figures['spacy_seconds']} s, {figures['spacy_articles_per_s']} articles/s, "
+          f"{figures['spacy_words_per_s']} words/s")
+    print(f"whole ETL:  {figures['etl_seconds']} s, {figures['etl_articles_per_s']} articles/s, "
+          f"{figures['etl_words_per_s']} words/s  ({figures['etl_over_spacy']}x bare spaCy; target <= 1.5x)")
+    print(f"peak memory {figures['peak_memory_mb']} MB")
+    return 0
