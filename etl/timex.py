@@ -226,6 +226,7 @@ def _select(normalised: list[tuple[int, _Raw, "_Result"]]) -> list[tuple[_Raw, "
 # ---------------------------------------------------------------------------------------------
 # Tense of the clause an expression attaches to.
 _FUTURE_AUX = {"will", "'ll", "shall", "wo", "ll"}
+_SCHEDULE_VERBS = {"schedule", "reschedule", "plan", "postpone", "delay", "slate"}
 _PLAN_VERBS = {"plan", "expect", "schedule", "intend", "hope", "aim", "prepare", "agree", "decide", "promise",
                "threaten", "vow", "pledge", "set", "due", "want", "seek", "propose", "go"}
 
@@ -239,6 +240,10 @@ def _verb_tense(verb) -> str | None:
         return FUTURE
     if verb.lower_ == "going" and any(c.dep_ == "xcomp" for c in verb.children):
         return FUTURE
+    if verb.lemma_ in _SCHEDULE_VERBS:
+        return FUTURE  # "has scheduled a news conference Thursday": what is scheduled lies ahead
+    if verb.tag_ == "VBN" and not auxes and verb.dep_ in ("acl", "amod", "relcl", "advcl"):
+        return PAST  # "the decision announced Wednesday"
     if verb.tag_ == "VB" and verb.dep_ == "xcomp" and verb.head.lemma_ in _PLAN_VERBS \
             and any(c.lower_ == "to" and c.dep_ == "aux" for c in verb.children):
         return FUTURE  # "plans to leave on Thursday"
@@ -473,7 +478,7 @@ def _normalise(raw: _Raw, text: str, doc: Doc, ctx: _Context) -> _Result | None:
         rel = re.sub(r"\s+", " ", g.get("rel", "").lower())
         day = _resolve_weekday(weekday, ref, _cued_tense(text, raw, tense), rel)
         # "Sunday morning" keeps day precision; "earlier Sunday" keeps the weekday as its span.
-        result = _res("DATE", _fmt_day(day) + (f"T{part}" if part else ""), mod=_edge_mod(g.get("edge")))
+        result = _res("DATE", _fmt_day(day), mod=_edge_mod(g.get("edge")))
         if "edge" in g:
             result["start"] = text.find(g.get("rel") or g["wd"], raw.start)
         return result
@@ -697,8 +702,12 @@ def _holiday_date(name: str, year: int) -> dt.date:
 def _cued_tense(text: str, raw: _Raw, tense) -> str | None:
     """Tense of the clause, unless a preposition already points forward ("until Tuesday")."""
     before = text[max(0, raw.start - 14):raw.start].lower()
+    if re.search(r"\b(?:until|till)\s+$", before):
+        return FUTURE  # deadlines: "gave them until Tuesday"
+    if re.match(r"'s\b", text[raw.end:raw.end + 3]):
+        return PAST  # "Wednesday's ruling" has been made
     clause = tense()
-    if clause != PAST and re.search(r"\b(?:until|till|by|as\s+soon\s+as|as\s+early\s+as)\s+$", before):
+    if clause != PAST and re.search(r"\b(?:by|as\s+soon\s+as|as\s+early\s+as)\s+$", before):
         return FUTURE
     return clause
 

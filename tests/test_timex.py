@@ -40,7 +40,7 @@ CASES = [
     ("Troops reclaimed the ancient city on Saturday.", "Saturday", "DATE", "2016-03-26", "day"),
     ("The talks will resume on Tuesday.", "Tuesday", "DATE", "2016-03-29", "day"),
     ("The team planned to leave on Thursday.", "Thursday", "DATE", "2016-03-31", "day"),
-    ("Gunfire was heard on Sunday morning.", "Sunday morning", "DATE", "2016-03-27TMO", "day"),
+    ("Gunfire was heard on Sunday morning.", "Sunday morning", "DATE", "2016-03-27", "day"),
     ("Fighters pulled out during the night.", "the night", "TIME", "2016-03-26TNI", "day"),
     # relative calendar expressions
     ("The historic city fell to ISIS last May.", "last May", "DATE", "2015-05", "month"),
