@@ -48,7 +48,9 @@ ASSETS: dict[str, str | None] = {
 # Radius in metres for places that are regions or whole countries (ACLED geo_precision 3 and 4).
 AREA_RADIUS_M = {3: 60_000, 4: 250_000}
 SEA = "#d6e4ee"
-CLUSTER_ABOVE = 300  # cluster markers only when there are more events than a map shows legibly
+CLUSTER_ABOVE = 300
+MAX_ARROWS = 300
+AGGREGATE_ABOVE = 2000  # above this many events the map shows one marker per place  # cluster markers only when there are more events than a map shows legibly
 
 
 class _Script(MacroElement):
@@ -89,15 +91,17 @@ class EventLayer(_Script):
     script_template = """
     (function() {
         var target = {{ this._parent.get_name() }};
-        {{ this.rows|tojson }}.forEach(function(r) {
+        var layers = {{ this.rows|tojson }}.map(function(r) {
             var options = {color: r.colour, fillColor: r.colour, weight: 1.5, className: r.cls};
             var layer = r.area
                 ? L.circle([r.lat, r.lon], Object.assign(options, {radius: r.area, dashArray: '6 4', fillOpacity: 0.12}))
                 : L.circleMarker([r.lat, r.lon], Object.assign(options, {radius: r.radius, fillOpacity: r.fill}));
             layer.bindPopup(r.popup, {maxWidth: 380});
             layer.bindTooltip(r.tooltip);
-            target.addLayer(layer);
+            return layer;
         });
+        // A marker cluster takes them all at once (one clustering pass instead of one per marker).
+        if (target.addLayers) { target.addLayers(layers); } else { layers.forEach(function(l) { target.addLayer(l); }); }
     })();
     """
 
@@ -114,7 +118,7 @@ class ArrowLayer(_Script):
         var target = {{ this._parent.get_name() }};
         {{ this.rows|tojson }}.forEach(function(r) {
             var line = L.polyline([[r.lat1, r.lon1], [r.lat2, r.lon2]],
-                {color: r.colour, weight: 2.5, opacity: 0.85, dashArray: '8 6', className: r.cls});
+                {color: r.colour, weight: r.weight, opacity: 0.85, dashArray: '8 6', className: r.cls});
             line.bindTooltip(r.tooltip);
             target.addLayer(line);
             var head = L.divIcon({className: 'tl-arrowhead ' + r.cls, iconSize: [18, 18], iconAnchor: [9, 9],
@@ -184,6 +188,41 @@ def event_rows(events: pd.DataFrame, quotes: dict[str, list[str]] | None = None)
     return rows
 
 
+def place_rows(events: pd.DataFrame, per_place: int = 8) -> list[dict]:
+    """One marker per place for a dense map: sized by all its sources, coloured by its commonest type,
+    its popup listing the place's most reported events. What the screen can show, not 10,000 circles."""
+    located = events.dropna(subset=["latitude", "longitude"])
+    if located.empty:
+        return []
+    located = located.assign(
+        lat_key=located["latitude"].round(3), lon_key=located["longitude"].round(3),
+        n_sources=located["n_sources"].fillna(1), event_type=located["event_type"].fillna(""),
+    ).sort_values(["n_sources", "date_start"], ascending=[False, True], kind="stable")
+    keys = ["lat_key", "lon_key"]
+    grouped = located.groupby(keys, sort=False)
+    stats = grouped.agg(n=("event_id", "size"), sources=("n_sources", "sum"), place_id=("place_id", "first"),
+                        place_name=("place_name", "first"), event_id=("event_id", "first"))
+    type_counts = located.groupby(keys + ["event_type"], sort=False).size().reset_index(name="k")
+    commonest = type_counts.sort_values("k", ascending=False, kind="stable").drop_duplicates(keys).set_index(keys)
+    items: dict[tuple, list[str]] = {}
+    for e in located[grouped.cumcount() < per_place].to_dict("records"):
+        items.setdefault((e["lat_key"], e["lon_key"]), []).append(
+            f"<li>{escape_html(_date_label(e))}: {escape_html(e.get('summary'))}</li>")
+    rows = []
+    for (lat, lon), stat in stats.iterrows():
+        name = stat["place_name"] if isinstance(stat["place_name"], str) else ""
+        more = f"<div><i>and {stat['n'] - per_place} more</i></div>" if stat["n"] > per_place else ""
+        rows.append({
+            "id": stat["event_id"], "lat": float(lat), "lon": float(lon),
+            "radius": marker_radius(stat["sources"] ** 0.5), "area": None, "fill": 0.75,
+            "colour": type_colour(commonest.loc[(lat, lon), "event_type"]),
+            "cls": f"tl-event tl-place-{css_token(stat['place_id'] or 'none')}",
+            "popup": f"<b>{escape_html(name)}</b><div>{stat['n']} events</div><ul>{''.join(items[(lat, lon)])}</ul>{more}",
+            "tooltip": escape_html(f"{name}: {stat['n']} events"),
+        })
+    return rows
+
+
 def destination_rows(moves: pd.DataFrame) -> list[dict]:
     """Hollow markers where movements end, so the destinations themselves are on the map."""
     rows, seen = [], set()
@@ -211,15 +250,26 @@ def bearing_degrees(lat1: float, lon1: float, lat2: float, lon2: float) -> float
     return round(-math.degrees(math.atan2(dy, dx)), 1)
 
 
-def arrow_rows(moves: pd.DataFrame) -> list[dict]:
+def arrow_rows(moves: pd.DataFrame, limit: int = MAX_ARROWS) -> list[dict]:
+    """One arrow per origin -> destination pair, thicker when more events made that move; the most
+    travelled `limit` pairs only, so a dense store does not bury the map in lines."""
+    if moves.empty:
+        return []
+    pairs = (moves.groupby(["origin_id", "destination_id"], sort=False)
+             .agg(n=("event_id", "size"), event_id=("event_id", "first"), event_type=("event_type", "first"),
+                  origin_name=("origin_name", "first"), origin_lat=("origin_lat", "first"),
+                  origin_lon=("origin_lon", "first"), destination_name=("destination_name", "first"),
+                  destination_lat=("destination_lat", "first"), destination_lon=("destination_lon", "first"))
+             .reset_index().sort_values("n", ascending=False, kind="stable").head(limit))
     return [{
         "lat1": float(m["origin_lat"]), "lon1": float(m["origin_lon"]),
         "lat2": float(m["destination_lat"]), "lon2": float(m["destination_lon"]),
         "angle": bearing_degrees(m["origin_lat"], m["origin_lon"], m["destination_lat"], m["destination_lon"]),
-        "colour": type_colour(m.get("event_type")),
+        "colour": type_colour(m.get("event_type")), "weight": round(2 + math.log2(m["n"]), 1),
         "cls": f"tl-move tl-ev-{css_token(m['event_id'])} tl-to-{css_token(m['destination_id'])}",
-        "tooltip": escape_html(f"{m['origin_name']} \u2192 {m['destination_name']}"),
-    } for m in moves.to_dict("records")]
+        "tooltip": escape_html(f"{m['origin_name']} \u2192 {m['destination_name']}"
+                               + (f" ({m['n']} events)" if m["n"] > 1 else "")),
+    } for m in pairs.to_dict("records")]
 
 
 # ---------------------------------------------------------------- the map
@@ -285,12 +335,13 @@ def build_map(events: pd.DataFrame, moves: pd.DataFrame | None = None, *,
     if not moves.empty:
         movement = folium.FeatureGroup(name="Movements").add_to(fmap)
         ArrowLayer(arrow_rows(moves)).add_to(movement)
-        EventLayer(destination_rows(moves)).add_to(movement)
+        EventLayer(destination_rows(moves)[:MAX_ARROWS]).add_to(movement)
     use_cluster = len(located) > CLUSTER_ABOVE if cluster is None else cluster
     container = (folium.plugins.MarkerCluster(name="Events", options={"disableClusteringAtZoom": 10})
                  if use_cluster else folium.FeatureGroup(name="Events"))
     container.add_to(fmap)
-    EventLayer(event_rows(located, quotes)).add_to(container)
+    rows = place_rows(located) if len(located) > AGGREGATE_ABOVE else event_rows(located, quotes)
+    EventLayer(rows).add_to(container)
     folium.LayerControl(collapsed=True).add_to(fmap)
     if center is None:
         bounds = bounds_of(located, moves)

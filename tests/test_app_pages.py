@@ -9,7 +9,7 @@ from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
 from etl import config
-from tests.dashboard_fixtures import build_fixture_store
+from dashboard_fixtures import build_fixture_store
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = ["pages/overview.py", "pages/timeline.py", "pages/map.py", "pages/events.py", "pages/sources.py",

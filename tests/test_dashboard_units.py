@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from dashboard import exports, maps, periods, queries, story, timeline, views
 from dashboard.filters import Filters
 from dashboard.safe import css_token, escape_html, escape_markdown, safe_url
-from tests.dashboard_fixtures import HOSTILE, build_fixture_store
+from dashboard_fixtures import HOSTILE, build_fixture_store
 
 D = dt.date
 
@@ -351,3 +351,21 @@ def test_events_at_a_clicked_position(all_events):
     assert set(views.events_at(all_events, {"lat": 34.56, "lng": 38.27})) == {
         "ev-fall", "ev-temples", "ev-recapture", "ev-retreat"}
     assert views.events_at(all_events, None) == []
+
+
+def test_dense_maps_show_one_marker_per_place(all_events):
+    rows = maps.place_rows(all_events)
+    assert len(rows) == all_events[["latitude", "longitude"]].drop_duplicates().shape[0]
+    palmyra = next(r for r in rows if "tl-place-geonames-170015" in r["cls"])
+    assert "4 events" in palmyra["popup"]
+    for row in rows:
+        for marker in HOSTILE_MARKERS:
+            assert marker not in row["popup"] + row["tooltip"]
+
+
+def test_arrows_merge_repeated_moves(snapshot):
+    moves = queries.movements(snapshot, Filters())
+    doubled = pd.concat([moves, moves.assign(event_id="ev-again")])
+    arrows = maps.arrow_rows(doubled)
+    assert len(arrows) == 3 and all(a["weight"] == 3.0 for a in arrows)
+    assert len(maps.arrow_rows(doubled, limit=2)) == 2
