@@ -236,7 +236,7 @@ def _candidates(sent: Span, taxonomy) -> list[_Candidate]:
     # "hitting 158 targets and killing 100 militants": the killing is the strike's toll, not an event
     by_index = {c.token.i: c for c in found}
     return [c for c in found if not (c.spec.kinds[0].family == "civilians" and any(
-        t.i in by_index and by_index[t.i].spec.kinds[0].family != "civilians" for t in _linked_chain(c.token)[1:]))]
+        t.i in by_index and by_index[t.i].spec.kinds[0].family in ("strike", "battle") for t in _linked_chain(c.token)[1:]))]
 
 
 def _linked_chain(token: Token) -> list[Token]:
@@ -282,8 +282,9 @@ def _is_hypothetical(token: Token) -> bool:
         parent = walker.head
         if parent.lemma_ in NOT_YET and walker.dep_ in ("xcomp", "ccomp", "acomp", "prep", "pobj", "pcomp"):
             return True
-        if walker.dep_ in ("xcomp", "ccomp", "conj") and any(
-                c.dep_ == "aux" and c.lower_ in MODALS for c in parent.children):
+        shares_modal = walker.dep_ in ("xcomp", "ccomp") or (
+            walker.dep_ == "conj" and not any(c.dep_ in ("aux", "auxpass") for c in walker.children))
+        if shares_modal and any(c.dep_ == "aux" and c.lower_ in MODALS for c in parent.children):
             return True
         if any(c.dep_ == "neg" for c in parent.children) and walker.dep_ in ("xcomp", "ccomp"):
             return True
@@ -461,6 +462,11 @@ def _np_places(token: Token, ctx: _Context, depth: int = 0) -> list[tuple[PlaceM
                 out.append((antecedent, antecedent.text))
     else:
         out.extend(_modifier_places(token, ctx))
+        if not out and token.pos_ == "NOUN":  # "the temples of X", "the ruins of X"; not "the Islamic State of Iraq"
+            for child in token.children:
+                if child.dep_ == "prep" and child.lower_ == "of":
+                    out.extend(place for obj in child.children if obj.dep_ == "pobj" for place in _np_places(obj, ctx, depth + 1)
+                               if place[0].start == ctx.doc[obj.i].idx or obj.i in ctx.place_at)
     for child in token.children:
         if child.dep_ == "conj":
             out.extend(_np_places(child, ctx, depth + 1))

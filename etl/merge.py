@@ -158,7 +158,8 @@ def _attach_undated(undated: list[EventMention], clusters: list[_Cluster], artic
                     places: Mapping[str, Place]) -> list[_Cluster]:
     """An undated mention joins the one dated event it fits: in its own article first (the same
     story told again), else anywhere when it names the same place, else a recent event (within
-    RECENT_DAYS before its article's publication) with the same named actor. Ambiguous or
+    RECENT_DAYS before its article's publication) with the same named actor, else the only event
+    of its type by that actor in the whole collection. Ambiguous or
     unmatched mentions become undated events of their own, merged among themselves."""
     by_type: dict[str, list[_Cluster]] = defaultdict(list)
     for cluster in clusters:
@@ -175,7 +176,8 @@ def _attach_undated(undated: list[EventMention], clusters: list[_Cluster], artic
         recent = [c for c in fitting if published is not None and mention.actor1
                   and any(o.actor1 == mention.actor1 for o in c.mentions)
                   and c.end is not None and c.end >= published - dt.timedelta(days=RECENT_DAYS)]
-        target = next((group[0] for group in (same_article, same_place, recent) if len(group) == 1), None)
+        same_actor = [c for c in fitting if mention.actor1 and any(o.actor1 == mention.actor1 for o in c.mentions)]
+        target = next((group[0] for group in (same_article, same_place, recent, same_actor) if len(group) == 1), None)
         if target is not None:
             target.mentions.append(mention)
             continue
@@ -262,13 +264,14 @@ def summarise(template: str, values: Mapping[str, str]) -> str:
 
 def _summary(cluster: _Cluster, actor1: str, actor2: str, place_id: str, places: Mapping[str, Place], best: EventMention) -> str:
     kind = kinds_by_subtype().get(best.sub_event_type)
+    written = Counter(p.text for m in cluster.mentions for p in m.places if p.place_id == place_id and p.text)
     place = places.get(place_id)
-    place_name = place.name if place else best.place_text
+    place_name = _majority(list(written.elements())) or (place.name if place else best.place_text)
     destinations = []
     for m in cluster.mentions:
         for p in m.places:
             if p.role == "destination":
-                name = places[p.place_id].name if p.place_id in places else p.text
+                name = p.text or (places[p.place_id].name if p.place_id in places else "")
                 if name not in destinations:
                     destinations.append(name)
     needs_actor = kind is not None and "{actor1}" in kind.summary.split("[")[0]
