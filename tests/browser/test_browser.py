@@ -198,6 +198,21 @@ def test_design_card_events_on_the_timeline(page, server):
     assert any("held" in label for label in labels), "no period band (who held a place) on the timeline"
 
 
+def test_brushing_the_timeline_sets_the_date_filter(page, server):
+    open_page(page, server, "timeline")
+    chart = page.locator(".vega-embed svg").first
+    chart.wait_for(timeout=30_000)
+    box = chart.bounding_box()
+    y = box["y"] + box["height"] * 0.45
+    page.mouse.move(box["x"] + box["width"] * 0.2, y)
+    page.mouse.down()
+    page.mouse.move(box["x"] + box["width"] * 0.45, y, steps=8)
+    page.mouse.up()
+    page.wait_for_url(re.compile(r"[?&]from=\d{4}-\d{2}-\d{2}.*[&]to=|[?&]to="), timeout=30_000)
+    page.wait_for_selector(IDLE)
+    assert "Date filter:" in page.locator("[data-testid='stMain']").inner_text()
+
+
 def test_map_has_markers_at_the_places_and_retreat_arrows(page, server, store):
     open_page(page, server, "map", "map")
     frame = map_frame(page)
