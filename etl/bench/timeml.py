@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import json
+import re
 import shutil
 import sys
 import tempfile
@@ -52,6 +53,7 @@ class Counts:
     strict: int = 0
     relaxed: int = 0
     value: int = 0
+    value_x: int = 0  # diagnostic: an X in the gold value (1989-WXX, 1949-XX) accepts any digit there
     type: int = 0
     errors: list[str] = field(default_factory=list)
 
@@ -66,6 +68,7 @@ class Counts:
             own.relaxed += 1
             own.strict += (gold.start, gold.end) == (sys_[0], sys_[1])
             own.value += gold.value == sys_[4]
+            own.value_x += _x_match(gold.value, sys_[4])
             own.type += gold.type == sys_[3]
             if gold.value != sys_[4] or (gold.start, gold.end) != (sys_[0], sys_[1]):
                 own.errors.append(f"{doc.name}\tWRONG\t{gold.text!r} {gold.type} {gold.value}"
@@ -78,20 +81,32 @@ class Counts:
             if j not in matched_sys:
                 own.errors.append(f"{doc.name}\tSPURIOUS\t{sys_[2]!r} {sys_[3]} {sys_[4]}"
                                   f"\t{_context(doc.text, sys_[0], sys_[1])}")
-        for name in ("n_gold", "n_sys", "strict", "relaxed", "value", "type"):
+        for name in ("n_gold", "n_sys", "strict", "relaxed", "value", "value_x", "type"):
             setattr(self, name, getattr(self, name) + getattr(own, name))
         self.errors.extend(own.errors)
         return own
 
     def figures(self) -> dict[str, float]:
         out = {}
-        for name in ("strict", "relaxed", "value", "type"):
+        for name in ("strict", "relaxed", "value", "value_x", "type"):
             hits = getattr(self, name)
             p = hits / self.n_sys if self.n_sys else 0.0
             r = hits / self.n_gold if self.n_gold else 0.0
             f1 = 2 * p * r / (p + r) if p + r else 0.0
             out[f"{name}_p"], out[f"{name}_r"], out[f"{name}_f1"] = round(p, 4), round(r, 4), round(f1, 4)
         return out
+
+
+def _x_match(gold: str, found: str) -> bool:
+    """Gold values that leave a field unknown (1989-WXX, 1949-XX) against a more specific value."""
+    if gold == found:
+        return True
+    if "X" not in gold or gold.startswith("P"):
+        return False
+    trimmed = re.sub(r"(?:-X+)+$", "", gold)
+    if trimmed != gold and found == trimmed:
+        return True
+    return re.fullmatch(re.escape(gold).replace("X", r"\w"), found) is not None
 
 
 def _context(text: str, start: int, end: int, width: int = 50) -> str:
@@ -246,7 +261,8 @@ def add_arguments(parser) -> None:
 def _row(label: str, f: dict[str, float]) -> str:
     return (f"{label:<12} strict P/R/F1 {f['strict_p']:.3f}/{f['strict_r']:.3f}/{f['strict_f1']:.3f}  "
             f"relaxed {f['relaxed_p']:.3f}/{f['relaxed_r']:.3f}/{f['relaxed_f1']:.3f}  "
-            f"value F1 {f['value_f1']:.3f}  type F1 {f['type_f1']:.3f}")
+            f"value F1 {f['value_f1']:.3f}  type F1 {f['type_f1']:.3f}  "
+            f"(value F1 with gold X as wildcard {f['value_x_f1']:.3f})")
 
 
 def main(args) -> int:
