@@ -44,6 +44,16 @@ CALENDAR_WORDS = frozenset(
 FACILITY_NOUNS = frozenset(
     "temple temples prison castle citadel amphitheatre amphitheater theatre theater airport "
     "airbase base mosque church museum dam bridge square palace fortress arch camp".split())
+# Capitalised alone, these are parts of longer names or titles ("Mithi River", "the Council"),
+# never a place by themselves, though GeoNames has villages so called.
+GENERIC_WORDS = frozenset(
+    "river creek lake street road avenue church council village villages city town airport "
+    "center centre coast embassy region republic district north south east west northern "
+    "southern eastern western central assembly alliance commission commissioner minister "
+    "president officer police mission school university college hospital park valley mountain "
+    "island bay state federal national international research energy justice children "
+    "colony earth green orange spring summer winter lead box hand needle rose village "
+    "department ministry office agency union army forces government court".split())
 SKIPPED_MODIFIERS = frozenset(
     "the a an ancient historic old northern southern eastern western central besieged "
     "strategic nearby neighbouring neighboring".split())
@@ -238,6 +248,8 @@ def _plausible_word(doc: Doc, i: int, j: int, headline: bool,
     if j - i > 1:
         return True
     token = doc[i]
+    if token.lower_ in GENERIC_WORDS or token.lower_ in _lowercase_words(doc):
+        return token.ent_type_ in PLACE_LABELS and token.lower_ not in GENERIC_WORDS
     if token.text in running_names and not token.is_stop:  # a name elsewhere in running text
         return True
     if token.lower_ in CALENDAR_WORDS or token.lower_ in FACILITY_NOUNS or (
@@ -246,6 +258,15 @@ def _plausible_word(doc: Doc, i: int, j: int, headline: bool,
     if token.pos_ in ("ADJ", "VERB", "ADV", "PRON", "DET", "ADP", "AUX", "NUM"):
         return token.ent_type_ in PLACE_LABELS
     return not headline or token.ent_type_ in PLACE_LABELS or token.is_upper
+
+
+def _lowercase_words(doc: Doc) -> frozenset[str]:
+    """Words the article also writes in lower case: common words, not names ('buffalo' vs 'Buffalo')."""
+    cached = doc.user_data.get("geo_lowercase_words")
+    if cached is None:
+        cached = frozenset(t.text for t in doc if t.is_alpha and t.text.islower())
+        doc.user_data["geo_lowercase_words"] = cached
+    return cached
 
 
 def _running_text_names(doc: Doc) -> frozenset[str]:
