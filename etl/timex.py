@@ -126,13 +126,13 @@ _RULES: list[tuple[str, re.Pattern]] = [
     # Weekdays, optionally with a part of the day or a clock time.
     ("weekday", _p(r"\b(?:(?P<edge>early|late|earlier|later)\s+)?(?:(?P<rel>this|last|next|this\s+past|this\s+coming|coming|past)\s+)?(?P<wd>" + _WEEKDAY + r")(?:\s+(?P<part>" + _PART + r"))?\b")),
     ("weekday_set", _p(r"\b(?P<wd>" + _WEEKDAY + r")(?:s\b|\s+(?P<part>mornings|afternoons|evenings|nights)\b)")),
-    ("part_edge", _p(r"\b(?P<edge>early|mid|late)[\s-]*(?P<part>morning|afternoon|evening)\b")),
+    ("part_edge", _p(r"\b(?P<edge>early|mid|late)[\s-]*(?P<part>morning|afternoon|evening)\b(?:\s+(?P<day>today|yesterday|tomorrow))?")),
     ("part_of_day", _p(r"\b(?P<rel>this|tomorrow|yesterday|last|the)\s+(?P<part>" + _PART + r")\b")),
     ("tonight", _p(r"\btonight\b")),
     ("overnight", _p(r"\bovernight\b|(?<=\bduring\s)the\s+night\b|(?<=\bthrough\s)the\s+night\b")),
     ("matter_of", _p(r"\ba\s+matter\s+of\s+(?P<unit>seconds|minutes|hours|days|weeks|months|years)\b")),
     # Clock times.
-    ("clock", _p(r"(?<![\w:.])(?P<hh>1[0-2]|0?[1-9])(?::(?P<mi>[0-5]\d))?\s*(?P<ampm>" + _AMPM + r")" + _TZ + r"(?:,?\s+(?P<wd>" + _WEEKDAY + r"|today|yesterday|tomorrow))?")),
+    ("clock", _p(r"(?<![\w:.])(?P<hh>1[0-2]|0?[1-9])(?::(?P<mi>[0-5]\d))?\s*(?P<ampm>" + _AMPM + r")" + _TZ + r"(?:,?\s+(?:(?P<wd>" + _WEEKDAY + r"|today|yesterday|tomorrow)|(?P<month>" + _MONTH + r")\s+(?P<day>" + _DAYNUM + r")\b))?")),
     ("clock24", _p(r"(?<![\w:.])(?P<hh>[01]?\d|2[0-3]):(?P<mi>[0-5]\d)(?P<tz>" + _TZ[:-1] + r"|\s*(?:hrs|hours|h)\b)(?:,?\s+(?P<wd>" + _WEEKDAY + r"|today|yesterday|tomorrow))?")),
     ("noon", _p(r"\b(?P<what>noon|midnight|midday)(?:,?\s+(?P<wd>" + _WEEKDAY + r"|today|yesterday|tomorrow))?")),
     # Decades and centuries.
@@ -489,7 +489,8 @@ def _normalise(raw: _Raw, text: str, doc: Doc, ctx: _Context) -> _Result | None:
     if rule == "part_edge":
         if ref is None:
             return None
-        return _res("TIME", f"{_fmt_day(ref)}T{_part_code(g['part'])}", mod=_edge_mod(g["edge"]))
+        day = ref + dt.timedelta(days={"yesterday": -1, "tomorrow": 1}.get(g.get("day", "").lower(), 0))
+        return _res("TIME", f"{_fmt_day(day)}T{_part_code(g['part'])}", mod=_edge_mod(g["edge"]))
     if rule == "part_of_day":
         part = _part_code(g["part"])
         rel = g["rel"].lower()
@@ -796,6 +797,12 @@ def _clock(g: dict, ref: dt.date | None, tense: str | None, high_noon: bool = Fa
     day_word = (g.get("wd") or "today").lower()
     if ref is None:
         return _res("TIME", f"XXXX-XX-XXT{hh:02d}:{mi:02d}")
+    if "month" in g:  # "5 p.m. EST Nov. 9"
+        month, dom = _month_num(g["month"]), int(re.sub(r"\D", "", g["day"]))
+        year = _resolve_day_year(month, dom, ref, tense)
+        if not _valid(year, month, dom):
+            return None
+        return _res("TIME", f"{year:04d}-{month:02d}-{dom:02d}T{hh:02d}:{mi:02d}")
     if day_word in ("today", "yesterday", "tomorrow"):
         day = ref + dt.timedelta(days={"today": 0, "yesterday": -1, "tomorrow": 1}[day_word])
     else:
