@@ -102,3 +102,33 @@ def test_story_steps_forward_and_back(app):
     assert first != second and "2 / " in second
     app.button(key="story_previous").click().run()
     assert "1 / " in _all_html(app)
+
+
+@pytest.fixture(scope="module")
+def dense_store(tmp_path_factory) -> Path:
+    from dashboard.synthetic import build_synthetic_store
+
+    processed = tmp_path_factory.mktemp("dense")
+    build_synthetic_store(processed, 2500)
+    return processed
+
+
+@pytest.mark.parametrize("page", ["pages/timeline.py", "pages/map.py", "pages/overview.py"])
+def test_dense_store_pages_aggregate_without_exception(app, dense_store, monkeypatch, page):
+    monkeypatch.setattr(config, "PROCESSED_DIR", dense_store)
+    app.run()
+    app.switch_page(page).run()
+    assert not app.exception, [e.value for e in app.exception]
+    if page.endswith("timeline.py"):
+        assert any("counts per" in c.value for c in app.caption)
+
+
+@pytest.mark.slow
+def test_first_start_builds_the_store_from_the_bundled_articles(app, tmp_path, monkeypatch):
+    monkeypatch.setattr(config, "PROCESSED_DIR", tmp_path / "processed")
+    app.default_timeout = 300
+    app.run()
+    assert not app.exception, [e.value for e in app.exception]
+    metrics = {m.label: m.value for m in app.metric}
+    assert int(metrics["Articles"]) == len(list(config.RAW_DIR.glob("*.txt")))
+    assert (tmp_path / "processed" / "current").exists()

@@ -142,9 +142,13 @@ def open_page(page, server: str, path: str, screenshot: str | None = None):
     page.wait_for_selector(IDLE, timeout=60_000)
     assert page.evaluate("typeof window.__pwned") == "undefined"
     if screenshot:
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(SCREENSHOTS / f"{screenshot}.png"), full_page=True)
+        shoot(page, screenshot)
     return page
+
+
+def shoot(page, name: str, full_page: bool = True) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=full_page)
 
 
 def map_frame(page):
@@ -176,11 +180,12 @@ def timeline_labels(page) -> list[str]:
 # ---------------------------------------------------------------- tests
 
 def test_overview_shows_the_corpus(page, server):
-    open_page(page, server, "overview", "overview")
+    open_page(page, server, "overview")
     body = page.locator("[data-testid='stMain']").inner_text()
     assert "Key events" in body and "Corpus" in body
     assert "GeoNames" in body
     map_frame(page)
+    shoot(page, "overview")
 
 
 def test_design_card_events_on_the_timeline(page, server):
@@ -214,8 +219,10 @@ def test_brushing_the_timeline_sets_the_date_filter(page, server):
 
 
 def test_map_has_markers_at_the_places_and_retreat_arrows(page, server, store):
-    open_page(page, server, "map", "map")
+    open_page(page, server, "map")
     frame = map_frame(page)
+    page.wait_for_timeout(500)
+    shoot(page, "map")
     for name, tokens in place_tokens(store).items():
         assert tokens, f"{name} is not among the store's places"
         found = sum(frame.locator(f"path.tl-place-{token}").count() for token in tokens)
@@ -232,8 +239,9 @@ def test_a_date_filter_removes_events_from_map_and_table(page, server):
     open_page(page, server, "map")
     frame = map_frame(page)
     all_markers, all_arrows = frame.locator("path.tl-event").count(), frame.locator("path.tl-move").count()
-    open_page(page, server, "map?to=2015-12-31", "map-filtered")
+    open_page(page, server, "map?to=2015-12-31")
     frame = map_frame(page)
+    shoot(page, "map-filtered")
     assert frame.locator("path.tl-event").count() < all_markers
     assert frame.locator("path.tl-move").count() < all_arrows or all_arrows == 0
 
@@ -250,7 +258,9 @@ def test_a_date_filter_removes_events_from_map_and_table(page, server):
 
 
 def test_story_advances_by_button_and_keyboard(page, server):
-    open_page(page, server, "story", "story")
+    open_page(page, server, "story")
+    map_frame(page)
+    shoot(page, "story")
     slide = page.locator(".tl-slide").first
     total = int(re.search(r"1 / (\d+)", slide.inner_text()).group(1))
     assert total >= 3
@@ -270,7 +280,7 @@ def test_story_advances_by_button_and_keyboard(page, server):
         page.set_viewport_size({"width": width, "height": height})
         page.wait_for_timeout(500)
         assert page.locator(".st-key-story_next button").is_visible()
-        page.screenshot(path=str(SCREENSHOTS / f"story-presentation-{width}x{height}.png"))
+        shoot(page, f"story-presentation-{width}x{height}", full_page=False)
     page.keyboard.press("ArrowRight")
     page.wait_for_function("document.querySelector('.tl-slide').innerText.includes('3 / ')", timeout=20_000)
 
@@ -318,8 +328,7 @@ def test_hostile_article_runs_nothing(page, server, store):
     page.wait_for_selector(IDLE)
     page.wait_for_timeout(500)
     page.wait_for_selector(IDLE)
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / "sources-hostile.png"), full_page=True)
+    shoot(page, "sources-hostile")
     text = page.locator("[data-testid='stMain']").inner_text()
     assert "<script>" in text and "onerror" in text  # shown as text
     assert page.evaluate("typeof window.__pwned") == "undefined"
