@@ -61,6 +61,7 @@ NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, 
                 "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "twenty": 20, "thirty": 30,
                 "forty": 40, "fifty": 50, "hundred": 100}
 KILL_VERBS = frozenset({"kill", "massacre", "murder", "execute", "slaughter", "shoot", "behead"})
+VICTIM_SUBJECT_VERBS = frozenset({"die", "perish"})  # "55 people died": the subject is the victim
 
 
 # --------------------------------------------------------------------------- taxonomy
@@ -387,6 +388,8 @@ def _agent_and_patient(cand: _Candidate) -> tuple[Token | None, Token | None]:
     token = cand.token
     if cand.spec.head == "fall" and "to" in cand.spec.children:
         return _pobj(token, "to"), _child(token, "nsubj")
+    if cand.spec.head in VICTIM_SUBJECT_VERBS:
+        return None, _child(token, "nsubj")
     passive = any(c.dep_ in ("auxpass", "nsubjpass") for c in token.children)
     if cand.spec.noun:
         agent = _child(token, "poss") or _pobj(token, "by")
@@ -640,7 +643,7 @@ def _fatalities(token: Token) -> int | None:
         lemma = verb.lemma_.lower()
         if lemma in KILL_VERBS:
             victims = _child(verb, "dobj", "nsubjpass")
-        elif lemma == "die":
+        elif lemma in VICTIM_SUBJECT_VERBS:
             victims = _child(verb, "nsubj")
         else:
             continue
