@@ -166,7 +166,7 @@ _RULES: list[tuple[str, re.Pattern]] = [
     # Numeric durations and anchored offsets: "ten months", "nearly two years ago", "the past three weeks".
     ("duration", _p(r"(?:\b(?P<approx>" + _APPROX + r")\s+)?(?:\b(?P<det>the|this)\s+)?(?:\b(?P<rel>past|last|next|previous|coming|following|first|final|recent|latest|preceding|ensuing|remaining)\s+)?(?:(?P<low>(?<![\w$£€.,])" + _NUM + r")\s+(?:to|or)\s+)?(?P<num>(?<![\w$£€.,])" + _NUM + r")(?:\s+more)?[\s-]+(?P<unit>" + _UNIT + r")(?P<half>\s+and\s+a\s+half)?(?P<long>-long)?(?:\s+(?P<dir>ago|earlier|later|before|after|from\s+now|hence|or\s+so\s+ago|before\s+that|after\s+that))?\b(?P<age>-old|\s+old\b|\s+of\s+age\b)?")),
     ("vague_duration", _p(r"\b(?:(?P<det>the)\s+)?(?P<rel>past|last|next|coming|recent|previous|several|few|many|some)\s+(?P<few>several\s+|few\s+|many\s+)?(?P<unit>days|weeks|months|quarters|years|decades|centuries|hours|minutes)\b(?:\s+(?P<dir>ago))?")),
-    ("bare_plural", _p(r"\b(?:hundreds|thousands|tens|millions)\s+of\s+(?P<unit5>years|decades|centuries)\b|(?:(?<=\bfor\s)|(?<=\bwithin\s))(?P<unit>days|weeks|months|years|decades|centuries|hours)\b|\b(?P<unit2>days|weeks|months|years|decades|hours)(?=\s+of\b)|\b(?P<unit3>months|years|decades|weeks)\s+ago\b|\b(?P<unit4>decades|years|months)-long\b")),
+    ("bare_plural", _p(r"\b(?:hundreds|thousands|tens|millions)\s+of\s+(?P<unit5>years|decades|centuries)\b|(?:(?<=\bfor\s)|(?<=\bwithin\s))(?P<unit>days|weeks|months|years|decades|centuries|hours)(?:\s+or\s+(?:days|weeks|months|years|decades))?\b|\b(?P<unit2>days|weeks|months|years|decades|hours)(?=\s+of\b)|\b(?P<unit3>months|years|decades|weeks)\s+ago\b|\b(?P<unit4>decades|years|months)-long\b")),
     ("the_past_unit", _p(r"\b(?:the\s+)?(?P<rel>past|last|next|coming|previous)\s+(?P<unit>day|week|month|year|decade|century|hour|minute)\b")),
     # Sets.
     ("set_adverb", _p(r"\b(?P<word>daily|weekly|monthly|annually|yearly|hourly|nightly|biweekly)\b")),
@@ -1000,6 +1000,8 @@ def _duration(g: dict, raw: _Raw, ref: dt.date | None, ctx: _Context, doc: Doc, 
     if not direction:
         if isinstance(n, float) and n > 10000 and unit in ("Y", "E", "C", "L"):
             return None
+        if num_text == "one" and unit == "D" and not g.get("det") and _one_day_ahead(doc, raw):
+            return _res("DATE", "FUTURE_REF")  # "Islam will one day be ..."
         result = _res("DURATION", _dur_value(num_str, unit), mod=mod, approx=approx, relative=False)
         if g.get("det") and not g.get("rel") and not g.get("approx") and re.search(r"\w-" + re.escape(g["unit"]), text[raw.start:raw.end]):
             result["start"] = text.find(g["num"], raw.start)  # "the eight-year [term]": the article is the noun's
@@ -1016,6 +1018,16 @@ def _duration(g: dict, raw: _Raw, ref: dt.date | None, ctx: _Context, doc: Doc, 
     if direction == "or so ago":
         approx = True
     return _res("DATE", _offset_value(ref, n * sign, unit, ctx), approx=approx or bool(approx_word))
+
+
+def _one_day_ahead(doc: Doc, raw: _Raw) -> bool:
+    """ "one day" as an adverb of the future: after a modal or before a bare verb."""
+    span = doc.char_span(raw.start, raw.end, alignment_mode="expand")
+    if span is None or not len(span):
+        return False
+    before = doc[span.start - 1] if span.start > 0 else None
+    after = doc[span.end] if span.end < len(doc) else None
+    return (before is not None and before.tag_ == "MD") or (after is not None and after.tag_ in ("VB", "VBP"))
 
 
 def _after_quantity(doc: Doc, raw: _Raw, text: str) -> bool:
