@@ -95,6 +95,7 @@ def measure(processed_dir: Path, runs: int) -> dict[str, float]:
     try:
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            shell = [_time_page(browser, f"{base}/sources", lambda page: None) for _ in range(runs)]
             timeline = [_time_page(browser, f"{base}/timeline", _timeline_drawn) for _ in range(runs)]
             maps = [_time_page(browser, f"{base}/map", _map_drawn) for _ in range(runs)]
             browser.close()
@@ -102,7 +103,7 @@ def measure(processed_dir: Path, runs: int) -> dict[str, float]:
     finally:
         process.terminate()
         process.wait(timeout=20)
-    return {"timeline_first": timeline[0], "timeline_median": statistics.median(timeline),
+    return {"shell_median": statistics.median(shell), "timeline_first": timeline[0], "timeline_median": statistics.median(timeline),
             "map_first": maps[0], "map_median": statistics.median(maps), "rss_mb": rss, "peak_mb": peak}
 
 
@@ -126,7 +127,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def main(args: argparse.Namespace) -> int:
-    print(f"{'store':>8} {'events':>7} {'timeline first/median s':>24} {'map first/median s':>20} "
+    print("shell: a page without chart or map (Streamlit's own cost on this machine, for comparison)")
+    print(f"{'store':>8} {'events':>7} {'shell s':>8} {'timeline first/median s':>24} {'map first/median s':>20} "
           f"{'server RSS/peak MB':>19}")
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)
@@ -138,7 +140,7 @@ def main(args: argparse.Namespace) -> int:
                 build_synthetic_store(processed, int(size))
             n_events = store.read_table(processed, "events").num_rows
             figures = measure(processed, args.runs)
-            print(f"{size:>8} {n_events:>7} {figures['timeline_first']:>11.2f} / {figures['timeline_median']:<10.2f}"
+            print(f"{size:>8} {n_events:>7} {figures['shell_median']:>8.2f} {figures['timeline_first']:>11.2f} / {figures['timeline_median']:<10.2f}"
                   f"{figures['map_first']:>9.2f} / {figures['map_median']:<8.2f}"
                   f"{figures['rss_mb']:>9.0f} / {figures['peak_mb']:<8.0f}", flush=True)
     return 0

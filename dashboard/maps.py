@@ -185,7 +185,8 @@ def event_rows(events: pd.DataFrame, quotes: dict[str, list[str]] | None = None)
             "popup": popup_html(event, (quotes or {}).get(event["event_id"], ())),
             "tooltip": escape_html(f"{event.get('summary') or ''} ({_date_label(event)})"),
         })
-    return rows
+    # Drawn in order: areas first, then big circles, so nothing small hides under something large.
+    return sorted(rows, key=lambda r: (r["area"] is None, -(r["area"] or 0), -r["radius"]))
 
 
 def place_rows(events: pd.DataFrame, per_place: int = 8) -> list[dict]:

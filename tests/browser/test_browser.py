@@ -233,6 +233,11 @@ def test_map_has_markers_at_the_places_and_retreat_arrows(page, server, store):
     for name in ("Sukhnah", "Raqqa", "Deir ez-Zor"):
         assert any(frame.locator(f"path.tl-move.tl-to-{t}").count() for t in destinations[name]), f"no arrow to {name}"
     assert frame.locator(".tl-arrowhead").count() >= 3
+    # A click on a marker opens that event's details below the map.
+    palmyra = ", ".join(f"path.tl-event.tl-place-{token}" for token in place_tokens(store)["Palmyra"])
+    frame.locator(palmyra).last.click(force=True)
+    page.wait_for_selector(".tl-details", timeout=30_000)
+    assert page.locator(".tl-quote").count() >= 1
 
 
 def test_a_date_filter_removes_events_from_map_and_table(page, server):
