@@ -82,3 +82,4 @@ def test_figures_stay_above_the_committed_floors(eval_dir):
     figures = evaluate(files).ours.figures()
     for name, floor in subset["floors"].items():
         assert figures[name] >= floor, f"{name} {figures[name]} fell below its floor {floor}"
+    assert figures["value_f1"] > subset["heideltime_same_files"]["value_f1"], "HeidelTime normalises better"
