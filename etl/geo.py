@@ -60,7 +60,7 @@ SKIPPED_MODIFIERS = frozenset(
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 BLOCKING_LABELS = frozenset({"PERSON", "ORG", "WORK_OF_ART", "LAW", "PRODUCT", "EVENT"})
 
-KIND_FLOOR = {"continent": 1e9, "country": 1e6, "region": 1e7, "admin1": 1e6, "admin2": 1e5,
+KIND_FLOOR = {"continent": 1e9, "country": 1e6, "region": 1e7, "admin1": 1e5, "admin2": 1e5,
               "poi": 1e3, "city": 1e4, "village": 100}
 KIND_BONUS = {"country": 1.0, "continent": 0.5, "region": 0.5, "admin1": 0.3}
 HOW_PENALTY = {gz.HOW_NAME: 0.0, gz.HOW_ALTERNATE: 0.5, gz.HOW_ABBREVIATION: 0.0,
