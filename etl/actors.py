@@ -17,6 +17,7 @@ from __future__ import annotations
 import csv
 import functools
 from dataclasses import dataclass
+from pathlib import Path
 
 from etl import config
 
@@ -64,7 +65,7 @@ def _words(text: str) -> list[str]:
 
 @functools.lru_cache(maxsize=4)
 def load_aliases(aliases_dir: str | None = None) -> AliasTable:
-    directory = config.ALIASES_DIR if aliases_dir is None else config.Path(aliases_dir)
+    directory = config.ALIASES_DIR if aliases_dir is None else Path(aliases_dir)
     aliases: dict[tuple[str, ...], Actor] = {}
     with open(directory / "actors.csv", encoding="utf-8", newline="") as handle:
         for row in csv.DictReader(handle):

@@ -13,11 +13,9 @@ dropped. Reported speech ("said that X recaptured Y") is kept and flagged.
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import functools
-import hashlib
 from collections import Counter
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Sequence
 
 from spacy.tokens import Doc, Span, Token
@@ -822,7 +820,3 @@ def _to_mention(draft: _Draft, sent: Span, ctx: _Context) -> EventMention:
         reported_speech=draft.reported,
     )
 
-
-def mention_digest(mention_ids: Sequence[str]) -> str:
-    """A stable id for a set of mentions, whatever order they arrive in."""
-    return hashlib.sha1("\n".join(sorted(mention_ids)).encode()).hexdigest()[:16]

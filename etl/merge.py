@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Mapping, Sequence
 
 from etl.events import kinds_by_subtype
-from etl.records import Article, Event, EventMention, EventPlace, Place
+from etl.records import Article, Event, EventMention, Place
 
 NEARBY_KM = 25.0
 RECENT_DAYS = 7  # an undated report without a place refers to an event of the last week

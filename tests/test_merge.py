@@ -118,7 +118,7 @@ def test_places_and_destinations_are_pooled_and_summarised():
     [event] = run([mention("art0", 10, sub_type="Retreat", actor1="ISIS", places=(origin,)),
                    mention("art1", 20, sub_type="Retreat", actor1="ISIS", place=None, places=(destination,))])
     assert {(p.role, p.place_id) for p in event.places} == {("origin", PALMYRA.place_id), ("destination", RAQQA.place_id)}
-    assert event.summary == "ISIS withdraw from Palmyra to Ar Raqqah"
+    assert event.summary == "ISIS withdraw from Palmyra to Raqqa"  # names as the sources write them
     assert (event.latitude, event.longitude, event.geo_precision) == (PALMYRA.lat, PALMYRA.lon, 1)
 
 
