@@ -288,6 +288,22 @@ def test_story_advances_by_button_and_keyboard(page, server):
         shoot(page, f"story-presentation-{width}x{height}", full_page=False)
     page.keyboard.press("ArrowRight")
     page.wait_for_function("document.querySelector('.tl-slide').innerText.includes('3 / ')", timeout=20_000)
+    # The map moves to each event's place as the story advances.
+    centers = set()
+    for step in range(4, min(total, 8) + 1):
+        page.wait_for_timeout(800)
+        centers.add(map_center(page))
+        page.keyboard.press("ArrowRight")
+        page.wait_for_function(f"document.querySelector('.tl-slide').innerText.includes('{step} / ')", timeout=20_000)
+    page.wait_for_timeout(800)
+    centers.add(map_center(page))
+    assert len(centers) > 1, centers
+
+
+def map_center(page) -> tuple[float, float]:
+    frame = next(f for f in page.frames if f.url and "streamlit_folium" in f.url)
+    center = frame.evaluate("(() => { const c = window.map.getCenter(); return [c.lat, c.lng]; })()")
+    return round(center[0], 2), round(center[1], 2)
 
 
 EXPORTS = {"dl_csv": "events.csv", "dl_geojson": "events.geojson", "dl_timelinejs": "timelinejs.json",
