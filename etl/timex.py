@@ -421,7 +421,7 @@ def _normalise(raw: _Raw, text: str, doc: Doc, ctx: _Context) -> _Result | None:
         return _res("DATE", f"{g['year']}-{g['mm']}", relative=False)
     if rule in ("mdy", "dmy"):
         month = _month_num(g["month"])
-        if not _month_ok(g["month"], raw, doc, text):
+        if not _month_ok(g["month"], raw, doc, text, strict=False):
             return None
         day = int(re.sub(r"\D", "", g["day"]))
         mod = _edge_mod(g.get("edge"))
