@@ -84,7 +84,7 @@ def timelinejs(events: pd.DataFrame, title: str = "Timeline") -> dict:
         start = _tl_date(row.get("date_start"), row.get("date_precision") or "day")
         if start is None:
             continue
-        slide = {"unique_id": row["event_id"], "start_date": start, "group": row.get("event_type") or "",
+        slide = {"unique_id": row["event_id"], "start_date": start, "group": escape_html(row.get("event_type") or ""),
                  "text": {"headline": escape_html(row.get("summary")), "text": _story_text(row)}}
         end = _tl_date(row.get("date_end"), row.get("date_precision") or "day")
         if end and row.get("date_end") != row.get("date_start"):
@@ -102,7 +102,7 @@ def storymapjs(events: pd.DataFrame, title: str = "Story") -> dict:
             continue
         zoom = {3: 7, 4: 5}.get(row.get("geo_precision"), 9)
         slides.append({
-            "date": row.get("date_text") or row.get("date_start") or "",
+            "date": escape_html(row.get("date_text") or row.get("date_start") or ""),
             "location": {"lat": row["latitude"], "lon": row["longitude"], "zoom": zoom, "line": True},
             "text": {"headline": escape_html(row.get("summary")), "text": _story_text(row)},
         })

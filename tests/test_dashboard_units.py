@@ -287,8 +287,8 @@ def test_timelinejs_export_follows_the_format(all_events):
     assert slides["ev-country"]["start_date"] == {"year": 2016}
     for slide in document["events"]:
         assert isinstance(slide["start_date"]["year"], int) and slide["text"]["headline"]
-        for marker in HOSTILE_MARKERS[:2]:
-            assert marker not in slide["text"]["headline"] + slide["text"]["text"]
+        for marker in HOSTILE_MARKERS:
+            assert marker not in slide["text"]["headline"] + slide["text"]["text"] + slide["group"]
 
 
 def test_storymapjs_export_follows_the_format(all_events):
@@ -297,7 +297,8 @@ def test_storymapjs_export_follows_the_format(all_events):
     assert slides[0]["type"] == "overview" and len(slides) == 1 + len(all_events)
     for slide in slides[1:]:
         assert set(slide["location"]) >= {"lat", "lon", "zoom"} and slide["text"]["headline"]
-        assert "<script" not in slide["text"]["headline"]
+        for marker in HOSTILE_MARKERS:
+            assert marker not in slide["text"]["headline"] + slide["text"]["text"] + slide["date"]
 
 
 # ---------------------------------------------------------------- escaping helpers and views
