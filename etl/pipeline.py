@@ -173,7 +173,8 @@ def build_tables(extractions: Sequence[ArticleExtraction], failures: Iterable[In
         for m in x.places:
             if m.place is not None:
                 places[m.place.place_id] = m.place
-    mentions = [m for x in extractions for m in x.events]
+    # One canonical order, so fresh and reused records merge identically.
+    mentions = sorted((m for x in extractions for m in x.events), key=lambda m: (m.article_id, m.trigger_start, m.mention_id))
     for m in mentions:
         for p in m.places:
             if p.place_id and p.place_id not in places:

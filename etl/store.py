@@ -69,8 +69,9 @@ SCHEMAS: dict[str, pa.Schema] = {
         ("date_precision", _S), ("place_id", _S), ("place_text", _S), ("fatalities", _I),
         ("confidence", _F), ("reported_speech", _B),
     ]),
-    "mention_places": pa.schema([("mention_id", _S), ("place_id", _S), ("role", _S), ("text", _S)]),
-    "event_places": pa.schema([("event_id", _S), ("place_id", _S), ("role", _S), ("text", _S)]),
+    # position: the order the text gives the places in ("to A, B and C").
+    "mention_places": pa.schema([("mention_id", _S), ("position", _I), ("place_id", _S), ("role", _S), ("text", _S)]),
+    "event_places": pa.schema([("event_id", _S), ("position", _I), ("place_id", _S), ("role", _S), ("text", _S)]),
     # Analysts' corrections (etl.corrections) and what became of each on this run.
     "corrections": pa.schema([
         ("correction_id", _S), ("action", _S), ("author", _S), ("created", _S), ("event_id", _S),
@@ -86,8 +87,8 @@ SORT_KEYS: dict[str, tuple[str, ...]] = {
     "place_mentions": ("article_id", "start"),
     "events": ("date_start", "event_id"),
     "event_mentions": ("article_id", "trigger_start", "mention_id"),
-    "mention_places": ("mention_id", "role", "place_id"),
-    "event_places": ("event_id", "role", "place_id"),
+    "mention_places": ("mention_id", "position"),
+    "event_places": ("event_id", "position"),
     "corrections": ("created", "correction_id"),
 }
 
@@ -138,14 +139,15 @@ def place_mention_rows(article_id: str, mentions: Iterable[PlaceMention]) -> lis
 
 
 def place_rows(places: Iterable[Place]) -> list[dict]:
-    return [_row(p, SCHEMAS["places"], aliases=list(p.aliases)) for p in places]
+    """Aliases sorted: their order is not meaningful and may follow a process's hash seed."""
+    return [_row(p, SCHEMAS["places"], aliases=sorted(set(p.aliases))) for p in places]
 
 
 def event_mention_rows(mentions: Iterable[EventMention], event_of: Mapping[str, str]) -> tuple[list[dict], list[dict]]:
     rows, places = [], []
     for m in mentions:
         rows.append(_row(m, SCHEMAS["event_mentions"], event_id=event_of.get(m.mention_id, "")))
-        places.extend(_row(p, SCHEMAS["mention_places"], mention_id=m.mention_id) for p in m.places)
+        places.extend(_row(p, SCHEMAS["mention_places"], mention_id=m.mention_id, position=i) for i, p in enumerate(m.places))
     return rows, places
 
 
@@ -153,7 +155,7 @@ def event_rows(events: Iterable[Event]) -> tuple[list[dict], list[dict]]:
     rows, places = [], []
     for e in events:
         rows.append(_row(e, SCHEMAS["events"]))
-        places.extend(_row(p, SCHEMAS["event_places"], event_id=e.event_id) for p in e.places)
+        places.extend(_row(p, SCHEMAS["event_places"], event_id=e.event_id, position=i) for i, p in enumerate(e.places))
     return rows, places
 
 
