@@ -6,6 +6,10 @@ looked up in the gazetteer, from NER, and from patterns ("the city of X", "X pro
 "the outskirts of X"); context decides. Resolution ranks candidates by kind, population,
 the countries the article is about and closeness to its other places; one spelling keeps
 one meaning within an article.
+
+Demonyms ("Syrian forces", "Russian jets") become mentions with method="demonym" resolved to
+their country at precision 4: they tell which countries an article is about (and weight its
+ranking), but an event should not be placed at "Russian".
 """
 from __future__ import annotations
 

@@ -109,7 +109,8 @@ class CachedOnlineGeocoder:
         return location
 
 
-def make_online_geocoder(provider: str | None = None, **geopy_kwargs) -> CachedOnlineGeocoder | None:
+def make_online_geocoder(provider: str | None = None, cache_path: Path | None = None,
+                         **geopy_kwargs) -> CachedOnlineGeocoder | None:
     """The configured online geocoder, or None when online geocoding is off (the default)."""
     provider = (config.ONLINE_GEOCODER if provider is None else provider).strip().lower()
     if not provider:
@@ -119,7 +120,7 @@ def make_online_geocoder(provider: str | None = None, **geopy_kwargs) -> CachedO
     classes = {"nominatim": Nominatim, "photon": Photon}
     if provider not in classes:
         raise ValueError(f"unknown online geocoder {provider!r}: use nominatim or photon")
-    return CachedOnlineGeocoder(classes[provider](**geopy_kwargs), provider)
+    return CachedOnlineGeocoder(classes[provider](**geopy_kwargs), provider, cache_path)
 
 
 def location_to_place(location: Location, provider: str) -> Place:

@@ -32,8 +32,8 @@ def test_online_geocoding_is_off_by_default(monkeypatch):
 
 
 def test_unreachable_network_falls_back_at_once_without_retries(tmp_path):
-    online = gc.make_online_geocoder("nominatim", domain="127.0.0.1:9", scheme="http")
-    online._cache_path = tmp_path / "cache.sqlite"
+    online = gc.make_online_geocoder("nominatim", tmp_path / "cache.sqlite",
+                                     domain="127.0.0.1:9", scheme="http")
     started = time.perf_counter()
     assert online.geocode("Palmyra") is None
     assert online.geocode("Homs") is None

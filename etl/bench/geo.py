@@ -202,6 +202,19 @@ def lookup_process() -> tuple[float, float]:
     return time.perf_counter() - started, float(out[1]) / 1024
 
 
+def online_fallback_time() -> float:
+    """Seconds for two online queries when the endpoint is unreachable (no public host is hit)."""
+    from etl.geocoder import make_online_geocoder
+
+    with tempfile.TemporaryDirectory() as tmp:
+        online = make_online_geocoder("nominatim", Path(tmp) / "cache.sqlite",
+                                      domain="127.0.0.1:9", scheme="http")
+        started = time.perf_counter()
+        online.geocode("Palmyra")
+        online.geocode("Homs")
+        return time.perf_counter() - started
+
+
 def build_time() -> float:
     from etl import gazetteer
 
@@ -241,6 +254,7 @@ def main(args: argparse.Namespace) -> int:
     cold, rss = lookup_process()
     figures["lookup_process_cold_start_s"] = round(cold, 3)
     figures["lookup_process_rss_mb"] = round(rss, 1)
+    figures["online_fallback_two_queries_s"] = round(online_fallback_time(), 3)
     if args.build:
         figures["index_build_s"] = round(build_time(), 1)
     print(json.dumps(figures, indent=2))
