@@ -224,6 +224,11 @@ def place_rows(events: pd.DataFrame, per_place: int = 8) -> list[dict]:
     return rows
 
 
+def marker_rows(events: pd.DataFrame, quotes: dict[str, list[str]] | None = None) -> list[dict]:
+    """Event markers, or one marker per place when there are too many events to show one by one."""
+    return place_rows(events) if len(events) > AGGREGATE_ABOVE else event_rows(events, quotes)
+
+
 def destination_rows(moves: pd.DataFrame) -> list[dict]:
     """Hollow markers where movements end, so the destinations themselves are on the map."""
     rows, seen = [], set()
@@ -312,8 +317,9 @@ def bounds_of(events: pd.DataFrame, moves: pd.DataFrame | None = None) -> list[l
 def build_map(events: pd.DataFrame, moves: pd.DataFrame | None = None, *,
               quotes: dict[str, list[str]] | None = None, center: tuple[float, float] | None = None,
               zoom: int | None = None, cluster: bool | None = None, heat: bool = True,
-              standalone: bool = False, base_url: str = STATIC_URL) -> folium.Map:
-    """The event map. `standalone` inlines the basemap (see `standalone_html` for the assets)."""
+              standalone: bool = False, base_url: str = STATIC_URL, rows: list[dict] | None = None) -> folium.Map:
+    """The event map. `standalone` inlines the basemap (see `standalone_html` for the assets);
+    `rows` are `marker_rows(events, quotes)` when the caller has them cached."""
     moves = moves if moves is not None else pd.DataFrame()
     fmap = folium.Map(location=list(center) if center else [20, 0], zoom_start=zoom or 2, tiles=None,
                       control_scale=True, maxZoom=18, minZoom=2)  # map options: with tiles=None MarkerCluster needs maxZoom
@@ -341,8 +347,7 @@ def build_map(events: pd.DataFrame, moves: pd.DataFrame | None = None, *,
     container = (folium.plugins.MarkerCluster(name="Events", options={"disableClusteringAtZoom": 10})
                  if use_cluster else folium.FeatureGroup(name="Events"))
     container.add_to(fmap)
-    rows = place_rows(located) if len(located) > AGGREGATE_ABOVE else event_rows(located, quotes)
-    EventLayer(rows).add_to(container)
+    EventLayer(rows if rows is not None else marker_rows(located, quotes)).add_to(container)
     folium.LayerControl(collapsed=True).add_to(fmap)
     if center is None:
         bounds = bounds_of(located, moves)

@@ -130,12 +130,23 @@ def quotes_by_event(ctx: Context, event_ids: Iterable[str], per_event: int = 1) 
     return {eid: group["sentence"].head(per_event).tolist() for eid, group in mentions.groupby("event_id")}
 
 
+@st.cache_data(show_spinner=False, max_entries=32)
+def _marker_rows(snapshot: str, filters: Filters, view: str, _events: pd.DataFrame, _quotes: dict) -> list[dict]:
+    # Keyed on what produced the events (store, filters, the page's own narrowing); the frame is not hashed.
+    return maps.marker_rows(_events.dropna(subset=["latitude", "longitude"]), _quotes)
+
+
 def draw_map(ctx: Context, events: pd.DataFrame, *, key: str, height: int = 520, moves: pd.DataFrame | None = None,
              center: tuple[float, float] | None = None, zoom: int | None = None,
-             returned: list[str] | None = None, heat: bool = True) -> dict:
-    """The folium map in Streamlit, reporting back only what the caller asks for (no rerun on pan)."""
+             returned: list[str] | None = None, heat: bool = True, view: str = "") -> dict:
+    """The folium map in Streamlit, reporting back only what the caller asks for (no rerun on pan).
+
+    `view` names whatever narrowed `events` beyond the filters (e.g. the playback date), for the cache.
+    """
+    quotes = quotes_by_event(ctx, events["event_id"])
+    rows = _marker_rows(ctx.snapshot, ctx.filters, f"{key}:{view}:{len(events)}", events, quotes)
     # center/zoom go to st_folium only: the map itself stays the same, so it moves instead of remounting.
-    fmap = maps.build_map(events, moves, quotes=quotes_by_event(ctx, events["event_id"]), heat=heat)
+    fmap = maps.build_map(events, moves, quotes=quotes, heat=heat, rows=rows)
     return st_folium(fmap, key=key, height=height, use_container_width=True, returned_objects=returned or [],
                      center=center, zoom=zoom) or {}
 

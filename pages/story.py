@@ -42,4 +42,4 @@ with text_col:
 with map_col:
     center, zoom = story.view_of(event)
     views.draw_map(ctx, chosen, key="story_map", height=560 if present else 480, center=center, zoom=zoom,
-                   moves=queries.movements(ctx.snapshot, ctx.filters), heat=False)
+                   moves=queries.movements(ctx.snapshot, ctx.filters), heat=False, view=",".join(sorted(picked)))
