@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from spacy.tokens import Doc
 
 from etl.records import TimeMention
+from etl.timex_grammar import APPROX_MODS, EDGE_MODS, MONTH_RE, NOT_YEAR_AFTER, WEEKDAY_RE, Raw, candidates, select
+from etl.timex_tense import FUTURE, PAST, clause_tense
 from etl.timex_values import (
     MONTHS,
     SEASONS,
@@ -30,272 +32,12 @@ from etl.timex_values import (
 
 log = logging.getLogger(__name__)
 
-PAST, PRESENT, FUTURE = "past", "present", "future"
-
-# ---------------------------------------------------------------------------------------------
-# Lexicon as regex fragments (case-insensitive unless said otherwise)
-_NUMWORD = (
-    r"(?:zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
-    r"fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|"
-    r"eighty|ninety|hundred|thousand|dozen)"
-)
-_NUM = (
-    r"(?:\d+\s+1/2|\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?|" + _NUMWORD + r"(?:(?:-|\s+|\s+and\s+)" + _NUMWORD + r")*"
-    r"(?:\s+and\s+a\s+half)?|a\s+couple\s+of|a\s+few|several|few|many|couple\s+of|a|an|half\s+an?|"
-    r"a\s+half)"
-)
-_UNIT = r"(?:seconds?|minutes?|hours?|days?|nights?|weeks?|weekends?|fortnights?|months?|years?|decades?|centur(?:y|ies)|millenni(?:um|a|ums)|quarters?)"
-_MONTH = (
-    r"(?:January|February|March|April|May|June|July|August|September|October|November|December|"
-    r"Jan\.?|Feb\.?|Mar\.?|Apr\.?|Jun\.?|Jul\.?|Aug\.?|Sept?\.?|Oct\.?|Nov\.?|Dec\.?)"
-)
-_WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
-_WD_ABBR = r"(?:Mon|Tue|Tues|Wed|Thu|Thur|Thurs|Fri|Sat|Sun)"
-_SEASON = r"(?:spring|summer|autumn|fall|winter)"
-_PART = r"(?:morning|afternoon|evening|night)"
-_DAYNUM = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
-_YEAR = r"(?:1[0-9]\d\d|20\d\d)"
-_YEAR_WORDS = (
-    r"(?:nineteen[\s-]+(?:ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|"
-    r"(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:-(?:one|two|three|four|five|six|seven|eight|nine))?)"
-    r"|two\s+thousand(?:\s+and\s+(?:one|two|three|four|five|six|seven|eight|nine|ten))?)"
-)
-_ORD = (
-    r"(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|"
-    r"thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth|"
-    r"twenty-first|\d{1,2}(?:st|nd|rd|th))"
-)
-_APPROX = r"(?:about|around|nearly|almost|some|roughly|approximately|close\s+to|more\s+than|less\s+than|at\s+least|up\s+to|no\s+more\s+than|at\s+most)"
-_EDGE = r"(?:early|mid|late|the\s+(?:end|beginning|start|middle)\s+of|end\s+of|beginning\s+of|start\s+of|earlier|later)"
-_TZ = r"(?:\s*(?:GMT|UTC|EST|EDT|CST|CDT|PST|PDT|MST|MDT|BST|CET|CEST))?"
-_AMPM = r"(?:a\.m\.?|p\.m\.?|am\b|pm\b)"
-_REL = r"(?:this|last|next|past|coming|previous|following|current|same)"
-
-APPROX_MODS = {
-    "about": ("", True), "around": ("", True), "some": ("", True), "roughly": ("", True),
-    "approximately": ("", True), "close to": ("", True), "nearly": ("LESS_THAN", True),
-    "almost": ("LESS_THAN", True), "more than": ("MORE_THAN", False), "over": ("MORE_THAN", False),
-    "less than": ("LESS_THAN", False), "under": ("LESS_THAN", False),
-    "at least": ("EQUAL_OR_MORE", False), "up to": ("EQUAL_OR_LESS", False),
-    "no more than": ("EQUAL_OR_LESS", False), "at most": ("EQUAL_OR_LESS", False),
-}
-EDGE_MODS = {"early": "START", "mid": "MID", "late": "END", "end of": "END", "beginning of": "START",
-             "start of": "START", "middle of": "MID", "earlier": "START", "later": "END"}
-
-# Words after a four-digit number that make it a count, an amount or an id, not a year.
-_NOT_YEAR_AFTER = re.compile(
-    r"\s*(?:%|percent|per\s+cent|million|billion|trillion|thousand|hundred|people|troops|soldiers|"
-    r"fighters|dollars|euros|pounds|km|kilomet|met(?:er|re)s|feet|ft|miles|tons|tonnes|barrels|"
-    r"hectares|acres|votes|members|units|shares|times|[a-z]+s\b(?<!ies)(?<!ss))",
-    re.I,
-)
-
-
-@dataclass(frozen=True)
-class _Raw:
-    """A matched expression before normalisation: which rule, where, and its groups."""
-
-    start: int
-    end: int
-    rule: str
-    groups: dict
-
-
-# ---------------------------------------------------------------------------------------------
-# The grammar: (rule name, pattern). Longer matches win; ties go to the earlier rule.
-def _p(pattern: str, flags: int = re.I) -> re.Pattern:
-    return re.compile(pattern, flags)
-
-
-_RULES: list[tuple[str, re.Pattern]] = [
-    # Datelines: "Sun Mar 27, 2016 11:55:38"
-    ("dateline", _p(r"\b(?:" + _WD_ABBR + r"|" + _WEEKDAY + r")\.?,?\s+(?P<month>" + _MONTH + r")\s+(?P<day>" + _DAYNUM + r"),?\s+(?P<year>" + _YEAR + r")(?:,?\s+(?P<hh>[01]?\d|2[0-3]):(?P<mi>[0-5]\d)(?::(?P<ss>[0-5]\d))?)?\b")),
-    ("iso", _p(r"(?<![\w/.-])(?P<year>" + _YEAR + r")-(?P<mm>0[1-9]|1[0-2])-(?P<dd>0[1-9]|[12]\d|3[01])(?:[T ](?P<hh>[01]\d|2[0-3]):(?P<mi>[0-5]\d)(?::(?P<ss>[0-5]\d))?)?(?![\w/-])")),
-    ("numeric", _p(r"(?<![\w/.:-])(?P<a>\d{1,2})(?P<sep>[/.])(?P<b>\d{1,2})(?P=sep)(?P<year>" + _YEAR + r"|\d\d)(?![\w/.]\d|[\w/])")),
-    ("ym_iso", _p(r"(?<![\w/.-])(?P<year>" + _YEAR + r")-(?P<mm>0[1-9]|1[0-2])(?![\w/-])")),
-    # Month-day-year in either order, with optional weekday and edge modifiers.
-    ("mdy", _p(r"\b(?:(?P<wd>" + _WEEKDAY + r"),?\s+)?(?:(?P<edge>" + _EDGE + r")[\s-]+)?(?P<month>" + _MONTH + r")\s+(?P<day>" + _DAYNUM + r")\b(?!\s*(?:,\s*)?\d{3}\b)(?:,?\s+(?P<year>" + _YEAR + r")\b)?", re.I)),
-    ("dmy", _p(r"\b(?:(?P<wd>" + _WEEKDAY + r"),?\s+)?(?:the\s+)?(?P<day>" + _DAYNUM + r")\s+(?:of\s+)?(?P<month>" + _MONTH + r")(?:,?\s+(?P<year>" + _YEAR + r")\b)?")),
-    ("my", _p(r"\b(?:(?P<edge>" + _EDGE + r")[\s-]+)?(?P<month>" + _MONTH + r")(?:,?\s+(?:of\s+)?)(?P<year>" + _YEAR + r"|'\d\d|" + _YEAR_WORDS + r")\b")),
-    # Month with a relative year, in both orders: "last year in December", "December last year".
-    ("rel_year_month", _p(r"\b(?P<rel>this|last|next|past)\s+year(?:'s)?,?\s+(?:in\s+)?(?P<month>" + _MONTH + r")\b")),
-    ("month_rel_year", _p(r"\b(?P<month>" + _MONTH + r")\s+(?:of\s+)?(?P<rel>this|last|next|past)\s+year\b")),
-    ("rel_month", _p(r"\b(?:(?P<edge>" + _EDGE + r")\s+)?(?P<rel>this|last|next|past|coming|this\s+past|this\s+coming)\s+(?P<month>" + _MONTH + r")(?!\.?\s+\d)\b")),
-    ("month", _p(r"\b(?:(?P<edge>" + _EDGE + r")[\s-]+)?(?P<month>" + _MONTH + r")(?![\w-])", 0)),
-    ("month_edge_lower", _p(r"\b(?P<edge>early|mid|late)[\s-]+(?P<month>" + _MONTH + r")\b")),
-    # Weekdays, optionally with a part of the day or a clock time.
-    ("weekday", _p(r"\b(?:(?P<edge>early|late|earlier|later)\s+)?(?:(?P<rel>this|last|next|this\s+past|this\s+coming|coming|past)\s+)?(?P<wd>" + _WEEKDAY + r")(?:\s+(?P<part>" + _PART + r"))?\b")),
-    ("weekday_set", _p(r"\b(?P<wd>" + _WEEKDAY + r")(?:s\b|\s+(?P<part>mornings|afternoons|evenings|nights)\b)")),
-    ("part_edge", _p(r"\b(?P<edge>early|mid|late)[\s-]*(?P<part>morning|afternoon|evening)\b(?:\s+(?P<day>today|yesterday|tomorrow))?")),
-    ("part_of_day", _p(r"\b(?P<rel>this|tomorrow|yesterday|last|the)\s+(?P<part>" + _PART + r")\b")),
-    ("tonight", _p(r"\btonight\b")),
-    ("overnight", _p(r"\bovernight\b|(?<=\bduring\s)the\s+night\b|(?<=\bthrough\s)the\s+night\b")),
-    ("matter_of", _p(r"\ba\s+matter\s+of\s+(?P<unit>seconds|minutes|hours|days|weeks|months|years)\b")),
-    # Clock times.
-    ("clock", _p(r"(?<![\w:.])(?P<hh>1[0-2]|0?[1-9])(?::(?P<mi>[0-5]\d))?\s*(?P<ampm>" + _AMPM + r")" + _TZ + r"(?:,?\s+(?:(?P<wd>" + _WEEKDAY + r"|today|yesterday|tomorrow)|(?P<month>" + _MONTH + r")\s+(?P<day>" + _DAYNUM + r")\b))?")),
-    ("clock24", _p(r"(?<![\w:.])(?P<hh>[01]?\d|2[0-3]):(?P<mi>[0-5]\d)(?P<tz>" + _TZ[:-1] + r"|\s*(?:hrs|hours|h)\b)(?:,?\s+(?P<wd>" + _WEEKDAY + r"|today|yesterday|tomorrow))?")),
-    ("noon", _p(r"\b(?P<what>noon|midnight|midday)(?:,?\s+(?P<wd>" + _WEEKDAY + r"|today|yesterday|tomorrow))?")),
-    # Decades and centuries.
-    ("decade", _p(r"\b(?:the\s+)?(?:(?P<edge>early|mid|late)[\s-]+)?(?P<dec>1[0-9]\d0|20[0-9]0)'?s\b|\bthe\s+(?:(?P<edge2>early|mid|late)[\s-]+)?'?(?P<dec2>[2-9]0)'?s\b")),
-    ("decade_word", _p(r"\bthe\s+(?:(?P<edge>early|mid|late)[\s-]+)?(?P<word>twenties|thirties|forties|fifties|sixties|seventies|eighties|nineties)\b")),
-    ("century", _p(r"\b(?:the\s+)?(?:(?P<edge>early|mid|late)[\s-]+)?(?P<ord>" + _ORD + r")[\s-]+century\b")),
-    ("year_edge", _p(r"\b(?:(?P<edge>early|mid|late|the\s+(?:end|beginning|start|middle)\s+of|end\s+of|beginning\s+of|start\s+of)[\s-]+)(?P<year>" + _YEAR + r")\b")),
-    ("year", _p(r"(?<![\w$£€.,/:-])(?:(?P<fiscal>fiscal(?:\s+year)?|the\s+year|FY)\s*)?(?P<year>" + _YEAR + r")(?:'s)?(?![\w%/:-]|[.,]\d)")),
-    ("year_short", _p(r"\b(?P<fiscal>fiscal(?:\s+year)?)\s+'?(?P<yy>\d\d)\b")),
-    # Seasons.
-    ("season", _p(r"\b(?:(?P<det>the|this|last|next|this\s+past|this\s+coming|coming|past)\s+)?(?:(?P<edge>early|mid|late)[\s-]+)?(?P<season>" + _SEASON + r")(?:\s+(?:of\s+)?(?P<year>" + _YEAR + r"|" + _YEAR_WORDS + r"))?\b")),
-    # Quarters and halves.
-    ("quarter", _p(r"\b(?:(?P<yref>this\s+year's|last\s+year's|next\s+year's|the\s+year-(?:ago|earlier)|the\s+year\s+ago|the)\s+)?(?:(?P<adj>latest|current|previous|comparable|fiscal|same|final|last)\s+)?(?:(?P<year0>" + _YEAR + r")\s+)?(?:(?P<adj2>fiscal|calendar)\s+)?(?P<q>first|second|third|fourth|1st|2nd|3rd|4th|final|last|latest|current|previous)[\s-]+(?:fiscal\s+)?quarter(?:\s+(?:of\s+)?(?:(?P<year>" + _YEAR + r")|(?P<rel>this|last|next)\s+year))?\b")),
-    ("quarter_code", _p(r"\b(?P<q>Q[1-4])(?:\s+|/)?(?P<year>" + _YEAR + r")?\b", 0)),
-    ("the_quarter", _p(r"\b(?:the|this|that)\s+(?P<adj>latest\s+|same\s+|year-(?:ago|earlier)\s+|comparable\s+)?(?:quarter|period)\b")),
-    ("half", _p(r"\b(?:the\s+)?(?P<h>first|second|last|latter)\s+half\s+of\s+(?:(?P<year>" + _YEAR + r")|(?P<rel>this|last|next)\s+year)\b")),
-    ("year_ago_adj", _p(r"\b(?:(?:the\s+)?year-(?:ago|earlier)\s+(?P<what>quarter|period)|year-(?:ago|earlier))\b")),
-    ("holiday", _p(r"\b(?:(?P<rel>last|next|this)\s+)?(?P<name>Christmas\s+(?:Day|Eve)|Christmas|New\s+Year's\s+(?:Day|Eve)|Thanksgiving(?:\s+Day)?|Halloween)(?:\s+(?P<year>" + _YEAR + r"))?\b", 0)),
-    ("year_words", _p(r"\b(?:the\s+year\s+)?(?P<words>" + _YEAR_WORDS + r")\b")),
-    # Relative calendar units: "last year", "earlier this month", "early next year".
-    ("rel_unit", _p(r"\b(?:(?P<edge>" + _EDGE + r")\s+)?(?P<rel>this\s+past|this\s+coming|this|last|next|past|coming|previous|following|current|same)\s+(?:fiscal\s+)?(?P<unit>week|weekend|month|year|decade|century|quarter)\b")),
-    ("year_end", _p(r"\b(?:(?P<approx>around|about)\s+)?(?:year[\s-]end|year's\s+end|the\s+end\s+of\s+the\s+(?P<unit>year|month|week))\b")),
-    ("the_weekend", _p(r"\bthe\s+weekend\b")),
-    ("year_period", _p(r"\bthe\s+(?P<year>" + _YEAR + r")\s+(?:quarter|period)\b")),
-    ("fiscal_year", _p(r"\bthe\s+(?P<adj>full\s+|fiscal\s+|full\s+fiscal\s+|latest\s+fiscal\s+)?year(?=\s+(?P<ended>ended|ending|to\s+date|through)\b)?")),
-    ("the_year", _p(r"\b(?P<edge>earlier|later)\s+(?:in\s+)?the\s+(?P<unit>year|month|week|day)\b")),
-    ("that_unit", _p(r"\b(?P<edge>earlier|later)\s+that\s+(?P<unit>day|week|month|year)\b")),
-    # Day-level deictics.
-    ("deictic", _p(r"\b(?:(?P<edge>earlier|later|early|late)\s+)?(?P<word>today|yesterday|tomorrow|the\s+day\s+before\s+yesterday|the\s+day\s+after\s+tomorrow)\b")),
-    ("ref_word", _p(r"\b(?P<word>now|nowadays|currently|current|at\s+present|these\s+days|recently|lately|the\s+past|the\s+(?:near\s+)?future)\b")),
-    # Numeric durations and anchored offsets: "ten months", "nearly two years ago", "the past three weeks".
-    ("duration", _p(r"(?:\b(?P<approx>" + _APPROX + r")\s+)?(?:\b(?P<det>the|this)\s+)?(?:\b(?P<rel>past|last|next|previous|coming|following|first|final|recent|latest|preceding|ensuing|remaining)\s+)?(?:(?P<low>(?<![\w$£€.,])" + _NUM + r")\s+(?:to|or)\s+)?(?P<num>(?<![\w$£€.,])" + _NUM + r")(?:\s+more)?[\s-]+(?P<unit>" + _UNIT + r")(?P<half>\s+and\s+a\s+half)?(?P<long>-long)?(?:\s+(?P<dir>ago|earlier|later|before|after|from\s+now|hence|or\s+so\s+ago|before\s+that|after\s+that))?\b(?P<age>-old|\s+old\b|\s+of\s+age\b)?")),
-    ("vague_duration", _p(r"\b(?:(?P<det>the)\s+)?(?P<rel>past|last|next|coming|recent|previous|several|few|many|some)\s+(?P<few>several\s+|few\s+|many\s+)?(?P<unit>days|weeks|months|quarters|years|decades|centuries|hours|minutes)\b(?:\s+(?P<dir>ago))?")),
-    ("bare_plural", _p(r"\b(?:hundreds|thousands|tens|millions)\s+of\s+(?P<unit5>years|decades|centuries)\b|(?:(?<=\bfor\s)|(?<=\bwithin\s))(?P<unit>days|weeks|months|years|decades|centuries|hours)(?:\s+or\s+(?:days|weeks|months|years|decades))?\b|\b(?P<unit2>days|weeks|months|years|decades|hours)(?=\s+of\b)|\b(?P<unit3>months|years|decades|weeks)\s+ago\b|\b(?P<unit4>decades|years|months)-long\b")),
-    ("the_past_unit", _p(r"\b(?:the\s+)?(?P<rel>past|last|next|coming|previous)\s+(?P<unit>day|week|month|year|decade|century|hour|minute)\b")),
-    # Sets.
-    ("set_adverb", _p(r"\b(?P<word>daily|weekly|monthly|annually|yearly|hourly|nightly|biweekly)\b")),
-    ("set_every", _p(r"\b(?P<q>every|each|per)\s+(?:(?P<other>other)\s+)?(?P<what>" + _UNIT + r"|" + _WEEKDAY + r"|" + _MONTH + r"|" + _SEASON + r"|morning|afternoon|evening|night)\b")),
-    ("set_times", _p(r"\b(?P<n>once|twice|three\s+times|four\s+times|\d+\s+times)\s+(?:a|an|per|every)\s+(?P<unit>day|week|month|year|decade)\b")),
-]
-
-# Where no expression may start: URLs, paths and embedded JSON.
-_MASK = re.compile(
-    r"https?://\S+|www\.\S+|(?<!\S)(?!\d{1,2}/\d{1,2}/\d{2,4}(?![\w/]))\S*/\S*/\S*|\{[^{}\n]*\"\w+\"\s*:[^{}\n]*\}"
-    r"|^[^\n]*(?:\"\w+\"\s*:\s*[^\n]*){3}$",  # a line of embedded data (three or more "key": pairs)
-    re.M,
-)
-
-
-def _masked_spans(text: str) -> list[tuple[int, int]]:
-    return [m.span() for m in _MASK.finditer(text)]
-
-
-def _inside(spans: list[tuple[int, int]], start: int, end: int) -> bool:
-    return any(s < end and start < e for s, e in spans)
-
-
-def _candidates(text: str) -> list[tuple[int, _Raw]]:
-    """Every rule's matches outside URLs and embedded data, as (rule rank, match), in reading order."""
-    masked = _masked_spans(text)
-    found: list[tuple[int, _Raw]] = []
-    for rank, (rule, pattern) in enumerate(_RULES):
-        for m in pattern.finditer(text):
-            start, end = m.span()
-            # Trim leading/trailing spaces the optional groups may leave.
-            while start < end and text[start].isspace():
-                start += 1
-            while end > start and text[end - 1].isspace():
-                end -= 1
-            if end <= start or _inside(masked, start, end):
-                continue
-            groups = {k: v for k, v in m.groupdict().items() if v is not None}
-            found.append((rank, _Raw(start, end, rule, groups)))
-    found.sort(key=lambda c: (c[1].start, -c[1].end, c[0]))
-    return found
-
-
-def _select(normalised: list[tuple[int, _Raw, "_Result"]]) -> list[tuple[_Raw, "_Result"]]:
-    """The longest non-overlapping readings (ties: the earlier rule), sorted by start."""
-    ordered = sorted(normalised, key=lambda c: (-(c[1].end - c[1].start), c[0], c[1].start))
-    chosen: list[tuple[_Raw, _Result]] = []
-    taken: list[tuple[int, int]] = []
-    for _rank, raw, result in ordered:
-        if not _inside(taken, raw.start, raw.end):
-            chosen.append((raw, result))
-            taken.append((raw.start, raw.end))
-    chosen.sort(key=lambda c: c[0].start)
-    return chosen
-
-
-# ---------------------------------------------------------------------------------------------
-# Tense of the clause an expression attaches to.
-_FUTURE_AUX = {"will", "'ll", "shall", "wo", "ll"}
-_SCHEDULE_VERBS = {"schedule", "reschedule", "plan", "postpone", "delay", "slate"}
-_PLAN_VERBS = {"plan", "expect", "schedule", "intend", "hope", "aim", "prepare", "agree", "decide", "promise",
-               "threaten", "vow", "pledge", "set", "due", "want", "seek", "propose", "go"}
-
-
-def _verb_tense(verb) -> str | None:
-    auxes = [c for c in verb.children if c.dep_ in ("aux", "auxpass")]
-    words = {a.lower_ for a in auxes}
-    if words & _FUTURE_AUX or "would" in words:
-        return FUTURE  # "would" in news is mostly the future seen from a reported past
-    if any(a.lower_ == "going" for a in auxes) and any(c.lower_ == "to" for c in verb.children):
-        return FUTURE
-    if verb.lower_ == "going" and any(c.dep_ == "xcomp" for c in verb.children):
-        return FUTURE
-    if verb.lemma_ in _SCHEDULE_VERBS:
-        return FUTURE  # "has scheduled a news conference Thursday": what is scheduled lies ahead
-    if verb.tag_ == "VBN" and not auxes and verb.dep_ in ("acl", "amod", "relcl", "advcl"):
-        return PAST  # "the decision announced Wednesday"
-    if verb.tag_ == "VB" and verb.dep_ == "xcomp" and verb.head.lemma_ in _PLAN_VERBS \
-            and any(c.lower_ == "to" and c.dep_ == "aux" for c in verb.children):
-        return FUTURE  # "plans to leave on Thursday"
-    if any(a.tag_ == "VBD" for a in auxes) or verb.tag_ == "VBD":
-        return PAST
-    if any(a.lemma_ == "have" for a in auxes) and verb.tag_ == "VBN":
-        return PAST
-    if any(a.tag_ == "MD" for a in auxes):
-        return None
-    if verb.tag_ in ("VBZ", "VBP") or any(a.tag_ in ("VBZ", "VBP") for a in auxes):
-        return PRESENT
-    return None
-
-
-def _has_subject(verb) -> bool:
-    return any(c.dep_ in ("nsubj", "nsubjpass", "expl", "csubj") for c in verb.children)
-
-
-def clause_tense(doc: Doc, start: int, end: int) -> str | None:
-    """past | present | future of the clause the span attaches to, or None when unknown.
-
-    Climbs from the span's head token to the verb it depends on. A finite verb without a
-    subject is often a mis-tag (spaCy reads "IS" in "In August IS fighters demolished..." as
-    VBZ and makes it the root): then the tense comes from its clausal complement instead.
-    """
-    span = doc.char_span(start, end, alignment_mode="expand")
-    if span is None or len(span) == 0:
-        return None
-    token = span.root
-    for _ in range(12):
-        if token.pos_ in ("VERB", "AUX") and token.dep_ not in ("aux", "auxpass", "amod"):
-            tense = _verb_tense(token)
-            if tense in (PRESENT, None) and not _has_subject(token):
-                for child in token.children:
-                    if child.dep_ in ("ccomp", "conj", "xcomp", "advcl") and child.pos_ in ("VERB", "AUX"):
-                        inner = _verb_tense(child)
-                        if inner is not None:
-                            return inner
-            if tense is not None:
-                return tense
-        if token.head is token:
-            break
-        token = token.head
-    return None
-
 
 # ---------------------------------------------------------------------------------------------
 # Normalisation
 @dataclass
 class _Context:
     reference: dt.date | None
-    anchor: str
     last_quarter: int | None = None  # fiscal reporting: "a year ago" means that quarter last year
 
 
@@ -375,14 +117,15 @@ def _fmt_day(d: dt.date) -> str:
 
 
 class _Result(dict):
-    """type, value, mod, approx, relative (whether it needed the reference date)."""
+    """type, value, mod, approx, relative (whether it needed the reference date), and optional
+    start/end that narrow the matched span to what TimeML marks ("[Friday]'s", "the [1990s]")."""
 
 
 def _res(type_: str, value: str, *, mod: str = "", approx: bool = False, relative: bool = True) -> _Result:
     return _Result(type=type_, value=value, mod=mod, approx=approx, relative=relative)
 
 
-def _normalise(raw: _Raw, text: str, doc: Doc, ctx: _Context) -> _Result | None:
+def _normalise(raw: Raw, text: str, doc: Doc, ctx: _Context) -> _Result | None:
     g = raw.groups
     rule = raw.rule
     ref = ctx.reference
@@ -700,7 +443,7 @@ def _holiday_date(name: str, year: int) -> dt.date:
     return dt.date(year, month, day)
 
 
-def _cued_tense(text: str, raw: _Raw, tense) -> str | None:
+def _cued_tense(text: str, raw: Raw, tense) -> str | None:
     """Tense of the clause, unless a preposition already points forward ("until Tuesday")."""
     before = text[max(0, raw.start - 14):raw.start].lower()
     if re.search(r"\b(?:until|till)\s+$", before):
@@ -739,7 +482,7 @@ def _resolve_day_year(month: int, day: int, ref: dt.date, tense: str | None) -> 
     return (ref + dt.timedelta(days=nearest)).year
 
 
-def _month_ok(word: str, raw: _Raw, doc: Doc, text: str, strict: bool = True) -> bool:
+def _month_ok(word: str, raw: Raw, doc: Doc, text: str, strict: bool = True) -> bool:
     """Month names that are also words: "may" (modal), "march" (verb), "Jan" (a name)."""
     clean = word.rstrip(".").lower()
     if word.endswith(".") is False and clean in ("jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"):
@@ -810,12 +553,12 @@ def _clock(g: dict, ref: dt.date | None, tense: str | None, high_noon: bool = Fa
     return _res("TIME", f"{_fmt_day(day)}T{hh:02d}:{mi:02d}")
 
 
-def _year_ok(raw: _Raw, g: dict, doc: Doc, text: str) -> bool:
+def _year_ok(raw: Raw, g: dict, doc: Doc, text: str) -> bool:
     """A four-digit number is a year unless it counts or measures something."""
     if "fiscal" in g:
         return True
     after = text[raw.end:raw.end + 20]
-    if _NOT_YEAR_AFTER.match(after) and not re.match(r"\s*(?:years?|elections?|games|olympics|talks|s\b)", after, re.I):
+    if NOT_YEAR_AFTER.match(after) and not re.match(r"\s*(?:years?|elections?|games|olympics|talks|s\b)", after, re.I):
         return False
     before = text[max(0, raw.start - 12):raw.start].lower()
     if re.search(r"(?:no\.|number|#|flight|route|room|page|pages|p\.|article|resolution|code|model)\s*$", before):
@@ -827,7 +570,7 @@ def _year_ok(raw: _Raw, g: dict, doc: Doc, text: str) -> bool:
     return True
 
 
-def _season(g: dict, raw: _Raw, ref, tense, text) -> _Result | None:
+def _season(g: dict, raw: Raw, ref, tense, text) -> _Result | None:
     season = SEASONS[g["season"].lower()]
     det = re.sub(r"\s+", " ", g.get("det", "").lower())
     word = g["season"].lower()
@@ -915,7 +658,7 @@ def _rel_unit(g: dict, ref: dt.date | None, ctx: _Context) -> _Result | None:
     return None
 
 
-def _ref_word(word: str, raw: _Raw, doc: Doc, text: str) -> _Result | None:
+def _ref_word(word: str, raw: Raw, doc: Doc, text: str) -> _Result | None:
     word = re.sub(r"\s+", " ", word.lower())
     if word in ("now", "nowadays", "currently", "current", "at present", "these days"):
         if word == "current":
@@ -961,7 +704,7 @@ def _num_str(x: float) -> str:
     return str(int(x)) if x == int(x) else f"{x:g}"
 
 
-def _duration(g: dict, raw: _Raw, ref: dt.date | None, ctx: _Context, doc: Doc, text: str) -> _Result | None:
+def _duration(g: dict, raw: Raw, ref: dt.date | None, ctx: _Context, doc: Doc, text: str) -> _Result | None:
     if g.get("age"):
         return None  # ages: "82-year-old", "five years old"
     num_text = re.sub(r"\s+", " ", g["num"].lower())
@@ -1020,7 +763,7 @@ def _duration(g: dict, raw: _Raw, ref: dt.date | None, ctx: _Context, doc: Doc, 
     return _res("DATE", _offset_value(ref, n * sign, unit, ctx), approx=approx or bool(approx_word))
 
 
-def _one_day_ahead(doc: Doc, raw: _Raw) -> bool:
+def _one_day_ahead(doc: Doc, raw: Raw) -> bool:
     """ "one day" as an adverb of the future: after a modal or before a bare verb."""
     span = doc.char_span(raw.start, raw.end, alignment_mode="expand")
     if span is None or not len(span):
@@ -1030,7 +773,7 @@ def _one_day_ahead(doc: Doc, raw: _Raw) -> bool:
     return (before is not None and before.tag_ == "MD") or (after is not None and after.tag_ in ("VB", "VBP"))
 
 
-def _after_quantity(doc: Doc, raw: _Raw, text: str) -> bool:
+def _after_quantity(doc: Doc, raw: Raw, text: str) -> bool:
     before = text[max(0, raw.start - 12):raw.start].lower()
     if re.search(r"(?:\d|percent|%|\$|dollars|times|once|twice)\s*$", before):
         return True
@@ -1069,9 +812,9 @@ def _offset_value(ref: dt.date, n: float, unit: str, ctx: _Context) -> str:
 def _set_every(g: dict) -> _Result | None:
     what = g["what"].lower()
     other = 2 if g.get("other") else 1
-    if what[:3] in WEEKDAYS and re.fullmatch(_WEEKDAY, what, re.I):
+    if what[:3] in WEEKDAYS and re.fullmatch(WEEKDAY_RE, what, re.I):
         return _res("SET", f"XXXX-WXX-{WEEKDAYS[what[:3]] + 1}", relative=False)
-    if re.fullmatch(_MONTH, g["what"]):
+    if re.fullmatch(MONTH_RE, g["what"]):
         return _res("SET", f"XXXX-{_month_num(what):02d}", relative=False)
     if what in SEASONS:
         return _res("SET", f"XXXX-{SEASONS[what]}", relative=False)
@@ -1091,16 +834,16 @@ def tag(doc: Doc, reference: dt.date | None, *, anchor: str = "published") -> li
     logged and skipped.
     """
     text = doc.text
-    ctx = _Context(reference=reference, anchor=anchor)
+    ctx = _Context(reference=reference)
     try:
-        candidates = _candidates(text)
+        found = candidates(text)
     except Exception:  # pragma: no cover - a regex bug must not stop an article
         log.exception("timex candidate search failed")
         return []
     # Normalise every candidate first: a longer match that turns out not to be a date
     # ("the night" of a life) must not hide a shorter one that is.
     normalised = []
-    for rank, raw in candidates:
+    for rank, raw in found:
         try:
             result = _normalise(raw, text, doc, ctx)
         except Exception:  # pragma: no cover - logged, the rest of the article still counts
@@ -1108,10 +851,10 @@ def tag(doc: Doc, reference: dt.date | None, *, anchor: str = "published") -> li
             continue
         if result is not None:
             normalised.append((rank, raw, result))
-    return [_mention(raw, text, result, reference, anchor) for raw, result in _select(normalised)]
+    return [_mention(raw, text, result, reference, anchor) for raw, result in select(normalised)]
 
 
-def _mention(raw: _Raw, text: str, result: _Result, reference: dt.date | None, anchor: str) -> TimeMention:
+def _mention(raw: Raw, text: str, result: _Result, reference: dt.date | None, anchor: str) -> TimeMention:
     value = result["value"]
     relative = result["relative"] and result["type"] in ("DATE", "TIME")
     span_start, span_end = result.get("start", raw.start), result.get("end", raw.end)

@@ -1,0 +1,72 @@
+"""Tense of the clause a temporal expression attaches to, read from the dependency parse."""
+from __future__ import annotations
+
+from spacy.tokens import Doc
+
+PAST, PRESENT, FUTURE = "past", "present", "future"
+
+# ---------------------------------------------------------------------------------------------
+# Tense of the clause an expression attaches to.
+_FUTURE_AUX = {"will", "'ll", "shall", "wo", "ll"}
+_SCHEDULE_VERBS = {"schedule", "reschedule", "plan", "postpone", "delay", "slate"}
+_PLAN_VERBS = {"plan", "expect", "schedule", "intend", "hope", "aim", "prepare", "agree", "decide", "promise",
+               "threaten", "vow", "pledge", "set", "due", "want", "seek", "propose", "go"}
+
+
+def _verb_tense(verb) -> str | None:
+    auxes = [c for c in verb.children if c.dep_ in ("aux", "auxpass")]
+    words = {a.lower_ for a in auxes}
+    if words & _FUTURE_AUX or "would" in words:
+        return FUTURE  # "would" in news is mostly the future seen from a reported past
+    if any(a.lower_ == "going" for a in auxes) and any(c.lower_ == "to" for c in verb.children):
+        return FUTURE
+    if verb.lower_ == "going" and any(c.dep_ == "xcomp" for c in verb.children):
+        return FUTURE
+    if verb.lemma_ in _SCHEDULE_VERBS:
+        return FUTURE  # "has scheduled a news conference Thursday": what is scheduled lies ahead
+    if verb.tag_ == "VBN" and not auxes and verb.dep_ in ("acl", "amod", "relcl", "advcl"):
+        return PAST  # "the decision announced Wednesday"
+    if verb.tag_ == "VB" and verb.dep_ == "xcomp" and verb.head.lemma_ in _PLAN_VERBS \
+            and any(c.lower_ == "to" and c.dep_ == "aux" for c in verb.children):
+        return FUTURE  # "plans to leave on Thursday"
+    if any(a.tag_ == "VBD" for a in auxes) or verb.tag_ == "VBD":
+        return PAST
+    if any(a.lemma_ == "have" for a in auxes) and verb.tag_ == "VBN":
+        return PAST
+    if any(a.tag_ == "MD" for a in auxes):
+        return None
+    if verb.tag_ in ("VBZ", "VBP") or any(a.tag_ in ("VBZ", "VBP") for a in auxes):
+        return PRESENT
+    return None
+
+
+def _has_subject(verb) -> bool:
+    return any(c.dep_ in ("nsubj", "nsubjpass", "expl", "csubj") for c in verb.children)
+
+
+def clause_tense(doc: Doc, start: int, end: int) -> str | None:
+    """past | present | future of the clause the span attaches to, or None when unknown.
+
+    Climbs from the span's head token to the verb it depends on. A finite verb without a
+    subject is often a mis-tag (spaCy reads "IS" in "In August IS fighters demolished..." as
+    VBZ and makes it the root): then the tense comes from its clausal complement instead.
+    """
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None or len(span) == 0:
+        return None
+    token = span.root
+    for _ in range(12):
+        if token.pos_ in ("VERB", "AUX") and token.dep_ not in ("aux", "auxpass", "amod"):
+            tense = _verb_tense(token)
+            if tense in (PRESENT, None) and not _has_subject(token):
+                for child in token.children:
+                    if child.dep_ in ("ccomp", "conj", "xcomp", "advcl") and child.pos_ in ("VERB", "AUX"):
+                        inner = _verb_tense(child)
+                        if inner is not None:
+                            return inner
+            if tense is not None:
+                return tense
+        if token.head is token:
+            break
+        token = token.head
+    return None
