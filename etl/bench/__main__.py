@@ -10,6 +10,7 @@ BENCHMARKS = {
     "geo": "geoparsing on GeoVirus-format XML (places)",
     "timeline": "date F1 on Timeline17-format data (events)",
     "ingest": "publication dates without metadata (TimeML) and text kept by cleaning (a .jsonl corpus)",
+    "scale": "extraction throughput per engine on a synthetic corpus (articles/s, memory)",
 }
 
 
