@@ -472,7 +472,6 @@ def _resolve(spans: list[_Span]) -> list[PlaceMention]:
             place = online_place(span.text, tuple(sorted(top)))  # None unless switched on
             if place is not None:
                 span.candidates = [gz.Candidate(place, gz.HOW_NAME)]
-    total = sum(countries.values())
     anchors = [max(s.candidates, key=_prior).place for s in spans
                if len(s.candidates) == 1 and s.candidates[0].place.kind in ("city", "village", "poi")]
     chosen: dict[str, tuple[gz.Candidate, float]] = {}
@@ -480,7 +479,12 @@ def _resolve(spans: list[_Span]) -> list[PlaceMention]:
     for span in spans:
         key = gz.name_key(span.text) + "|" + span.hint
         if key not in chosen and span.candidates:
-            scored = sorted(((_score(c, span, countries, total, anchors), c) for c in span.candidates),
+            # A name does not vote for its own reading: "Georgia" next to Alabama and Iowa
+            # is the state, however strongly "Georgia" alone suggests the country.
+            context = countries - article_countries(
+                [s for s in spans if gz.name_key(s.text) == gz.name_key(span.text)])
+            total = sum(context.values())
+            scored = sorted(((_score(c, span, context, total, anchors), c) for c in span.candidates),
                             key=lambda sc: -sc[0])
             best_score, best = scored[0]
             confidence = 1.0 / sum(math.exp(s - best_score) for s, _ in scored)
