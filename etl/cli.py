@@ -31,6 +31,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     run.add_argument("paths", nargs="*", type=Path, help=f"files or folders (default: {config.RAW_DIR})")
     run.add_argument("--store", type=Path, default=None, help=f"processed store folder (default: {config.PROCESSED_DIR})")
+    _add_collection_option(run)
     run.add_argument("--manifest", type=Path, default=None, help="CSV of file,source,url,title,published (default: manifest.csv in a given folder)")
     run.add_argument("--rebuild", action="store_true", help="start from an empty store: process everything again")
     run.add_argument("--quiet", action="store_true", help="no progress bar")
@@ -41,7 +42,81 @@ def _parser() -> argparse.ArgumentParser:
                      help="with --engine dask: a scheduler address (tcp://host:8786), or 'synchronous'; "
                      "default: a LocalCluster on this machine")
     _add_correct(sub)
+    _add_collections(sub)
     return parser
+
+
+def _add_collection_option(command) -> None:
+    command.add_argument("--collection", default=None, metavar="NAME",
+                         help="a collection's slug or name: its raw folder and store are the defaults "
+                         "(see `python -m etl collections list`)")
+
+
+def _add_collections(sub) -> None:
+    manage = sub.add_parser(
+        "collections",
+        help="list, create, rename or delete collections (corpora with their own store)",
+        description="Collections sit side by side, each with its own raw folder, store and corrections; "
+        "the bundled one is data/raw + data/processed and cannot be deleted.",
+    )
+    actions = manage.add_subparsers(dest="action", required=True)
+    actions.add_parser("list", help="every collection with its folders", description="Every collection with its folders.")
+    actions.add_parser("create", help="a new, empty collection", description="A new, empty collection.").add_argument("name")
+    rename = actions.add_parser("rename", help="a new display name (the slug stays)", description="A new display name; the slug stays.")
+    rename.add_argument("collection", help="slug or name")
+    rename.add_argument("new_name")
+    delete = actions.add_parser("delete", help="remove a collection with its articles and store",
+                                description="Remove a user collection with its articles, store and corrections.")
+    delete.add_argument("collection", help="slug or name")
+
+
+def _collection(name: str):
+    """A collection by slug, else by name (case-insensitive)."""
+    from etl import collections
+
+    for found in collections.list_collections():
+        if name == found.slug or found.name.casefold() == name.casefold():
+            return found
+    raise collections.Refused(f"no collection {name!r}; see `python -m etl collections list`")
+
+
+def _collections(args: argparse.Namespace) -> int:
+    from etl import collections
+
+    try:
+        if args.action == "list":
+            for found in collections.list_collections():
+                print(f"{found.slug:<24} {found.name:<32} raw {found.raw_dir}  store {found.processed_dir}")
+        elif args.action == "create":
+            made = collections.create(args.name)
+            print(f"created {made.slug}: raw {made.raw_dir}, store {made.processed_dir}")
+        elif args.action == "rename":
+            renamed = collections.rename(_collection(args.collection).slug, args.new_name)
+            print(f"renamed {renamed.slug}: {renamed.name}")
+        elif args.action == "delete":
+            gone = _collection(args.collection)
+            collections.delete(gone.slug)
+            print(f"deleted {gone.slug}")
+    except collections.Refused as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    return EXIT_OK
+
+
+def _with_collection(args: argparse.Namespace) -> str:
+    """Fill --store (and run's paths) from --collection; an error message, or "" when fine."""
+    if not args.collection:
+        return ""
+    from etl import collections
+
+    try:
+        chosen = _collection(args.collection)
+    except collections.Refused as exc:
+        return str(exc)
+    args.store = args.store or chosen.processed_dir
+    if getattr(args, "paths", None) == []:
+        args.paths = [chosen.raw_dir]
+    return ""
 
 
 def _add_correct(sub) -> None:
@@ -53,6 +128,7 @@ def _add_correct(sub) -> None:
         "the store at once (nothing is re-extracted).",
     )
     correct.add_argument("--store", type=Path, default=None, help=f"processed store folder (default: {config.PROCESSED_DIR})")
+    _add_collection_option(correct)
     correct.add_argument("--author", default="analyst", help="who makes the correction (shown with it)")
     correct.add_argument("--note", default="", help="why")
     actions = correct.add_subparsers(dest="action", required=True)
@@ -183,6 +259,12 @@ def _run(args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    if args.command == "collections":
+        return _collections(args)
+    problem = _with_collection(args)
+    if problem:
+        print(f"error: {problem}", file=sys.stderr)
+        return EXIT_USAGE
     if args.command == "run":
         return _run(args)
     if args.command == "correct":
