@@ -18,6 +18,7 @@ import os
 import re
 import sqlite3
 import tempfile
+import threading
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
@@ -462,6 +463,11 @@ class Gazetteer:
         self.path = path
         self._con = sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True,
                                     check_same_thread=False)
+        self._lock = threading.Lock()  # one connection shared by the dashboard's threads
+
+    def _rows(self, sql: str, params: tuple) -> list[tuple]:
+        with self._lock:
+            return self._con.execute(sql, params).fetchall()
 
     def lookup(self, text: str, hows: tuple[int, ...] = (HOW_NAME, HOW_ALTERNATE,
                                                         HOW_ABBREVIATION)) -> list[Candidate]:
@@ -478,9 +484,9 @@ class Gazetteer:
             return []
         found: dict[str, Candidate] = {}
         for key in translit_query_keys(text):
-            rows = self._con.execute(
+            rows = self._rows(
                 f"SELECT {_PLACE_COLUMNS} FROM translit t JOIN places p ON p.id = t.pid "
-                "WHERE t.key = ?", (key,)).fetchall()
+                "WHERE t.key = ?", (key,))
             for row in rows:
                 place = _place(row)
                 if place.country_code in countries:
@@ -491,20 +497,19 @@ class Gazetteer:
         if not key:
             return []
         marks = ",".join("?" * len(hows))
-        rows = self._con.execute(
+        rows = self._rows(
             f"SELECT {_PLACE_COLUMNS}, MIN(n.how) FROM {table} n JOIN places p ON p.id = n.pid "
-            f"WHERE n.key = ? AND n.how IN ({marks}) GROUP BY p.id", (key, *hows)).fetchall()
+            f"WHERE n.key = ? AND n.how IN ({marks}) GROUP BY p.id", (key, *hows))
         return [Candidate(_place(row[:-1]), row[-1]) for row in rows]
 
     def has_key(self, text: str) -> bool:
         key = name_key(text)
-        return bool(key) and self._con.execute(
-            "SELECT 1 FROM names WHERE key = ? LIMIT 1", (key,)).fetchone() is not None
+        return bool(key) and bool(self._rows("SELECT 1 FROM names WHERE key = ? LIMIT 1", (key,)))
 
     def get(self, place_id: str) -> Place | None:
-        row = self._con.execute(
-            f"SELECT {_PLACE_COLUMNS} FROM places p WHERE p.place_id = ?", (place_id,)).fetchone()
-        return _place(row) if row else None
+        rows = self._rows(f"SELECT {_PLACE_COLUMNS} FROM places p WHERE p.place_id = ?",
+                          (place_id,))
+        return _place(rows[0]) if rows else None
 
 
 @functools.lru_cache(maxsize=1)
