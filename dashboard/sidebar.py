@@ -20,6 +20,7 @@ _KEYS = {
 _LOADED = "flt_loaded_from_url"
 _DATE_WIDGET_VERSION = "flt_dates_version"  # a new key gives the date widget a new default
 SELECTED = "selected_event"
+COLLECTION, COLLECTION_PARAM = "active_collection", "collection"  # set by dashboard.collections_ui
 
 
 def _load_from_url(options: dict[str, Any]) -> None:
@@ -113,6 +114,8 @@ def sync_url(filters: Filters) -> None:
     wanted: dict[str, Any] = filters.to_query_params()
     if st.session_state.get(SELECTED):
         wanted[SELECTED_EVENT_PARAM] = st.session_state[SELECTED]
+    if st.session_state.get(COLLECTION, "default") != "default":
+        wanted[COLLECTION_PARAM] = st.session_state[COLLECTION]
     current = query_params_dict(st.query_params)
     normalised = {k: (v if isinstance(v, list) else [v]) for k, v in wanted.items()}
     if current != normalised:
