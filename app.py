@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import context, queries, sidebar
+from dashboard import collections_ui, context, queries, sidebar
 from etl import config
 
 st.set_page_config(page_title="News timeline and map", layout="wide")  # no icon: a material icon is fetched online
@@ -32,11 +32,13 @@ def build_store_if_missing() -> None:
     st.toast(f"Store built: {summary.articles_read} articles, {summary.events} events.")
 
 
-build_store_if_missing()
-snapshot = queries.snapshot_of(config.PROCESSED_DIR)
+active = collections_ui.choose()  # the bundled collection or one of the user's: its store is read
+if active.bundled:
+    build_store_if_missing()
+snapshot = queries.snapshot_of(active.processed_dir)
 options = queries.filter_options(snapshot)
 filters = sidebar.render_filters(options)
-context.publish(context.Context(config.PROCESSED_DIR, snapshot, options, filters))
+context.publish(context.Context(active.processed_dir, snapshot, options, filters))
 
 pages = [
     st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", default=True, url_path="overview"),
@@ -45,5 +47,7 @@ pages = [
     st.Page("pages/events.py", title="Events", icon=":material/table:", url_path="events"),
     st.Page("pages/sources.py", title="Sources", icon=":material/article:", url_path="sources"),
     st.Page("pages/story.py", title="Story", icon=":material/slideshow:", url_path="story"),
+    st.Page("pages/add_articles.py", title="Add articles", icon=":material/upload_file:", url_path="add"),
+    st.Page("pages/corrections.py", title="Corrections", icon=":material/edit_note:", url_path="corrections"),
 ]
 st.navigation(pages, position="sidebar").run()
