@@ -846,12 +846,16 @@ def tag(doc: Doc, reference: dt.date | None, *, anchor: str = "published") -> li
     for rank, raw in found:
         try:
             result = _normalise(raw, text, doc, ctx)
+            if result is not None:
+                normalised.append((rank, raw, _mention(raw, text, result, reference, anchor)))
+        except (OverflowError, ValueError) as exc:
+            # A date outside years 1-9999 (only near absurd reference dates) has no reading;
+            # anything else is a bug: logged, and the rest of the article still counts.
+            if "out of range" not in str(exc):
+                log.exception("timex normalisation failed for %r", text[raw.start:raw.end])
         except Exception:  # pragma: no cover - logged, the rest of the article still counts
             log.exception("timex normalisation failed for %r", text[raw.start:raw.end])
-            continue
-        if result is not None:
-            normalised.append((rank, raw, result))
-    return [_mention(raw, text, result, reference, anchor) for raw, result in select(normalised)]
+    return select(normalised)
 
 
 def _mention(raw: Raw, text: str, result: _Result, reference: dt.date | None, anchor: str) -> TimeMention:

@@ -182,14 +182,15 @@ def candidates(text: str) -> list[tuple[int, Raw]]:
     return found
 
 
-def select(normalised: list[tuple[int, Raw, object]]) -> list[tuple[Raw, object]]:
-    """The longest non-overlapping readings (ties: the earlier rule), sorted by start."""
-    ordered = sorted(normalised, key=lambda c: (-(c[1].end - c[1].start), c[0], c[1].start))
+def select(readings: list[tuple[int, Raw, object]]) -> list:
+    """Of (rule rank, match, reading): the readings of the longest non-overlapping matches
+    (ties: the earlier rule), in reading order."""
+    ordered = sorted(readings, key=lambda c: (-(c[1].end - c[1].start), c[0], c[1].start))
     chosen: list[tuple[Raw, object]] = []
     taken: list[tuple[int, int]] = []
-    for _rank, raw, result in ordered:
+    for _rank, raw, reading in ordered:
         if not _inside(taken, raw.start, raw.end):
-            chosen.append((raw, result))
+            chosen.append((raw, reading))
             taken.append((raw.start, raw.end))
     chosen.sort(key=lambda c: c[0].start)
-    return chosen
+    return [reading for _raw, reading in chosen]

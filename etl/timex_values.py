@@ -104,7 +104,7 @@ def interval(value: str, type_: str, reference: dt.date | None) -> tuple[str, dt
         return ("none", None, None)
     try:
         return _interval(value)
-    except (ValueError, KeyError):
+    except (ValueError, KeyError, OverflowError):  # e.g. the week after 9999-12-31
         return ("none", None, None)
 
 

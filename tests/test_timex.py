@@ -247,6 +247,7 @@ _DATEISH = st.sampled_from([
     "nearly two years ago", "Q3", "mid-2014", "this weekend", "82-year-old", "may", "1,800 years",
     "11:55:38", "Sun Mar 27, 2016", "the third quarter", "a year ago", "{\"id\":\"1\"}", "http://x.y/2016/03/27",
     "5 1/2 hours", "Christmas", "nineteen ninety-six", "every Monday", "the night", "'s", "-", "\n", " ",
+    "next week", "10 days ago", "last Tuesday", "Dec. 31", "Feb. 29", "the weekend", "tomorrow", "Thanksgiving",
 ])
 
 
@@ -288,7 +289,7 @@ def test_any_unicode_never_raises(nlp, logged_errors, text, reference):
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(parts=st.lists(st.one_of(_DATEISH, st.text(max_size=8)), max_size=25),
-       reference=st.one_of(st.none(), st.dates(min_value=dt.date(1, 2, 1), max_value=dt.date(9998, 11, 30))))
+       reference=st.one_of(st.none(), st.dates()))
 def test_date_like_text_never_raises(nlp, logged_errors, parts, reference):
     text = " ".join(parts)
     _check(tag(nlp(text), reference), text)
