@@ -132,3 +132,20 @@ def test_first_start_builds_the_store_from_the_bundled_articles(app, tmp_path, m
     metrics = {m.label: m.value for m in app.metric}
     assert int(metrics["Articles"]) == len(list(config.RAW_DIR.glob("*.txt")))
     assert (tmp_path / "processed" / "current").exists()
+
+
+@pytest.fixture(scope="module")
+def empty_store(tmp_path_factory) -> Path:
+    from etl import store
+
+    processed = tmp_path_factory.mktemp("empty")
+    store.publish(processed, {name: store.to_table(name, []) for name in store.SCHEMAS}, {"run": "empty"})
+    return processed
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_runs_on_an_empty_store(app, empty_store, monkeypatch, page):
+    monkeypatch.setattr(config, "PROCESSED_DIR", empty_store)
+    app.run()
+    app.switch_page(page).run()
+    assert not app.exception, [e.value for e in app.exception]
