@@ -47,7 +47,7 @@ pages = [
     st.Page("pages/events.py", title="Events", icon=":material/table:", url_path="events"),
     st.Page("pages/sources.py", title="Sources", icon=":material/article:", url_path="sources"),
     st.Page("pages/story.py", title="Story", icon=":material/slideshow:", url_path="story"),
-    st.Page("pages/add_articles.py", title="Add articles", icon=":material/upload_file:", url_path="add"),
+    st.Page("pages/add_articles.py", title="Add articles", icon=":material/upload_file:", url_path="add_articles"),
     st.Page("pages/corrections.py", title="Corrections", icon=":material/edit_note:", url_path="corrections"),
 ]
 st.navigation(pages, position="sidebar").run()
