@@ -74,7 +74,7 @@ _DIGRAPHS = (("ou", "u"), ("qu", "k"), ("q", "k"), ("kh", "k"), ("ph", "f"),
 
 
 def name_key(text: str) -> str:
-    """Case-, accent- and punctuation-blind key: 'Deïr ez-Zor' -> 'deir ez zor', 'U.S.' -> 'us'."""
+    """Case-, accent- and punctuation-blind key: 'Ḩamāh' -> 'hamah', 'U.S.' -> 'us'."""
     if not text.isascii():
         text = unicodedata.normalize("NFKD", text)
         text = "".join(ch for ch in text if not unicodedata.combining(ch))
@@ -83,7 +83,7 @@ def name_key(text: str) -> str:
 
 
 def translit_key(text: str) -> str:
-    """Transliteration-blind key: Deir ez-Zor, Dier al-Zor, Deir Azzour -> one key.
+    """Transliteration-blind key: Mosul, Mossul, al-Mawsil -> one key.
 
     Lossy by design (it also maps Putin to Putian): callers accept its matches only for
     place-like spans and inside the countries an article is about.
@@ -94,10 +94,10 @@ def translit_key(text: str) -> str:
 def _translit_from_key(key: str) -> str:
     tokens = key.split()
     tokens = [t for t in tokens if t not in ARTICLES] or tokens
-    # An article fused to its noun ('Azzour' = az-Zour) loses its vowel and doubled letter.
+    # An article fused to its noun ('Assuwayda' = as-Suwayda) loses its vowel and doubled letter.
     tokens = [t[2:] if len(t) > 3 and t[0] in "aei" and t[1] == t[2] and t[1] not in "aeiouy"
               else t for t in tokens]
-    # A final -ah/-eh is the same vowel ('Raqqah' ~ 'Raqqa').
+    # A final -ah/-eh is the same vowel ('Hamah' ~ 'Hama').
     text = "".join(t[:-1] if len(t) > 3 and t[-1] == "h" and t[-2] in "aeiou" else t
                    for t in tokens)
     for old, new in _DIGRAPHS:
@@ -107,7 +107,7 @@ def _translit_from_key(key: str) -> str:
 
 
 def translit_query_keys(text: str) -> list[str]:
-    """Keys to try for a query: also without a fused article ('Araqqa' ~ 'ar-Raqqa')."""
+    """Keys to try for a query: also without a fused article ('Arusayfa' ~ 'ar-Rusayfa')."""
     keys = [translit_key(text)]
     tokens = name_key(text).split()
     if tokens and len(tokens[0]) > 4 and tokens[0][0] in "ae" and tokens[0][1] not in "aeiou":
@@ -322,7 +322,7 @@ def _divisions(builder: _Builder, city_rows: list[dict]) -> dict[tuple[str, str]
             names = [(display, HOW_NAME)] + [(n, HOW_ALTERNATE) for n in latin]
             bases = list(dict.fromkeys(_strip_suffix(n) for n in latin))
             names += [(base, HOW_ALTERNATE) for base in bases]
-            # "Homs Province", "Homs governorate": the division, never the namesake city.
+            # "Idlib Province", "Idlib governorate": the division, never the namesake city.
             extra = [f"{base} {suffix}" for base in bases for suffix in ADMIN_SUFFIXES[:5]]
             pid = f"{kind}:{iso}" if iso else f"{kind}:{gn_code}"
             builder.add(

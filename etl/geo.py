@@ -143,7 +143,7 @@ def _blocked_ranges(doc: Doc) -> tuple[list[tuple[int, int]], list[tuple[int, in
     for ent in doc.ents:
         if ent.label_ not in ("PERSON", "ORG") or len(ent) < 2 or gazetteer.has_key(ent.text):
             continue
-        if _continues_place_list(doc, ent.start):  # "in Raqqa and Dier al-Zor" (NER: PERSON)
+        if _continues_place_list(doc, ent.start):  # a list item NER calls a PERSON
             continue
         (ranges if ent.label_ == "PERSON" else org_ranges).append((ent.start_char, ent.end_char))
         if ent.label_ == "PERSON" and _is_capitalised(ent[-1]):
@@ -226,7 +226,7 @@ def _lookup_span(gazetteer: gz.Gazetteer, doc: Doc, i: int, j: int) -> _Span | N
     if demonym is not None:
         return _Span(start, end, text, "demonym",
                      candidates=[gz.Candidate(demonym, gz.HOW_DEMONYM)])
-    if j < len(doc) and doc[j].lower_ in FACILITY_NOUNS:  # "Tadmur prison" as one place
+    if j < len(doc) and doc[j].lower_ in FACILITY_NOUNS:  # "Evin prison" as one place
         longer = _span_candidates(gazetteer, f"{text} {doc[j].text}")
         if longer:
             return _Span(start, doc[j].idx + len(doc[j]), doc.text[start:doc[j].idx + len(doc[j])],
@@ -333,7 +333,7 @@ def recognise(doc: Doc) -> list[_Span]:
                     continue
                 found = _lookup_span(gazetteer, doc, i, j)
                 if found is None and j - i > 1 and doc[j - 1].lower_ in (
-                        SETTLEMENT_NOUNS | ADMIN_NOUNS):  # "Palmyra City"
+                        SETTLEMENT_NOUNS | ADMIN_NOUNS):  # "Mosul City"
                     found = _lookup_span(gazetteer, doc, i, j - 1)
                     if found is not None:
                         found.end = doc[j - 1].idx + len(doc[j - 1])
@@ -344,14 +344,14 @@ def recognise(doc: Doc) -> list[_Span]:
                     break
             if found is not None and found.end < doc[j0 - 1].idx and j0 - i > 1 and (
                     " " not in found.text):
-                # "Deir Ezzor": a known first word must not cut an unknown longer name short.
+                # "Tal Afar": a known first word must not cut an unknown longer name short.
                 longer = _unknown_name(doc, i, j0, headline, blocked, spans)
                 if longer is not None and longer.end > found.end:
                     found = longer
             ent = ner_by_start.get(i)
             if found is None and ent is not None and ent.end <= j0 and not _overlaps(
                     ent.start_char, ent.end_char, blocked):
-                # NER's place, unless a gazetteer name starts later inside it ("Ancient Palmyra").
+                # NER's place, unless a gazetteer name starts later inside it ("Ancient Babylon").
                 if not any(_lookup_span(gazetteer, doc, k, ent.end) for k in range(i + 1, ent.end)
                            if _is_capitalised(doc[k])):
                     found = _Span(ent.start_char, ent.end_char, ent.text, "ner", ner=ent.label_)
