@@ -237,15 +237,11 @@ def _normalise(raw: Raw, text: str, doc: Doc, ctx: _Context) -> _Result | None:
     if rule == "part_of_day":
         part = _part_code(g["part"])
         rel = g["rel"].lower()
-        if rel == "the" and g["part"].lower() == "night":
-            return None
+        if (rel == "the" and part == "NI") or (rel == "last" and part != "NI"):
+            return None  # "the night" alone is left to the overnight rule; "last morning" is no date
         if ref is None:
             return _res("TIME", f"XXXX-XX-XXT{part}")
-        day = ref + dt.timedelta(days={"tomorrow": 1, "yesterday": -1, "last": -1 if part != "NI" else -1}.get(rel, 0))
-        if rel == "last" and part == "NI":
-            day = ref - dt.timedelta(days=1)
-        elif rel == "last":
-            return None
+        day = ref + dt.timedelta(days={"tomorrow": 1, "yesterday": -1, "last": -1}.get(rel, 0))
         return _res("TIME", f"{_fmt_day(day)}T{part}")
     if rule == "overnight":
         if ref is None:
