@@ -1,4 +1,8 @@
-"""Timeline: events over time; brush a range to filter every page, click an event for its sources."""
+"""Timeline: events over time; brush a range to filter every page, click an event for its sources.
+
+The overview chart always spans every date (the date filter shows as a shaded window on it); when a
+date filter is set, a detail chart below draws just that window, focus and context.
+"""
 import altair as alt
 import pandas as pd
 import streamlit as st
@@ -7,12 +11,13 @@ from dashboard import context, periods, queries, sidebar, timeline, views
 
 ctx = context.get()
 st.title("Timeline")
-undated_filters = ctx.filters.with_dates(None, None)  # the timeline shows all dates; the window is the filter
+undated_filters = ctx.filters.with_dates(None, None)
 n_events = queries.count_events(ctx.snapshot, undated_filters)
+windowed = bool(ctx.filters.date_from or ctx.filters.date_to)
 
 
-def on_select() -> None:
-    selection = st.session_state["timeline_chart"].selection
+def on_select(chart_key: str) -> None:
+    selection = st.session_state[chart_key].selection
     dates = timeline.brushed_dates(selection)
     if dates:
         sidebar.set_date_range(*dates)
@@ -25,6 +30,7 @@ if n_events > timeline.DENSE_EVENTS:
     st.caption(f"{n_events} events: counts per {grain}. Narrow the filters to see single events.")
     chart = timeline.counts_chart(queries.event_counts(ctx.snapshot, undated_filters, grain),
                                   ctx.options["event_types"], grain)
+    bands = None
 else:
     events = queries.events(ctx.snapshot, undated_filters)
     bands = periods.control_periods(events)
@@ -32,12 +38,24 @@ else:
                "known. Grey bands: periods that follow from the events. Drag across the chart to filter "
                "the map and the table by date; click an event to see its sources.")
     chart = timeline.events_chart(events, bands, ctx.options["event_types"])
-if ctx.filters.date_from or ctx.filters.date_to:
-    window = pd.DataFrame([{"start": pd.Timestamp(ctx.filters.date_from or ctx.options["date_min"]),
-                            "end": pd.Timestamp(ctx.filters.date_to or ctx.options["date_max"])}])
+if windowed:
+    start = ctx.filters.date_from or ctx.options["date_min"]
+    end = ctx.filters.date_to or ctx.options["date_max"]
+    window = pd.DataFrame([{"start": pd.Timestamp(start), "end": pd.Timestamp(end)}])
     chart = alt.layer(alt.Chart(window).mark_rect(color="#f59e0b", opacity=0.08).encode(x="start:T", x2="end:T"),
                       chart)
-    st.caption(f"Date filter: {ctx.filters.date_from or '...'} to {ctx.filters.date_to or '...'} "
-               "(reset it in the sidebar).")
-st.altair_chart(chart, key="timeline_chart", on_select=on_select, width="stretch")
+st.altair_chart(chart, key="timeline_chart", on_select=lambda: on_select("timeline_chart"), width="stretch")
+
+if windowed:
+    st.subheader(f"{ctx.filters.date_from or '...'} to {ctx.filters.date_to or '...'}")
+    st.caption("The date filter's window (reset it in the sidebar). Drag here to narrow it further.")
+    in_window = queries.events(ctx.snapshot, ctx.filters)
+    if bands is not None and len(in_window) <= timeline.DENSE_EVENTS:
+        clipped = bands.assign(start=bands["start"].clip(lower=start), end=bands["end"].clip(upper=end))
+        detail = timeline.events_chart(in_window, clipped[clipped["start"] < clipped["end"]],
+                                       ctx.options["event_types"], height=260)
+        st.altair_chart(detail, key="timeline_detail", on_select=lambda: on_select("timeline_detail"),
+                        width="stretch")
+    else:
+        st.caption(f"{len(in_window)} events in the window.")
 views.show_event_details(ctx, sidebar.selected_event())

@@ -149,3 +149,12 @@ def test_every_page_runs_on_an_empty_store(app, empty_store, monkeypatch, page):
     app.run()
     app.switch_page(page).run()
     assert not app.exception, [e.value for e in app.exception]
+
+
+def test_timeline_with_a_date_window_draws_the_window_in_detail(app):
+    app.query_params["from"] = "2015-06-01"
+    app.query_params["to"] = "2016-06-30"
+    app.run()
+    app.switch_page("pages/timeline.py").run()
+    assert not app.exception, [e.value for e in app.exception]
+    assert any(h.value == "2015-06-01 to 2016-06-30" for h in app.subheader)

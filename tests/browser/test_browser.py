@@ -215,7 +215,9 @@ def test_brushing_the_timeline_sets_the_date_filter(page, server):
     page.mouse.up()
     page.wait_for_url(re.compile(r"[?&]from=\d{4}-\d{2}-\d{2}.*[&]to=|[?&]to="), timeout=30_000)
     page.wait_for_selector(IDLE)
-    assert "Date filter:" in page.locator("[data-testid='stMain']").inner_text()
+    assert "The date filter's window" in page.locator("[data-testid='stMain']").inner_text()
+    page.wait_for_timeout(500)
+    shoot(page, "timeline-brushed")
 
 
 def test_map_has_markers_at_the_places_and_retreat_arrows(page, server, store):
@@ -343,9 +345,10 @@ def test_every_export_downloads_and_parses(page, server, browser, tmp_path):
 
 def test_hostile_article_runs_nothing(page, server, store):
     open_page(page, server, "sources")
-    page.locator(".st-key-sources_article").click()
-    page.keyboard.type("Hostile")
-    page.keyboard.press("Enter")
+    chooser = page.locator(".st-key-sources_article [role='combobox']")
+    chooser.click()
+    chooser.fill("Hostile")
+    page.get_by_role("option", name=re.compile("Hostile")).first.click()
     page.wait_for_selector(IDLE)
     page.wait_for_timeout(500)
     page.wait_for_selector(IDLE)
