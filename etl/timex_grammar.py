@@ -38,7 +38,7 @@ _ORD = (
     r"thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth|"
     r"twenty-first|\d{1,2}(?:st|nd|rd|th))"
 )
-_APPROX = r"(?:about|around|nearly|almost|some|roughly|approximately|close\s+to|more\s+than|less\s+than|at\s+least|up\s+to|no\s+more\s+than|at\s+most)"
+_APPROX = r"(?:about|around|nearly|almost|some|roughly|approximately|close\s+to|more\s+than|over(?!\s+the\b)|less\s+than|at\s+least|up\s+to|no\s+more\s+than|at\s+most)"
 _EDGE = r"(?:early|mid|late|the\s+(?:end|beginning|start|middle)\s+of|end\s+of|beginning\s+of|start\s+of|earlier|later)"
 _TZ = r"(?:\s*(?:GMT|UTC|EST|EDT|CST|CDT|PST|PDT|MST|MDT|BST|CET|CEST))?"
 _AMPM = r"(?:a\.m\.?|p\.m\.?|am\b|pm\b)"
