@@ -5,6 +5,7 @@ incremental and shows its progress; the result, with each failed article and why
 rerun that makes every page read the new store.
 """
 import datetime as dt
+import math
 import threading
 
 import streamlit as st
@@ -69,7 +70,7 @@ ctx = context.get()
 current = collections_ui.active()
 st.title("Add articles")
 st.caption(f"Into the collection **{current.name}** (choose another in the sidebar). Accepted: "
-           f"{', '.join(collections.UPLOAD_SUFFIXES)}, up to {collections.MAX_UPLOAD_BYTES / (1 << 20):.0f} MiB each. "
+           f"{', '.join(collections.UPLOAD_SUFFIXES)}, up to {collections.MAX_UPLOAD_BYTES / (1 << 20):.1f} MiB each. "
            "Extraction is incremental: articles already read are not processed again.")
 collections_ui.manage(current)
 show_result(current)
@@ -78,7 +79,8 @@ upload_tab, paste_tab = st.tabs(["Upload files", "Paste text"])
 with upload_tab:
     with st.form("upload_form", clear_on_submit=True):
         files = st.file_uploader("Articles", type=[s.lstrip(".") for s in collections.UPLOAD_SUFFIXES],
-                                 accept_multiple_files=True, key="upload_files")
+                                 accept_multiple_files=True, key="upload_files",
+                                 max_upload_size=max(1, math.ceil(collections.MAX_UPLOAD_BYTES / (1 << 20))))
         submitted = st.form_submit_button("Add and extract", type="primary")
     if submitted:
         added, refused = save_all(current, files)
@@ -86,7 +88,8 @@ with upload_tab:
             process(current, added, refused)
         else:
             st.session_state[_RESULT] = None
-            for message in refused or ["Choose one or more files first."]:
+            for message in refused or [f"No file was accepted: choose {', '.join(collections.UPLOAD_SUFFIXES)} files "
+                                       "(other types are refused before they are sent)."]:
                 st.error(message)
 
 with paste_tab:

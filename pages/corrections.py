@@ -80,8 +80,9 @@ if event is not None:
                    f"actors {event['actor1'] or '-'} and {event['actor2'] or '-'}.")
         with st.form(f"corr_change_{event_id}"):
             left, right = st.columns(2)
-            start = left.date_input("Date from", value=event["date_start"], key="corr_start")
-            end = right.date_input("Date to", value=event["date_end"] or event["date_start"], key="corr_end")
+            span = {"min_value": dt.date(1800, 1, 1), "max_value": dt.date(2200, 12, 31)}
+            start = left.date_input("Date from", value=event["date_start"], key="corr_start", **span)
+            end = right.date_input("Date to", value=event["date_end"] or event["date_start"], key="corr_end", **span)
             precisions = list(dict.fromkeys([event["date_precision"], *PRECISIONS]))
             precision = left.selectbox("Date precision", precisions, key="corr_precision")
             types = list(dict.fromkeys([event["event_type"], *ctx.options["event_types"]]))
