@@ -365,6 +365,16 @@ def test_hostile_article_runs_nothing(page, server, store):
     for event_id in sorted(e for e in events if e)[:2]:
         open_page(page, server, f"events?event={event_id}")
         assert page.locator(".tl-details").count() == 1
+    # Timeline tooltips: hover every event mark (the hostile article's among them).
+    open_page(page, server, "timeline")
+    timeline_labels(page)
+    marks = page.locator(".vega-embed svg path[aria-label*='summary:']").all()[:30]
+    assert marks
+    for mark in marks:
+        mark.hover(force=True)
+        page.wait_for_timeout(100)
+        assert page.locator("#vg-tooltip-element img, #vg-tooltip-element script").count() == 0
+    assert page.evaluate("typeof window.__pwned") == "undefined"
     open_page(page, server, "map")
     frame = map_frame(page)
     for marker in frame.locator("path.tl-event").all()[:8]:
