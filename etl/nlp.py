@@ -42,6 +42,19 @@ def load_pipeline() -> Language:
     )
 
 
+def model_identity() -> str:
+    """Name and version of the model that would be loaded, without loading it."""
+    from importlib import metadata
+
+    names = (config.SPACY_MODEL,) if config.SPACY_MODEL else config.SPACY_MODEL_CANDIDATES
+    for name in names:
+        try:
+            return f"{name}=={metadata.version(name.replace('_', '-'))}"
+        except metadata.PackageNotFoundError:
+            continue
+    return "no-model"
+
+
 def parse(text: str) -> spacy.tokens.Doc:
     return load_pipeline()(text)
 

@@ -20,8 +20,9 @@ from etl import config, corrections, events, geo, ingest, merge, nlp, store, tim
 from etl import engine as _engine
 from etl.records import Article, EventMention, IngestFailure, Place, PlaceMention, TimeMention
 
-# Code and data that decide what is extracted: change any of them and every article is redone.
-_VERSIONED_CODE = ("ingest", "nlp", "timex", "geo", "gazetteer", "events", "merge", "pipeline", "records")
+# Code, data and model that decide what is extracted: change any and every article is redone.
+# Every etl/*.py counts but the shells, which decide nothing about extraction.
+_UNVERSIONED_CODE = frozenset({"cli.py", "__main__.py"})
 _VERSIONED_DATA = ("gazetteer", "aliases", "taxonomy", "ingest")
 
 
@@ -60,11 +61,10 @@ class RunSummary:
 def pipeline_version() -> str:
     """A hash of the extraction code and the data files it reads."""
     digest = hashlib.sha256()
-    etl_dir = Path(__file__).resolve().parent
-    for name in _VERSIONED_CODE:
-        path = etl_dir / f"{name}.py"
-        if path.is_file():
-            digest.update(path.read_bytes())
+    for path in sorted(Path(__file__).resolve().parent.glob("*.py")):
+        if path.name not in _UNVERSIONED_CODE:
+            digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    digest.update(nlp.model_identity().encode())
     for sub in _VERSIONED_DATA:
         folder = config.DATA_DIR / sub
         for path in sorted(folder.rglob("*")) if folder.is_dir() else ():
@@ -89,7 +89,7 @@ def infer_reference_date(doc, others: Sequence[dt.date]) -> dt.date | None:
     The latest fully specified day the article itself mentions; failing that, the median
     publication date of the other articles of the run; failing that, none.
     """
-    mentioned = [t.date_start for t in timex.tag(doc, None) if t.precision == "day" and t.date_start]
+    mentioned = timex.reference_candidates(timex.tag(doc, None))
     if mentioned:
         return max(mentioned)
     if others:
