@@ -78,3 +78,68 @@ def test_hide_then_undo_on_the_page(app, collection):
     statuses = {r["correction_id"]: r["status"] for r in store.read_table(made.processed_dir, "corrections").to_pylist()}
     assert statuses[logged.correction_id] == "undone"
     assert cli.main(["correct", "--collection", made.slug, "list"]) == cli.EXIT_OK
+
+
+PASTED = """Town falls to rebels
+Sun Mar 27, 2016
+
+Rebels captured the town of Homs on Saturday after a week of fighting, witnesses said.
+Government forces shelled Aleppo on Friday, killing 12 people.
+"""
+
+
+def test_pasted_text_gets_its_date_from_the_dateline_and_becomes_events(app, collection):
+    fresh = collections.create("Pasted here")
+    app.query_params["collection"] = fresh.slug
+    app.run()
+    app.switch_page("pages/add_articles.py").run()
+    app.text_area(key="paste_text").input(PASTED).run()
+    assert app.date_input(key="paste_published_2016-03-27").value.isoformat() == "2016-03-27"
+    app.text_input(key="paste_source").input("Wire")
+    app.text_input(key="paste_title").input("Town falls")
+    app.button(key="paste_submit").click().run()
+    assert not app.exception, [e.value for e in app.exception]
+    assert not app.error, [e.value for e in app.error]
+    assert any("Added Town_falls.txt" in s.value for s in app.success), [s.value for s in app.success]
+    article = store.read_table(fresh.processed_dir, "articles").to_pylist()[0]
+    assert (article["source"], article["title"], str(article["published"])) == ("Wire", "Town falls", "2016-03-27")
+    assert store.read_table(fresh.processed_dir, "events").num_rows >= 1
+    assert app.text_area(key="paste_text").value == ""  # the form is cleared for the next article
+
+
+def test_bad_paste_is_refused_and_changes_nothing(app, collection):
+    fresh = collections.create("Refused paste")
+    app.query_params["collection"] = fresh.slug
+    app.run()
+    app.switch_page("pages/add_articles.py").run()
+    app.text_area(key="paste_text").input(PASTED)
+    app.text_input(key="paste_url").input("javascript:alert(1)")
+    app.button(key="paste_submit").click().run()
+    assert [e.value for e in app.error] == ["the URL must start with http:// or https://"]
+    assert list(fresh.raw_dir.iterdir()) == [] and store.current_snapshot(fresh.processed_dir) is None
+
+
+def test_fix_a_spelling_and_merge_on_the_page(app, collection):
+    _, made = collection
+    app.run()
+    app.switch_page("pages/corrections.py").run()
+    spelling = app.selectbox(key="corr_spelling").options[0]
+    app.selectbox(key="corr_spelling").select(spelling).run()
+    app.text_input(key="corr_spelling_place_search").input("Damascus").run()
+    chosen = app.selectbox(key="corr_spelling_place_place").value
+    assert chosen
+    app.button(key="corr_spelling_go").click().run()
+    assert not app.exception, [e.value for e in app.exception]
+    fixed = {r["place_id"] for r in store.read_table(made.processed_dir, "place_mentions").to_pylist()
+             if r["text"].casefold() == spelling.casefold()}
+    assert fixed == {chosen}
+
+    before = _events(made)
+    first = app.selectbox(key="corr_event").value
+    other = next(eid for eid in sorted(before) if eid != first)
+    app.selectbox(key="corr_merge_other").set_value(other).run()
+    app.button(key="corr_merge").click().run()
+    assert not app.exception, [e.value for e in app.exception]
+    assert _events(made) == before - {other}
+    mentions = store.read_table(made.processed_dir, "event_mentions").to_pylist()
+    assert other not in {m["event_id"] for m in mentions}
