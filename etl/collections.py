@@ -176,15 +176,17 @@ def _shown(filename: str) -> str:
     return repr(clean if len(clean) <= 60 else clean[:57] + "...")
 
 
-def _mib(size: int) -> str:
-    return f"{size / (1 << 20):.1f} MiB"
+def human_size(size: int) -> str:
+    if size < 1024:
+        return f"{size} bytes"
+    return f"{size / 1024:.1f} KiB" if size < 1 << 20 else f"{size / (1 << 20):.1f} MiB"
 
 
 def check_upload(filename: str, data: bytes) -> str:
     """The safe name for an upload, or Refused saying what is wrong with it."""
     name = safe_filename(filename)
     if len(data) > MAX_UPLOAD_BYTES:
-        raise Refused(f"{_shown(filename)} is too large: {_mib(len(data))}, over the {_mib(MAX_UPLOAD_BYTES)} limit")
+        raise Refused(f"{_shown(filename)} is too large: {human_size(len(data))}, over the {human_size(MAX_UPLOAD_BYTES)} limit")
     if not data.strip():
         raise Refused(f"{_shown(filename)} is empty")
     with tempfile.TemporaryDirectory() as tmp:

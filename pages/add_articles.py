@@ -70,7 +70,7 @@ ctx = context.get()
 current = collections_ui.active()
 st.title("Add articles")
 st.caption(f"Into the collection **{current.name}** (choose another in the sidebar). Accepted: "
-           f"{', '.join(collections.UPLOAD_SUFFIXES)}, up to {collections.MAX_UPLOAD_BYTES / (1 << 20):.1f} MiB each. "
+           f"{', '.join(collections.UPLOAD_SUFFIXES)}, up to {collections.human_size(collections.MAX_UPLOAD_BYTES)} each. "
            "Extraction is incremental: articles already read are not processed again.")
 collections_ui.manage(current)
 show_result(current)

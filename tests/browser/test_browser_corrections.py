@@ -76,7 +76,7 @@ def test_bad_uploads_are_refused_and_change_nothing(page, server, mine):
     shoot(page, "add-articles-refused")
     assert "'binary.txt' cannot be read as an article: binary" in text
     assert "'empty.txt' is empty" in text
-    assert f"'{big.name}' is too large" in text
+    assert f"'{big.name}' is too large: {big.stat().st_size / 1024:.1f} KiB, over the 5.9 KiB limit" in text
     assert list(mine.raw_dir.iterdir()) == [] and etl_store.current_snapshot(mine.processed_dir) is None
     # A hostile name without an accepted type never reaches the server; with one, it never leaves the folder.
     upload(page, [{"name": "..\\..\\evil\u202etxt.exe", "mimeType": "application/octet-stream", "buffer": b"x"}])
