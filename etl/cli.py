@@ -68,6 +68,25 @@ def _add_collections(sub) -> None:
     delete = actions.add_parser("delete", help="remove a collection with its articles and store",
                                 description="Remove a user collection with its articles, store and corrections.")
     delete.add_argument("collection", help="slug or name")
+    add = actions.add_parser(
+        "add", help="keep articles in a collection's raw folder, checked as the app checks uploads",
+        description="Copy articles into a collection's raw folder under safe names, refusing what cannot be read "
+        "(the app's upload rules); with metadata, one text file is kept as pasted text with a manifest row. "
+        "Then `python -m etl run --collection NAME` extracts them.")
+    add.add_argument("collection", help="slug or name")
+    add.add_argument("files", nargs="+", type=Path)
+    for field in ("source", "url", "title"):
+        add.add_argument(f"--{field}", default="", help=f"the article's {field} (one file only)")
+    add.add_argument("--published", type=_iso_date, default=None, help="publication date YYYY-MM-DD (one file only)")
+
+
+def _iso_date(value: str):
+    import datetime as dt
+
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date like 2016-03-27: {value!r}") from None
 
 
 def _collection(name: str):
@@ -97,10 +116,39 @@ def _collections(args: argparse.Namespace) -> int:
             gone = _collection(args.collection)
             collections.delete(gone.slug)
             print(f"deleted {gone.slug}")
+        elif args.action == "add":
+            return _add_files(args, _collection(args.collection))
     except collections.Refused as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     return EXIT_OK
+
+
+def _add_files(args: argparse.Namespace, target) -> int:
+    from etl import collections
+
+    metadata = any((args.source, args.url, args.title, args.published))
+    if metadata and len(args.files) != 1:
+        print("error: --source, --url, --title and --published describe one file", file=sys.stderr)
+        return EXIT_USAGE
+    kept = 0
+    for path in args.files:
+        try:
+            data = path.read_bytes()
+            if metadata:
+                saved = collections.save_pasted(target, data.decode("utf-8-sig"), source=args.source, url=args.url,
+                                                title=args.title, published=args.published,
+                                                notes=f"added from {path.name} by python -m etl collections add")
+            else:
+                saved = collections.save_upload(target, path.name, data)
+        except (OSError, UnicodeDecodeError, collections.Refused) as exc:
+            print(f"refused: {path}: {exc}", file=sys.stderr)
+            continue
+        kept += 1
+        print(f"kept {saved}")
+    if kept:
+        print(f"next: python -m etl run --collection {target.slug}")
+    return EXIT_OK if kept == len(args.files) else (EXIT_SOME_FAILED if kept else EXIT_NOTHING_READ)
 
 
 def _with_collection(args: argparse.Namespace) -> str:
