@@ -226,7 +226,7 @@ def _store_new(folder: Path, name: str, data: bytes) -> Path:
 
 
 def save_pasted(collection: Collection, text: str, *, source: str = "", url: str = "", title: str = "",
-                published: dt.date | None = None) -> Path:
+                published: dt.date | None = None, notes: str = "pasted in the app") -> Path:
     """Keep pasted text as a .txt named after its title, with its metadata as a manifest.csv row."""
     url = (url or "").strip()
     if url and urlparse(url).scheme.lower() not in ("http", "https"):
@@ -239,7 +239,7 @@ def save_pasted(collection: Collection, text: str, *, source: str = "", url: str
     path = save_upload(collection, filename, (text or "").encode("utf-8"))
     _append_manifest_row(collection.raw_dir / ingest.MANIFEST_NAME, {
         "file": path.name, "source": source.strip(), "url": url, "title": title.strip(),
-        "published": published.isoformat() if published else "", "notes": "pasted in the app"})
+        "published": published.isoformat() if published else "", "notes": notes})
     return path
 
 
