@@ -58,10 +58,15 @@ if not ctx.snapshot:
 st.text_input("Your name (shown with your corrections)", key="corr_author", placeholder="analyst")
 st.text_input("Why (optional note)", key="corr_note")
 
-events = queries.events(ctx.snapshot, Filters())
+# The sidebar's filters narrow the choice (a large store has thousands); the selected event is always offered.
+events = queries.events(ctx.snapshot, ctx.filters)
+chosen = sidebar.selected_event()
+if chosen and chosen not in set(events["event_id"]):
+    every = queries.events(ctx.snapshot, Filters())
+    events = pd.concat([every[every["event_id"] == chosen], events], ignore_index=True)
+st.caption(f"{len(events)} events under the sidebar's filters; narrow them there to find one faster.")
 labels = {row["event_id"]: label(row) for _, row in events.iterrows()}
 ids = list(labels)
-chosen = sidebar.selected_event()
 if ids:
     event_id = st.selectbox("Event", ids, index=ids.index(chosen) if chosen in ids else 0, key="corr_event",
                             format_func=lambda eid: labels.get(eid, eid))

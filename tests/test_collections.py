@@ -167,3 +167,15 @@ def test_pasted_metadata_is_checked(root, kwargs, message):
     with pytest.raises(col.Refused, match=message):
         col.save_pasted(made, ARTICLE.decode(), **kwargs)
     assert list(made.raw_dir.iterdir()) == []
+
+
+def test_a_partly_bad_jsonl_is_kept_and_the_run_names_the_bad_line(root):
+    from etl import pipeline
+
+    made = col.create("Mine")
+    lines = b'{"text": "Rebels captured the town on Saturday, March 26, 2016.", "source": "Wire"}\n{"title": "no text"}\n'
+    kept = col.save_upload(made, "feed.jsonl", lines)
+    summary = pipeline.run([made.raw_dir], made.processed_dir)
+    assert summary.articles_read == 1
+    assert [(f.path, f.kind) for f in summary.failures] == [(f"{kept}#2", "failed")]
+    assert "no \"text\" string field" in summary.failures[0].reason
