@@ -10,6 +10,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import sidebar
+from dashboard.safe import escape_markdown as md
 from etl import collections
 
 PARAM = sidebar.COLLECTION_PARAM
@@ -55,7 +56,7 @@ def manage(current: collections.Collection) -> None:
                 try:
                     made = collections.create(name)
                 except collections.Refused as exc:
-                    st.error(str(exc))
+                    st.error(md(exc))
                 else:
                     _open(made.slug)
         if current.bundled:
@@ -67,7 +68,7 @@ def manage(current: collections.Collection) -> None:
                 try:
                     collections.rename(current.slug, new_name)
                 except collections.Refused as exc:
-                    st.error(str(exc))
+                    st.error(md(exc))
                 else:
                     st.rerun()
         confirm = st.checkbox(f"Delete {current.name!r} with its articles, store and corrections", key="collection_delete_ok")

@@ -11,6 +11,7 @@ import threading
 import streamlit as st
 
 from dashboard import collections_ui, context
+from dashboard.safe import escape_markdown as md
 from etl import collections, ingest, pipeline
 
 _RESULT = "add_articles_result"
@@ -40,14 +41,14 @@ def show_result(collection: collections.Collection) -> None:
     if not result or result["slug"] != collection.slug:
         return
     for message in result["refused"]:
-        st.error(message)
+        st.error(md(message))
     summary = result["summary"]
     if result["added"]:
-        st.success(f"Added {', '.join(result['added'])}. {summary.articles_processed} articles extracted, "
+        st.success(f"Added {md(', '.join(result['added']))}. {summary.articles_processed} articles extracted, "
                    f"{summary.articles_unchanged} unchanged; the collection now has {summary.events} events "
                    f"({summary.seconds:.1f} s).")
     for failure in summary.failures:
-        shown = f"{failure.path.rsplit('/', 1)[-1]}: {failure.reason}"
+        shown = md(f"{failure.path.rsplit('/', 1)[-1]}: {failure.reason}")
         if failure.kind == "failed":
             st.error(f"Not read: {shown}")
         elif failure.kind == "skipped":
@@ -69,7 +70,7 @@ def save_all(collection: collections.Collection, files) -> tuple[list[str], list
 ctx = context.get()
 current = collections_ui.active()
 st.title("Add articles")
-st.caption(f"Into the collection **{current.name}** (choose another in the sidebar). Accepted: "
+st.caption(f"Into the collection **{md(current.name)}** (choose another in the sidebar). Accepted: "
            f"{', '.join(collections.UPLOAD_SUFFIXES)}, up to {collections.human_size(collections.MAX_UPLOAD_BYTES)} each. "
            "Extraction is incremental: articles already read are not processed again.")
 collections_ui.manage(current)
@@ -90,7 +91,7 @@ with upload_tab:
             st.session_state[_RESULT] = None
             for message in refused or [f"No file was accepted: choose {', '.join(collections.UPLOAD_SUFFIXES)} files "
                                        "(other types are refused before they are sent)."]:
-                st.error(message)
+                st.error(md(message))
 
 with paste_tab:
     text = st.text_area("Article text", height=260, key="paste_text",
@@ -107,7 +108,7 @@ with paste_tab:
         try:
             path = collections.save_pasted(current, text, source=source, url=url, title=title, published=published)
         except collections.Refused as exc:
-            st.error(str(exc))
+            st.error(md(exc))
         else:
             for key in ("paste_text", "paste_source", "paste_url", "paste_title"):
                 st.session_state.pop(key, None)

@@ -11,6 +11,7 @@ import streamlit as st
 
 from dashboard import context, corrections_ui, queries, sidebar
 from dashboard.filters import Filters
+from dashboard.safe import escape_markdown as md
 
 _DONE = "corrections_last_outcome"
 PRECISIONS = ("day", "week", "month", "season", "quarter", "year", "time", "decade", "century", "none")
@@ -21,7 +22,7 @@ def act(action: str, **fields) -> None:
         outcome = corrections_ui.record(ctx.processed_dir, action, author=st.session_state.get("corr_author", ""),
                                         note=st.session_state.get("corr_note", ""), **fields)
     except ValueError as exc:
-        st.error(str(exc))
+        st.error(md(exc))
         return
     st.session_state[_DONE] = outcome
     st.rerun()  # a new snapshot: every page and the sidebar read it
@@ -50,7 +51,7 @@ st.title("Corrections")
 last = st.session_state.pop(_DONE, None)
 if last:
     (st.success if last["status"] == "applied" else st.warning)(
-        f"{last['action']} {last['correction_id']}: {last['status']} — {last['detail']}")
+        f"{last['action']} {last['correction_id']}: {last['status']} — {md(last['detail'])}")
 if not ctx.snapshot:
     st.info("This collection has no store yet: add articles first.")
     st.stop()
@@ -80,9 +81,9 @@ change_tab, hide_tab, merge_tab, split_tab, spelling_tab, history_tab = st.tabs(
 
 if event is not None:
     with change_tab:
-        st.caption(f"Now: {event['date_start'] or 'no date'} to {event['date_end'] or '-'} ({event['date_precision']}), "
-                   f"{event['place_name'] or 'no place'}, {event['event_type']} / {event['sub_event_type']}, "
-                   f"actors {event['actor1'] or '-'} and {event['actor2'] or '-'}.")
+        st.caption(md(f"Now: {event['date_start'] or 'no date'} to {event['date_end'] or '-'} ({event['date_precision']}), "
+                      f"{event['place_name'] or 'no place'}, {event['event_type']} / {event['sub_event_type']}, "
+                      f"actors {event['actor1'] or '-'} and {event['actor2'] or '-'}."))
         with st.form(f"corr_change_{event_id}"):
             left, right = st.columns(2)
             span = {"min_value": dt.date(1800, 1, 1), "max_value": dt.date(2200, 12, 31)}

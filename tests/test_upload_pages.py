@@ -100,7 +100,7 @@ def test_pasted_text_gets_its_date_from_the_dateline_and_becomes_events(app, col
     app.button(key="paste_submit").click().run()
     assert not app.exception, [e.value for e in app.exception]
     assert not app.error, [e.value for e in app.error]
-    assert any("Added Town_falls.txt" in s.value for s in app.success), [s.value for s in app.success]
+    assert any("Added Town\\_falls\\.txt" in s.value for s in app.success), [s.value for s in app.success]
     article = store.read_table(fresh.processed_dir, "articles").to_pylist()[0]
     assert (article["source"], article["title"], str(article["published"])) == ("Wire", "Town falls", "2016-03-27")
     assert store.read_table(fresh.processed_dir, "events").num_rows >= 1
@@ -115,7 +115,7 @@ def test_bad_paste_is_refused_and_changes_nothing(app, collection):
     app.text_area(key="paste_text").input(PASTED)
     app.text_input(key="paste_url").input("javascript:alert(1)")
     app.button(key="paste_submit").click().run()
-    assert [e.value for e in app.error] == ["the URL must start with http:// or https://"]
+    assert [e.value.replace("\\", "") for e in app.error] == ["the URL must start with http:// or https://"]
     assert list(fresh.raw_dir.iterdir()) == [] and store.current_snapshot(fresh.processed_dir) is None
 
 
@@ -143,3 +143,12 @@ def test_fix_a_spelling_and_merge_on_the_page(app, collection):
     assert _events(made) == before - {other}
     mentions = store.read_table(made.processed_dir, "event_mentions").to_pylist()
     assert other not in {m["event_id"] for m in mentions}
+
+
+def test_a_hostile_collection_name_is_shown_literally(app, collection):
+    hostile = collections.create("[click](javascript:alert(1)) <b>x</b>")
+    app.query_params["collection"] = hostile.slug
+    app.run()
+    app.switch_page("pages/add_articles.py").run()
+    caption = next(c.value for c in app.caption if "Into the collection" in c.value)
+    assert r"\[click\]\(javascript\:alert\(1\)\) \<b\>x\</b\>" in caption
