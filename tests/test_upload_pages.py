@@ -9,7 +9,8 @@ import pytest
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
-from etl import cli, collections, corrections, pipeline, store
+from dashboard_fixtures import build_fixture_store
+from etl import cli, collections, config, corrections, pipeline, store
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -26,10 +27,18 @@ def collection(tmp_path_factory, seed_dir):
     return root, made
 
 
+@pytest.fixture(scope="module")
+def bundled_store(tmp_path_factory) -> Path:
+    processed = tmp_path_factory.mktemp("bundled")
+    build_fixture_store(processed)
+    return processed
+
+
 @pytest.fixture
-def app(collection, monkeypatch) -> AppTest:
+def app(collection, bundled_store, monkeypatch) -> AppTest:
     root, made = collection
     monkeypatch.setenv("TIMELINE_COLLECTIONS_DIR", str(root))
+    monkeypatch.setattr(config, "PROCESSED_DIR", bundled_store)  # never the checkout's own store
     original_init = PagesManager.__init__
 
     def init_with_navigation(self, *args, **kwargs):  # as tests/test_app_pages.py: st.navigation decides the page
@@ -152,3 +161,24 @@ def test_a_hostile_collection_name_is_shown_literally(app, collection):
     app.switch_page("pages/add_articles.py").run()
     caption = next(c.value for c in app.caption if "Into the collection" in c.value)
     assert r"\[click\]\(javascript\:alert\(1\)\) \<b\>x\</b\>" in caption
+
+
+def test_create_rename_and_delete_a_collection_on_the_page(app, collection):
+    app.run()
+    app.switch_page("pages/add_articles.py").run()
+    create = next(t for t in app.text_input if t.label == "New collection")
+    create.input("Made on the page")
+    next(b for b in app.button if b.label == "Create and open").click().run()
+    assert not app.exception, [e.value for e in app.exception]
+    made = collections.get("made-on-the-page")
+    assert app.selectbox(key="collection_choice").value == made.slug
+    assert app.query_params["collection"] == [made.slug] or app.query_params["collection"] == made.slug
+    rename = next(t for t in app.text_input if t.label == "Rename this collection")
+    rename.input("Renamed on the page")
+    next(b for b in app.button if b.label == "Rename").click().run()
+    assert collections.get(made.slug).name == "Renamed on the page"
+    app.checkbox(key="collection_delete_ok").check().run()
+    next(b for b in app.button if b.label == "Delete collection").click().run()
+    assert not app.exception, [e.value for e in app.exception]
+    assert made.slug not in {c.slug for c in collections.list_collections()}
+    assert app.selectbox(key="collection_choice").value == collections.DEFAULT_SLUG
