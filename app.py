@@ -50,4 +50,6 @@ pages = [
     st.Page("pages/add_articles.py", title="Add articles", icon=":material/upload_file:", url_path="add_articles"),
     st.Page("pages/corrections.py", title="Corrections", icon=":material/edit_note:", url_path="corrections"),
 ]
+if not snapshot and not active.bundled:  # a new collection: nothing to show until articles are added
+    pages = [page for page in pages if page.url_path in ("add_articles", "corrections")]
 st.navigation(pages, position="sidebar").run()
