@@ -182,3 +182,14 @@ def test_create_rename_and_delete_a_collection_on_the_page(app, collection):
     assert not app.exception, [e.value for e in app.exception]
     assert made.slug not in {c.slug for c in collections.list_collections()}
     assert app.selectbox(key="collection_choice").value == collections.DEFAULT_SLUG
+
+
+def test_a_new_empty_collection_offers_adding_articles_first(app, collection):
+    empty = collections.create("Empty")
+    app.query_params["collection"] = empty.slug
+    app.run()
+    assert not app.exception, [e.value for e in app.exception]
+    assert app.title[0].value == "Add articles"
+    app.switch_page("pages/corrections.py").run()
+    assert not app.exception, [e.value for e in app.exception]
+    assert any("no store yet" in i.value for i in app.info)
