@@ -154,6 +154,56 @@ def _cluster_dated(mentions: list[EventMention], places: Mapping[str, Place]) ->
     return clusters
 
 
+class _ClusterIndex:
+    """Dated clusters by (type, article), (type, place), (type, map cell) and (type, actor), so an
+    undated mention is compared with the clusters it could join, not with every cluster."""
+
+    CELL_DEGREES = 0.25  # about 28 km of latitude: a point of interest within NEARBY_KM is in a neighbouring cell
+    FEW = 8  # more events than this by one actor, or at one place, make an undated mention ambiguous
+
+    def __init__(self, places: Mapping[str, Place]):
+        self.places = places
+        self.keys: dict[tuple, dict[int, _Cluster]] = defaultdict(dict)
+
+    def _cells(self, place_id: str, spread: int = 0) -> list[tuple[int, int]]:
+        place = self.places.get(place_id)
+        if place is None:
+            return []
+        row, col = math.floor(place.lat / self.CELL_DEGREES), math.floor(place.lon / self.CELL_DEGREES)
+        return [(row + dr, col + dc) for dr in range(-spread, spread + 1) for dc in range(-2 * spread, 2 * spread + 1)]
+
+    def add(self, cluster: _Cluster, mention: EventMention) -> None:
+        kind = mention.sub_event_type
+        keys = [("article", kind, mention.article_id)]
+        if mention.actor1:
+            keys.append(("actor", kind, mention.actor1))
+            if cluster.end is not None:
+                keys.append(("actor-week", kind, mention.actor1, cluster.end.toordinal() // 7))
+        for place_id in _place_ids(mention):
+            keys.append(("place", kind, place_id))
+            keys.extend(("cell", kind, cell) for cell in self._cells(place_id))
+        for key in keys:
+            self.keys[key][id(cluster)] = cluster
+
+    def candidates(self, mention: EventMention, published: dt.date | None) -> list[_Cluster]:
+        kind = mention.sub_event_type
+        keys = [("article", kind, mention.article_id)]
+        if len(self.keys.get(("actor", kind, mention.actor1), ())) <= self.FEW:
+            keys.append(("actor", kind, mention.actor1))
+        if published is not None:
+            first, last = (published - dt.timedelta(days=RECENT_DAYS)).toordinal() // 7, published.toordinal() // 7
+            keys.extend(("actor-week", kind, mention.actor1, week) for week in range(first, last + 1))
+        for place_id in _place_ids(mention):
+            keys.append(("place", kind, place_id))
+            keys.extend(("cell", kind, cell) for cell in self._cells(place_id, spread=1))
+        found: dict[int, _Cluster] = {}
+        for key in keys:
+            bucket = self.keys.get(key, {})
+            if key[0] in ("article", "actor-week") or len(bucket) <= self.FEW:  # many events there: ambiguous
+                found.update(bucket)
+        return sorted(found.values(), key=lambda c: min(m.mention_id for m in c.mentions))
+
+
 def _attach_undated(undated: list[EventMention], clusters: list[_Cluster], articles: Mapping[str, Article],
                     places: Mapping[str, Place]) -> list[_Cluster]:
     """An undated mention joins the one dated event it fits: in its own article first (the same
@@ -161,14 +211,14 @@ def _attach_undated(undated: list[EventMention], clusters: list[_Cluster], artic
     RECENT_DAYS before its article's publication) with the same named actor, else the only event
     of its type by that actor in the whole collection. Ambiguous or
     unmatched mentions become undated events of their own, merged among themselves."""
-    by_type: dict[str, list[_Cluster]] = defaultdict(list)
+    index = _ClusterIndex(places)
     for cluster in clusters:
-        by_type[cluster.mentions[0].sub_event_type].append(cluster)
-    leftovers: list[_Cluster] = []
+        for mention in cluster.mentions:
+            index.add(cluster, mention)
+    leftovers: dict[tuple[str, str, str], dict[int, _Cluster]] = defaultdict(dict)  # by (type, actor1, place)
     for mention in sorted(undated, key=lambda m: m.mention_id):
-        candidates = by_type.get(mention.sub_event_type, [])
         published = articles[mention.article_id].published if mention.article_id in articles else None
-        fitting = [c for c in candidates if all(_actors_ok(mention, o) for o in c.mentions)
+        fitting = [c for c in index.candidates(mention, published) if all(_actors_ok(mention, o) for o in c.mentions)
                    and (not _place_ids(mention) or _same_place(mention, c, places))
                    and (published is None or c.start <= published)]
         same_article = [c for c in fitting if any(o.article_id == mention.article_id for o in c.mentions)]
@@ -176,20 +226,29 @@ def _attach_undated(undated: list[EventMention], clusters: list[_Cluster], artic
         recent = [c for c in fitting if published is not None and mention.actor1
                   and any(o.actor1 == mention.actor1 for o in c.mentions)
                   and c.end is not None and c.end >= published - dt.timedelta(days=RECENT_DAYS)]
-        same_actor = [c for c in fitting if mention.actor1 and any(o.actor1 == mention.actor1 for o in c.mentions)]
+        same_actor = [c for c in fitting if mention.actor1 and any(o.actor1 == mention.actor1 for o in c.mentions)
+                      and len(index.keys.get(("actor", mention.sub_event_type, mention.actor1), ())) <= index.FEW]
         target = next((group[0] for group in (same_article, same_place, recent, same_actor) if len(group) == 1), None)
         if target is not None:
             target.mentions.append(mention)
+            index.add(target, mention)
             continue
-        home = next((c for c in leftovers if c.mentions[0].sub_event_type == mention.sub_event_type
-                     and all(_actors_ok(mention, o) for o in c.mentions)
+        kind = mention.sub_event_type
+        pool: dict[int, _Cluster] = {}
+        for actor in {mention.actor1, ""}:
+            for place_id in _place_ids(mention) | {""}:
+                pool.update(leftovers.get((kind, actor, place_id), {}))
+        home = next((c for c in sorted(pool.values(), key=lambda c: c.mentions[0].mention_id)
+                     if all(_actors_ok(mention, o) for o in c.mentions)
                      and all(not _place_ids(mention) or not _place_ids(o) or _same_place(mention, _Cluster([o]), places)
                              for o in c.mentions)), None)
         if home is None:
             home = _Cluster()
-            leftovers.append(home)
         home.mentions.append(mention)
-    return clusters + leftovers
+        for place_id in _place_ids(mention) or {""}:
+            leftovers[(kind, mention.actor1, place_id)][id(home)] = home
+    unique = {id(c): c for bucket in leftovers.values() for c in bucket.values()}
+    return clusters + sorted(unique.values(), key=lambda c: c.mentions[0].mention_id)
 
 
 def _source_name(article: Article | None, article_id: str) -> str:
