@@ -51,5 +51,5 @@ pages = [
     st.Page("pages/corrections.py", title="Corrections", icon=":material/edit_note:", url_path="corrections"),
 ]
 if not snapshot and not active.bundled:  # a new collection: nothing to show until articles are added
-    pages = [page for page in pages if page.url_path in ("add_articles", "corrections")]
+    pages = [page for page in pages if page.url_path in ("", "add_articles", "corrections")]  # "": the default page
 st.navigation(pages, position="sidebar").run()
