@@ -189,7 +189,8 @@ def test_a_new_empty_collection_offers_adding_articles_first(app, collection):
     app.query_params["collection"] = empty.slug
     app.run()
     assert not app.exception, [e.value for e in app.exception]
-    assert app.title[0].value == "Add articles"
+    app.switch_page("pages/add_articles.py").run()
+    assert not app.exception and app.title[0].value == "Add articles"
     app.switch_page("pages/corrections.py").run()
     assert not app.exception, [e.value for e in app.exception]
     assert any("no store yet" in i.value for i in app.info)
