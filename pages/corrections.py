@@ -96,9 +96,13 @@ if event is not None:
             sub_type = right.text_input("Sub-event type", value=event["sub_event_type"] or "", key="corr_subtype")
             actor1 = left.text_input("Actor 1", value=event["actor1"] or "", key="corr_actor1")
             actor2 = left.text_input("Actor 2", value=event["actor2"] or "", key="corr_actor2")
+            known = None if pd.isna(event["fatalities"]) else int(event["fatalities"])
+            fatalities = right.number_input("Fatalities", min_value=0, step=1, value=known, key="corr_fatalities")
+            summary = st.text_input("Summary", value=event["summary"] or "", key="corr_summary")
             if st.form_submit_button("Save changes", type="primary"):
                 wanted = {"date_start": start, "date_end": end, "date_precision": precision, "event_type": event_type,
-                          "sub_event_type": sub_type, "actor1": actor1, "actor2": actor2}
+                          "sub_event_type": sub_type, "actor1": actor1, "actor2": actor2, "summary": summary,
+                          "fatalities": None if fatalities is None else int(fatalities)}
                 changes = {k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in wanted.items()
                            if (v or None) != (None if pd.isna(event[k]) else event[k] or None)}
                 if changes:

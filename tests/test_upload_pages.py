@@ -194,3 +194,18 @@ def test_a_new_empty_collection_offers_adding_articles_first(app, collection):
     app.switch_page("pages/corrections.py").run()
     assert not app.exception, [e.value for e in app.exception]
     assert any("no store yet" in i.value for i in app.info)
+
+
+def test_change_form_sets_only_what_changed(app, collection):
+    _, made = collection
+    app.run()
+    app.switch_page("pages/corrections.py").run()
+    target = app.selectbox(key="corr_event").value
+    app.text_input(key="corr_actor2").input("Civilians")
+    app.number_input(key="corr_fatalities").set_value(7)
+    next(b for b in app.button if b.label == "Save changes").click().run()
+    assert not app.exception, [e.value for e in app.exception]
+    logged = corrections.load(made.processed_dir)[-1]
+    assert (logged.action, dict(logged.changes)) == ("set", {"actor2": "Civilians", "fatalities": 7})
+    event = store.read_table(made.processed_dir, "events").to_pandas().set_index("event_id").loc[target]
+    assert (event["actor2"], int(event["fatalities"])) == ("Civilians", 7)
