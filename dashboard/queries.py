@@ -144,12 +144,18 @@ def count_events(snapshot: str, filters: Filters) -> int:
     return int(frame["n"].iloc[0])
 
 
+MOVEMENT_COLUMNS = ["event_id", "event_type", "origin_id", "origin_name", "origin_lat", "origin_lon",
+                    "destination_id", "destination_name", "destination_lat", "destination_lon"]
+
+
 @st.cache_data(show_spinner=False, max_entries=64)
 def movements(snapshot: str, filters: Filters) -> pd.DataFrame:
     """Origin -> destination pairs of the filtered events, with coordinates, for movement arrows.
 
     An event that names destinations but no origin moves from its own location.
     """
+    if not snapshot:
+        return pd.DataFrame(columns=MOVEMENT_COLUMNS)
     where, params = where_clause(filters)
     return _query(snapshot, f"""
         WITH chosen AS (

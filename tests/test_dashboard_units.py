@@ -136,6 +136,8 @@ def test_no_store_means_empty_results(tmp_path):
     assert queries.snapshot_of(tmp_path) == ""
     assert queries.events("", Filters()).empty
     assert queries.filter_options("")["date_min"] is None
+    moves = queries.movements("", Filters())
+    assert moves.empty and list(moves.columns) == queries.MOVEMENT_COLUMNS
 
 
 # ---------------------------------------------------------------- periods and figures
