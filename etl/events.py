@@ -372,7 +372,7 @@ def _pobj(token: Token, *preps: str) -> Token | None:
 
 def _taken_from(token: Token) -> Token | None:
     """The side a place was taken from: "from X" on the verb, or misattached to its object
-    ("recaptured the city of Palmyra from the Islamic State")."""
+    ("recaptured the city of Homs from the rebels")."""
     direct = _pobj(token, "from")
     if direct is not None:
         return direct
@@ -439,7 +439,7 @@ def _shared_subject(token: Token) -> Token | None:
 # --------------------------------------------------------------------------- places
 
 def _np_places(token: Token, ctx: _Context, depth: int = 0) -> list[tuple[PlaceMention, str]]:
-    """Places a noun phrase names: "Palmyra", "the city of Palmyra", "the towns of A, B and C",
+    """Places a noun phrase names: "Hama", "the city of Hama", "the towns of A, B and C",
     and, for a bare "the city" or "it", the city named last before it (light coreference)."""
     if depth > 4:
         return []
@@ -475,7 +475,7 @@ def _np_places(token: Token, ctx: _Context, depth: int = 0) -> list[tuple[PlaceM
 
 
 def _modifier_places(token: Token, ctx: _Context) -> list[tuple[PlaceMention, str]]:
-    """"Palmyra's prison", "the Palmyra ruins": a place that modifies the head noun."""
+    """"Hama's prison", "the Hama ruins": a place that modifies the head noun."""
     out = []
     for child in token.children:
         if child.dep_ == "compound" and child.i in ctx.place_at:
