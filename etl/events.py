@@ -798,8 +798,9 @@ def _to_mention(draft: _Draft, sent: Span, ctx: _Context) -> EventMention:
         article_id=ctx.article.article_id,
         mention_id=_mention_id(ctx.article.article_id, token.idx, token.idx + len(token.text)),
         sentence=sent.text.strip(),
-        sentence_start=sent.start_char,
-        sentence_end=sent.end_char,
+        # Offsets of the stripped sentence, so text[sentence_start:sentence_end] is the quote.
+        sentence_start=sent.start_char + len(sent.text) - len(sent.text.lstrip()),
+        sentence_end=sent.start_char + len(sent.text.rstrip()),
         trigger=" ".join(t.text for t in sorted(draft.cand.anchors, key=lambda t: t.i)),
         trigger_start=token.idx,
         trigger_end=token.idx + len(token.text),

@@ -102,8 +102,8 @@ class EventMention:
     sentence: str
     sentence_start: int
     sentence_end: int
-    trigger: str
-    trigger_start: int
+    trigger: str  # the trigger phrase, e.g. "took control", "pulled out"
+    trigger_start: int  # offsets of the phrase's head word
     trigger_end: int
     event_type: str
     sub_event_type: str
