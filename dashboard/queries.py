@@ -52,7 +52,7 @@ def _query(snapshot: str, sql: str, params: list[Any] | dict[str, Any] | None = 
 # ---------------------------------------------------------------- filters -> SQL
 
 _EVENTS_SQL = """
-    SELECT e.*, p.name AS place_name, p.country_code, p.kind AS place_kind,
+    SELECT e.*, coalesce(p.label, p.name) AS place_name, p.country_code, p.kind AS place_kind,
            coalesce(s.sources, []) AS sources, coalesce(s.n_articles, 0) AS n_articles
     FROM events e
     LEFT JOIN places p USING (place_id)
@@ -99,7 +99,7 @@ def where_clause(filters: Filters) -> tuple[str, dict[str, Any]]:
     if filters.text:
         conditions.append(
             "(contains(lower(concat_ws(' ', e.summary, e.actor1, e.actor2, e.event_type, "
-            "e.sub_event_type, e.date_text, p.name)), $text) OR EXISTS (SELECT 1 FROM event_mentions em "
+            "e.sub_event_type, e.date_text, coalesce(p.label, p.name))), $text) OR EXISTS (SELECT 1 FROM event_mentions em "
             "WHERE em.event_id = e.event_id AND contains(lower(em.sentence), $text)))")
         params["text"] = filters.text.lower()
     return " AND ".join(conditions), params
@@ -168,9 +168,9 @@ def movements(snapshot: str, filters: Filters) -> pd.DataFrame:
                 nullif(c.place_id, '')) AS place_id
             FROM chosen c
         )
-        SELECT c.event_id, c.event_type, o.place_id AS origin_id, po.name AS origin_name,
+        SELECT c.event_id, c.event_type, o.place_id AS origin_id, coalesce(po.label, po.name) AS origin_name,
                po.lat AS origin_lat, po.lon AS origin_lon, d.place_id AS destination_id,
-               pd.name AS destination_name, pd.lat AS destination_lat, pd.lon AS destination_lon
+               coalesce(pd.label, pd.name) AS destination_name, pd.lat AS destination_lat, pd.lon AS destination_lon
         FROM chosen c
         JOIN event_places d ON d.event_id = c.event_id AND d.role = 'destination'
         JOIN origins o ON o.event_id = c.event_id
@@ -195,7 +195,7 @@ def mentions(snapshot: str, event_ids: tuple[str, ...]) -> pd.DataFrame:
 @st.cache_data(show_spinner=False, max_entries=256)
 def event_places(snapshot: str, event_ids: tuple[str, ...]) -> pd.DataFrame:
     return _query(snapshot, """
-        SELECT ep.event_id, ep.role, ep.text, ep.place_id, p.name, p.lat, p.lon, p.kind, p.country_code
+        SELECT ep.event_id, ep.role, ep.text, ep.place_id, coalesce(p.label, p.name) AS name, p.lat, p.lon, p.kind, p.country_code
         FROM event_places ep LEFT JOIN places p USING (place_id)
         WHERE list_contains($ids, ep.event_id) ORDER BY ep.event_id, ep.role, ep.place_id""",
         {"ids": list(event_ids)})
@@ -226,7 +226,7 @@ def article_spans(snapshot: str, article_id: str) -> pd.DataFrame:
         SELECT 'date' AS kind, start, "end", coalesce(value, '') AS label, '' AS event_id
         FROM timexes WHERE article_id = $id
         UNION ALL
-        SELECT 'place', pm.start, pm."end", coalesce(p.name, 'unresolved'), ''
+        SELECT 'place', pm.start, pm."end", coalesce(p.label, p.name, 'unresolved'), ''
         FROM place_mentions pm LEFT JOIN places p USING (place_id) WHERE pm.article_id = $id
         UNION ALL
         SELECT 'event', em.trigger_start, em.trigger_end, coalesce(nullif(e.summary, ''), em.trigger), em.event_id
@@ -247,9 +247,9 @@ def filter_options(snapshot: str) -> dict[str, Any]:
 
     span = _query(snapshot, "SELECT min(date_start) AS lo, max(coalesce(date_end, date_start)) AS hi FROM events")
     places = _query(snapshot, """
-        SELECT DISTINCT p.place_id, p.name FROM places p
+        SELECT DISTINCT p.place_id, coalesce(p.label, p.name) AS name FROM places p
         WHERE p.place_id IN (SELECT place_id FROM events UNION SELECT place_id FROM event_places)
-        ORDER BY p.name""")
+        ORDER BY name""")
     return {
         "event_types": column("SELECT DISTINCT event_type FROM events ORDER BY 1"),
         "actors": column("SELECT DISTINCT a FROM (SELECT actor1 AS a FROM events UNION SELECT actor2 FROM events) ORDER BY 1"),

@@ -141,6 +141,9 @@ def _blocked_ranges(doc: Doc) -> tuple[list[tuple[int, int]], list[tuple[int, in
     gazetteer = gz.get_gazetteer()
     surnames = set()
     for ent in doc.ents:
+        if ent.label_ in ("DATE", "TIME"):  # "In August IS fighters ...": a month, not August, California
+            ranges.append((ent.start_char, ent.end_char))
+            continue
         if ent.label_ not in ("PERSON", "ORG") or len(ent) < 2 or gazetteer.has_key(ent.text):
             continue
         if _continues_place_list(doc, ent.start):  # a list item NER calls a PERSON

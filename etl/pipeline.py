@@ -11,7 +11,7 @@ import datetime as dt
 import hashlib
 import statistics
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable, Sequence
@@ -164,6 +164,33 @@ class _Previous:
         )
 
 
+RELABELLED_KINDS = frozenset({"city", "village", "admin1", "admin2"})
+
+
+def place_labels(extractions: Sequence[ArticleExtraction]) -> dict[str, str]:
+    """For each place, the name the articles use most ("Palmyra" where the gazetteer says "Tadmur").
+
+    Only towns and divisions, whose gazetteer names are often transliterations; countries and
+    curated points of interest keep their names. Demonyms ("Syrian") and all-capitals spellings
+    ("HOMS") are not candidates; ties go to the gazetteer's own name, then to the alphabetically
+    first spelling, so the label is stable.
+    """
+    counts: dict[str, Counter] = defaultdict(Counter)
+    gazetteer_name = {}
+    for x in extractions:
+        for m in x.places:
+            if (m.place is not None and m.method != "demonym" and m.place.kind in RELABELLED_KINDS
+                    and not (m.text.isupper() and len(m.text) > 3)):
+                counts[m.place.place_id][m.text] += 1
+                gazetteer_name[m.place.place_id] = m.place.name
+    labels = {}
+    for place_id, spelled in counts.items():
+        top = max(spelled.values())
+        best = sorted(t for t, n in spelled.items() if n == top)
+        labels[place_id] = gazetteer_name[place_id] if gazetteer_name[place_id] in best else best[0]
+    return labels
+
+
 def build_tables(extractions: Sequence[ArticleExtraction], failures: Iterable[IngestFailure], version: str,
                  earlier_failures: Sequence[dict] = ()) -> dict:
     """Merge events across articles and lay every record out as the store's tables."""
@@ -189,7 +216,7 @@ def build_tables(extractions: Sequence[ArticleExtraction], failures: Iterable[In
         "articles": store.to_table("articles", store.article_rows(articles.values(), version)
                                    + store.failure_rows(failures, version) + list(earlier_failures)),
         "timexes": store.to_table("timexes", [r for x in extractions for r in store.timex_rows(x.article.article_id, x.timexes)]),
-        "places": store.to_table("places", store.place_rows(places.values())),
+        "places": store.to_table("places", store.place_rows(places.values(), place_labels(extractions))),
         "place_mentions": store.to_table("place_mentions", [r for x in extractions for r in store.place_mention_rows(x.article.article_id, x.places)]),
         "events": store.to_table("events", event_rows),
         "event_mentions": store.to_table("event_mentions", mention_rows),

@@ -47,7 +47,8 @@ SCHEMAS: dict[str, pa.Schema] = {
         ("precision", _S), ("date_start", _D), ("date_end", _D), ("approx", _B), ("mod", _S), ("anchor", _S),
     ]),
     "places": pa.schema([
-        ("place_id", _S), ("name", _S), ("lat", _F), ("lon", _F), ("kind", _S), ("country_code", _S),
+        # label: the name the articles use most for it (the gazetteer's name may be another language's).
+        ("place_id", _S), ("name", _S), ("label", _S), ("lat", _F), ("lon", _F), ("kind", _S), ("country_code", _S),
         ("admin1", _S), ("population", _I), ("origin", _S), ("aliases", pa.list_(_S)),
     ]),
     "place_mentions": pa.schema([
@@ -138,9 +139,11 @@ def place_mention_rows(article_id: str, mentions: Iterable[PlaceMention]) -> lis
     ]
 
 
-def place_rows(places: Iterable[Place]) -> list[dict]:
+def place_rows(places: Iterable[Place], labels: Mapping[str, str] | None = None) -> list[dict]:
     """Aliases sorted: their order is not meaningful and may follow a process's hash seed."""
-    return [_row(p, SCHEMAS["places"], aliases=sorted(set(p.aliases))) for p in places]
+    labels = labels or {}
+    return [_row(p, SCHEMAS["places"], aliases=sorted(set(p.aliases)), label=labels.get(p.place_id, p.name))
+            for p in places]
 
 
 def event_mention_rows(mentions: Iterable[EventMention], event_of: Mapping[str, str]) -> tuple[list[dict], list[dict]]:
@@ -252,7 +255,16 @@ def read_table(processed_dir: Path, name: str, snapshot: Path | None = None) -> 
     snap = snapshot or current_snapshot(processed_dir)
     if snap is None or not (snap / "parquet" / f"{name}.parquet").is_file():
         return SCHEMAS[name].empty_table()
-    return pq.read_table(snap / "parquet" / f"{name}.parquet", schema=SCHEMAS[name])
+    return conform(pq.read_table(snap / "parquet" / f"{name}.parquet"), name)
+
+
+def conform(table: pa.Table, name: str) -> pa.Table:
+    """A table as the current schema has it: a store written before a column existed gets the
+    column empty, so an upgrade reads its old store instead of failing on it."""
+    schema = SCHEMAS[name]
+    columns = [table.column(f.name).cast(f.type) if f.name in table.column_names
+               else pa.nulls(table.num_rows, f.type) for f in schema]
+    return pa.Table.from_arrays(columns, schema=schema)
 
 
 def connect(processed_dir: Path) -> duckdb.DuckDBPyConnection | None:

@@ -38,6 +38,16 @@ def test_seed_run_reads_every_article_and_fills_every_table(seed_store):
     assert (store.current_snapshot(processed) / "events.geojson").is_file()
 
 
+def test_places_are_labelled_as_the_articles_name_them(seed_store):
+    processed, _ = seed_store
+    labels = {r["name"]: r["label"] for r in store.read_table(processed, "places").to_pylist()}
+    assert labels["Tadmur"] == "Palmyra"  # GeoNames' name; every seed says Palmyra
+    assert labels["As Sukhnah"] == "Sukhnah"
+    assert labels["Deir ez-Zor"] == "Deir ez-Zor"  # three spellings tie: the gazetteer's own wins
+    assert labels["Temple of Bel"] == "Temple of Bel"  # curated names stay
+    assert "August" not in labels  # "In August IS fighters ..." is a month
+
+
 def test_offsets_index_the_stored_cleaned_text(seed_store):
     processed, _ = seed_store
     texts = {a["article_id"]: a["text"] for a in store.read_table(processed, "articles").to_pylist()}
