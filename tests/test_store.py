@@ -160,3 +160,13 @@ def test_any_event_round_trips(tmp_path_factory, summary, actor, quote, fataliti
     row = store.read_table(folder, "events").to_pylist()[0]
     assert (row["summary"], row["actor1"], row["fatalities"], row["date_start"], row["disputed"]) == (
         summary, actor, fatalities, day, quote)
+
+
+def test_a_store_written_before_a_column_existed_still_reads(tmp_path):
+    """An upgrade must read its old store (the next run then rewrites it)."""
+    store.publish(tmp_path, _tables(), {})
+    path = store.current_snapshot(tmp_path) / "parquet" / "places.parquet"
+    pq.write_table(pq.read_table(path).drop_columns(["label"]), path)
+    places = store.read_table(tmp_path, "places")
+    assert places.schema == store.SCHEMAS["places"]
+    assert places.column("label").to_pylist() == [None] and places.column("name").to_pylist() == ["Somewhere"]
