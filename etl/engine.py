@@ -11,7 +11,7 @@ import os
 from concurrent.futures import ProcessPoolExecutor
 from typing import Callable, Iterator, Sequence
 
-from etl.records import Article
+from etl.records import Article, IngestFailure
 
 ENGINES = ("local", "processes", "dask")
 BATCH_SIZE = 16
@@ -72,8 +72,6 @@ def _dask(parts, known, workers, scheduler) -> Iterator[list]:
 
 
 def _one_by_one(client, article: Article, known_future):
-    from etl.records import IngestFailure
-
     try:
         return client.submit(extract_batch, [article], known_future, retries=1, pure=False).result()[0]
     except Exception as exc:  # set aside, not retried forever

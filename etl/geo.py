@@ -223,7 +223,6 @@ def _is_headline(sent) -> bool:
 
 def _lookup_span(gazetteer: gz.Gazetteer, doc: Doc, i: int, j: int) -> _Span | None:
     """The gazetteer reading of tokens i..j, also with a trailing facility noun or type word."""
-    span = doc[i:j]
     start, end, text = _trimmed(doc, i, j)
     demonym = gazetteer.demonym(text)
     if demonym is not None:

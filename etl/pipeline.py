@@ -9,7 +9,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
-import statistics
 import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass
@@ -132,6 +131,9 @@ def _group(table, key: str) -> dict[str, list[dict]]:
     return grouped
 
 
+_PER_ARTICLE_TABLES = ("timexes", "place_mentions", "event_mentions")
+
+
 @dataclass(frozen=True)
 class _Previous:
     """The current store, indexed for reuse by the next run."""
@@ -143,6 +145,10 @@ class _Previous:
     mention_places: dict[str, list[dict]]
 
     @classmethod
+    def empty(cls) -> "_Previous":
+        return cls({}, [], {}, {n: {} for n in _PER_ARTICLE_TABLES}, {})
+
+    @classmethod
     def load(cls, processed_dir: Path) -> "_Previous":
         tables = {name: store.read_table(processed_dir, name) for name in store.SCHEMAS}
         rows = tables["articles"].to_pylist()
@@ -150,7 +156,7 @@ class _Previous:
             articles={r["article_id"]: r for r in rows if r["status"] == "ok"},
             failures=[r for r in rows if r["status"] != "ok"],
             places=store.places_from_rows(tables["places"].to_pylist()),
-            rows_by_article={n: _group(tables[n], "article_id") for n in ("timexes", "place_mentions", "event_mentions")},
+            rows_by_article={n: _group(tables[n], "article_id") for n in _PER_ARTICLE_TABLES},
             mention_places=_group(tables["mention_places"], "mention_id"),
         )
 
@@ -168,7 +174,8 @@ RELABELLED_KINDS = frozenset({"city", "village", "admin1", "admin2"})
 
 
 def place_labels(extractions: Sequence[ArticleExtraction]) -> dict[str, str]:
-    """For each place, the name the articles use most ("Palmyra" where the gazetteer says "Tadmur").
+    """For each place, the name the articles use most (the reporters' spelling where the
+    gazetteer holds a transliteration or the local name).
 
     Only towns and divisions, whose gazetteer names are often transliterations; countries and
     curated points of interest keep their names. Demonyms ("Syrian") and all-capitals spellings
@@ -262,7 +269,7 @@ def run(paths: Sequence[Path], processed_dir: Path | None = None, *, rebuild: bo
     version = pipeline_version()
     articles, failures = ingest.read_corpus([Path(p) for p in paths], manifest)
     failures = list(failures)
-    previous = _Previous.load(processed_dir) if not rebuild else _Previous({}, [], {}, {n: {} for n in ("timexes", "place_mentions", "event_mentions")}, {})
+    previous = _Previous.empty() if rebuild else _Previous.load(processed_dir)
 
     read_paths = {a.path for a in articles}
     new_ids = {a.article_id for a in articles}

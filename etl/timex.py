@@ -569,7 +569,6 @@ def _year_ok(raw: Raw, g: dict, doc: Doc, text: str) -> bool:
 def _season(g: dict, raw: Raw, ref, tense, text) -> _Result | None:
     season = SEASONS[g["season"].lower()]
     det = re.sub(r"\s+", " ", g.get("det", "").lower())
-    word = g["season"].lower()
     if "year" in g:
         return _res("DATE", f"{_year_from(g['year']):04d}-{season}", mod=_edge_mod(g.get("edge")), relative=False)
     # "fall" and "spring" are also a verb and a noun ("the fall of the city"): keep a bare or
@@ -734,7 +733,6 @@ def _duration(g: dict, raw: Raw, ref: dt.date | None, ctx: _Context, doc: Doc, t
     if n == "X":
         approx = True
     direction = re.sub(r"\s+", " ", g.get("dir", "").lower())
-    rel = g.get("rel", "").lower()
     num_str = "X" if n == "X" else _num_str(n)
     if not direction:
         if isinstance(n, float) and n > 10000 and unit in ("Y", "E", "C", "L"):

@@ -2,7 +2,6 @@
 import streamlit as st
 
 from dashboard import context, queries, views
-from dashboard.filters import Filters
 
 ctx = context.get()
 st.title("Overview")
