@@ -9,6 +9,8 @@ from pathlib import Path
 
 from etl import store
 
+ROOT = Path(__file__).resolve().parent.parent
+
 D = dt.date
 HOSTILE = "<script>window.__pwned=1</script><img src=x onerror=\"window.__pwned=2\"> ${window.__pwned=3} `x` \\x3cb\\x3e"
 
@@ -137,3 +139,22 @@ def fixture_tables() -> dict:
 def build_fixture_store(processed_dir: Path) -> Path:
     snapshot, _ = store.publish(processed_dir, fixture_tables(), {"run": "fixture"})
     return snapshot
+
+
+def navigating_app_test(monkeypatch, *, timeout: int = 60):
+    """AppTest of app.py that lets st.navigation pick the page, as the real server does.
+
+    AppTest re-detects a pages/ folder before every run and then runs the current page alone, as in
+    Streamlit's legacy multipage mode; the real server switches that off once st.navigation is called.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+    from streamlit.testing.v1 import AppTest
+
+    original_init = PagesManager.__init__
+
+    def init_with_navigation(self, *args, **kwargs):
+        original_init(self, *args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+    monkeypatch.setattr(PagesManager, "__init__", init_with_navigation)
+    return AppTest.from_file(str(ROOT / "app.py"), default_timeout=timeout)

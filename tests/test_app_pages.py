@@ -5,11 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
 from etl import config
-from dashboard_fixtures import build_fixture_store
+from dashboard_fixtures import build_fixture_store, navigating_app_test
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = ["pages/overview.py", "pages/timeline.py", "pages/map.py", "pages/events.py", "pages/sources.py",
@@ -26,17 +25,7 @@ def fixture_store(tmp_path_factory) -> Path:
 @pytest.fixture
 def app(fixture_store, monkeypatch) -> AppTest:
     monkeypatch.setattr(config, "PROCESSED_DIR", fixture_store)
-    # AppTest re-detects a pages/ folder before every run and then runs the current page alone, as in
-    # Streamlit's legacy multipage mode; the real server switches that off once st.navigation is called.
-    original_init = PagesManager.__init__
-
-    def init_with_navigation(self, *args, **kwargs):
-        original_init(self, *args, **kwargs)
-        PagesManager.uses_pages_directory = False
-
-    monkeypatch.setattr(PagesManager, "__init__", init_with_navigation)
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    return at
+    return navigating_app_test(monkeypatch)
 
 
 def _all_html(at: AppTest) -> str:

@@ -6,13 +6,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
-from dashboard_fixtures import build_fixture_store
+from dashboard_fixtures import build_fixture_store, navigating_app_test
 from etl import cli, collections, config, corrections, pipeline, store
 
-ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(scope="module")
@@ -39,14 +37,7 @@ def app(collection, bundled_store, monkeypatch) -> AppTest:
     root, made = collection
     monkeypatch.setenv("TIMELINE_COLLECTIONS_DIR", str(root))
     monkeypatch.setattr(config, "PROCESSED_DIR", bundled_store)  # never the checkout's own store
-    original_init = PagesManager.__init__
-
-    def init_with_navigation(self, *args, **kwargs):  # as tests/test_app_pages.py: st.navigation decides the page
-        original_init(self, *args, **kwargs)
-        PagesManager.uses_pages_directory = False
-
-    monkeypatch.setattr(PagesManager, "__init__", init_with_navigation)
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
+    at = navigating_app_test(monkeypatch, timeout=90)
     at.query_params["collection"] = made.slug
     return at
 
