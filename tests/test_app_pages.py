@@ -10,7 +10,6 @@ from streamlit.testing.v1 import AppTest
 from etl import config
 from dashboard_fixtures import build_fixture_store, navigating_app_test
 
-ROOT = Path(__file__).resolve().parent.parent
 PAGES = ["pages/overview.py", "pages/timeline.py", "pages/map.py", "pages/events.py", "pages/sources.py",
          "pages/story.py"]
 
