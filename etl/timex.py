@@ -8,16 +8,17 @@ in, found through the dependency parse (the verb the expression attaches to, its
 """
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import logging
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from spacy.tokens import Doc
 
 from etl.records import TimeMention
 from etl.timex_grammar import APPROX_MODS, EDGE_MODS, MONTH_RE, NOT_YEAR_AFTER, WEEKDAY_RE, Raw, candidates, select
-from etl.timex_tense import FUTURE, PAST, clause_tense
+from etl.timex_tense import FUTURE, PAST, clause_tense, pluperfect_clause
 from etl.timex_values import (
     MONTHS,
     SEASONS,
@@ -39,6 +40,41 @@ log = logging.getLogger(__name__)
 class _Context:
     reference: dt.date | None
     last_quarter: int | None = None  # fiscal reporting: "a year ago" means that quarter last year
+    stated: tuple[int, int, str] | None = None  # the date last stated outright: (start, end, value)
+    sentence_starts: list[int] = field(default_factory=list)
+
+
+_STATED_VALUE = re.compile(r"\d{4}(?:-\d\d(?:-\d\d)?)?")
+
+
+def _note_stated(ctx: _Context, raw: Raw, result: "_Result") -> None:
+    """Remember the latest date stated outright (a year, month or day): "that year", "the
+    following month" refer to it. "1995" inside "Aug. 2, 1995" does not replace the day."""
+    value = result["value"][:10]
+    if result["relative"] or result["type"] not in ("DATE", "TIME") or not _STATED_VALUE.fullmatch(value):
+        return
+    if ctx.stated and ctx.stated[0] <= raw.start and raw.end <= ctx.stated[1]:
+        return
+    ctx.stated = (raw.start, raw.end, value)
+
+
+def _from_stated(ctx: _Context, raw: Raw, unit: str, step: int) -> str | None:
+    """The date `step` units after the one last stated, when that lies in this sentence or the two
+    before it and is at least as precise as the unit; else None."""
+    if ctx.stated is None:
+        return None
+    sentence = bisect.bisect_right(ctx.sentence_starts, raw.start) - 1
+    if sentence >= 2 and ctx.stated[0] < ctx.sentence_starts[sentence - 2]:
+        return None
+    parts = [int(p) for p in ctx.stated[2].split("-")]
+    if len(parts) < {"year": 1, "month": 2, "day": 3}[unit]:
+        return None
+    if unit == "year":
+        return f"{parts[0] + step:04d}"
+    if unit == "month":
+        year, month = add_months(parts[0], parts[1], step)
+        return f"{year:04d}-{month:02d}"
+    return _fmt_day(dt.date(*parts) + dt.timedelta(days=step))
 
 
 def _month_num(word: str) -> int:
@@ -174,7 +210,7 @@ def _normalise(raw: Raw, text: str, doc: Doc, ctx: _Context) -> _Result | None:
         else:
             if ref is None:
                 return _res("DATE", f"XXXX-{month:02d}-{day:02d}", mod=mod)
-            year = _resolve_day_year(month, day, ref, tense())
+            year = _resolve_day_year(month, day, ref, _cued_tense(text, raw, tense, doc))
             relative = True
         if not _valid(year, month, day):
             return None
@@ -211,17 +247,21 @@ def _normalise(raw: Raw, text: str, doc: Doc, ctx: _Context) -> _Result | None:
         month = _month_num(g["month"])
         if ref is None:
             return _res("DATE", f"XXXX-{month:02d}", mod=_edge_mod(g.get("edge")))
-        year = _resolve_month(month, ref, tense())
+        year = _resolve_month(month, ref, _cued_tense(text, raw, tense, doc))
         return _res("DATE", f"{year:04d}-{month:02d}", mod=_edge_mod(g.get("edge")))
     if rule == "weekday":
         weekday = WEEKDAYS[g["wd"].lower()[:3]]
         part = _part_code(g.get("part"))
         if ref is None:
-            return _res("DATE", f"XXXX-WXX-{weekday + 1}" + (f"T{part}" if part else ""))
+            return _res("TIME" if part else "DATE", f"XXXX-WXX-{weekday + 1}" + (f"T{part}" if part else ""))
         rel = re.sub(r"\s+", " ", g.get("rel", "").lower())
-        day = _resolve_weekday(weekday, ref, _cued_tense(text, raw, tense), rel)
-        # "Sunday morning" keeps day precision; "earlier Sunday" keeps the weekday as its span.
-        result = _res("DATE", _fmt_day(day), mod=_edge_mod(g.get("edge")))
+        day = _resolve_weekday(weekday, ref, _cued_tense(text, raw, tense, doc), rel)
+        # "Sunday morning" is a TIME (TIMEX3: 2016-03-27TMO) of day precision;
+        # "earlier Sunday" keeps the weekday as its span.
+        if part:
+            result = _res("TIME", f"{_fmt_day(day)}T{part}", mod=_edge_mod(g.get("edge")))
+        else:
+            result = _res("DATE", _fmt_day(day), mod=_edge_mod(g.get("edge")))
         if "edge" in g:
             result["start"] = text.find(g.get("rel") or g["wd"], raw.start)
         return result
@@ -255,25 +295,25 @@ def _normalise(raw: Raw, text: str, doc: Doc, ctx: _Context) -> _Result | None:
         return _res("TIME", f"{_fmt_day(ref)}TNI" if ref else "XXXX-XX-XXTNI")
     if rule in ("clock", "clock24", "noon"):
         high_noon = text[max(0, raw.start - 5):raw.start].lower() == "high "
-        return _clock(g, ref, _cued_tense(text, raw, tense) if g.get("wd") else None, high_noon)
+        return _clock(g, ref, _cued_tense(text, raw, tense, doc) if g.get("wd") else None, high_noon)
     if rule == "decade":
         edge = g.get("edge") or g.get("edge2")
         if "dec" in g:
             dec = g["dec"]
         else:
             dec = "19" + g["dec2"]
-        result = _res("DATE", dec[:3] + "X", mod=_edge_mod(edge), relative=False)
+        result = _res("DATE", dec[:3], mod=_edge_mod(edge), relative=False)  # TIMEX3: the 1990s are "199"
         if "dec" in g:  # "the late 1980s": the span is the decade, the edge its modifier
             result["start"] = text.find(g["dec"], raw.start)
         return result
     if rule == "decade_word":
         tens = {"twenties": 2, "thirties": 3, "forties": 4, "fifties": 5, "sixties": 6, "seventies": 7, "eighties": 8, "nineties": 9}[g["word"].lower()]
-        return _res("DATE", f"19{tens}X", mod=_edge_mod(g.get("edge")), relative=False)
+        return _res("DATE", f"19{tens}", mod=_edge_mod(g.get("edge")), relative=False)
     if rule == "century":
         n = _ordinal(g["ord"])
         if not n or n > 21:
             return None
-        return _res("DATE", f"{n - 1:02d}XX", mod=_edge_mod(g.get("edge")), relative=False)
+        return _res("DATE", f"{n - 1:02d}", mod=_edge_mod(g.get("edge")), relative=False)  # the 19th century: "18"
     if rule == "year_edge":
         return _res("DATE", g["year"], mod=_edge_mod(g["edge"]), relative=False)
     if rule == "year":
@@ -331,6 +371,12 @@ def _normalise(raw: Raw, text: str, doc: Doc, ctx: _Context) -> _Result | None:
             return _res("DATE", f"{ref.year - 1}-Q{ctx.last_quarter}")
         return _res("DATE", f"{ref.year - 1}")
     if rule == "rel_unit":
+        rel = g["rel"].lower()
+        if rel in ("following", "previous") and g["unit"].lower() in ("year", "month"):
+            # "the following year" counts from the date last stated, not from the publication date
+            value = _from_stated(ctx, raw, g["unit"].lower(), 1 if rel == "following" else -1)
+            if value is not None:
+                return _res("DATE", value, mod=_edge_mod(g.get("edge")), relative=False)
         return _rel_unit(g, ref, ctx)
     if rule == "year_end":
         if ref is None:
@@ -360,13 +406,26 @@ def _normalise(raw: Raw, text: str, doc: Doc, ctx: _Context) -> _Result | None:
             return None
         latest = "latest" in g.get("adj", "")
         return _res("DATE", f"{ref.year - 1 if latest else ref.year}")
-    if rule in ("the_year", "that_unit"):
+    if rule == "that_unit":
+        unit = g["unit"].lower()
+        value = _from_stated(ctx, raw, unit, 0) if unit != "week" else None
+        if value is not None:
+            return _res("DATE", value, mod=_edge_mod(g.get("edge")), relative=False)
+        if unit == "day" and "edge" in g:
+            return _res("DATE", "XXXX-XX-XX", mod=_edge_mod(g["edge"]))
+        return None
+    if rule == "next_day":
+        step = -1 if g["rel"].lower() == "previous" else 1
+        value = _from_stated(ctx, raw, "day", step)
+        if value is None:
+            return None
+        part = _part_code(g["unit"]) if g["unit"].lower() != "day" else ""
+        return _res("TIME", f"{value}T{part}", relative=False) if part else _res("DATE", value, relative=False)
+    if rule == "the_year":
         if ref is None:
             return None
         unit = g["unit"].lower()
         value = {"year": f"{ref.year}", "month": f"{ref.year}-{ref.month:02d}", "week": week_value(ref), "day": _fmt_day(ref)}[unit]
-        if rule == "that_unit":
-            return None if unit != "day" else _res("DATE", "XXXX-XX-XX", mod=_edge_mod(g["edge"]))
         return _res("DATE", value, mod=_edge_mod(g["edge"]))
     if rule == "deictic":
         word = re.sub(r"\s+", " ", g["word"].lower())
@@ -386,9 +445,9 @@ def _normalise(raw: Raw, text: str, doc: Doc, ctx: _Context) -> _Result | None:
             return _res("DATE", "PAST_REF")
         if rel in ("some",) and not g.get("det"):
             return None
-        if not g.get("det") and not g.get("few") and rel in ("recent", "past", "coming"):
-            # "in recent months", "in coming weeks": TimeML's vague past and future references
-            return _res("DATE", "FUTURE_REF" if rel == "coming" else "PAST_REF")
+        # "in recent months", "in coming weeks" name a stretch of unstated length, as "the past
+        # several months" does: a DURATION with an X (TIMEX3 keeps PAST_REF/FUTURE_REF for
+        # adverbs such as "recently" and "the future").
         return _res("DURATION", _dur_value("X", unit), approx=rel in ("several", "few", "many", "some"))
     if rule == "bare_plural":
         word = next(g[k] for k in ("unit", "unit2", "unit3", "unit4", "unit5") if k in g).lower()
@@ -439,15 +498,18 @@ def _holiday_date(name: str, year: int) -> dt.date:
     return dt.date(year, month, day)
 
 
-def _cued_tense(text: str, raw: Raw, tense) -> str | None:
+def _cued_tense(text: str, raw: Raw, tense, doc: Doc) -> str | None:
     """Tense of the clause, unless a preposition already points forward ("until Tuesday")."""
     before = text[max(0, raw.start - 14):raw.start].lower()
     if re.search(r"\b(?:until|till)\s+$", before):
-        return FUTURE  # deadlines: "gave them until Tuesday"
+        # deadlines: "gave them until Tuesday"; but "Until Thursday, they had not called him"
+        return PAST if pluperfect_clause(doc, raw.start, raw.end) else FUTURE
+    if re.search(r"\b(?:payable|due|effective)\s+(?:on\s+)?$", before):
+        return FUTURE  # "a dividend, payable Dec. 15": the payment lies ahead
     if re.match(r"'s\b", text[raw.end:raw.end + 3]):
         return PAST  # "Wednesday's ruling" has been made
     clause = tense()
-    if clause != PAST and re.search(r"\b(?:by|as\s+soon\s+as|as\s+early\s+as)\s+$", before):
+    if clause != PAST and re.search(r"\b(?:by|through|as\s+soon\s+as|as\s+early\s+as)\s+$", before):
         return FUTURE
     return clause
 
@@ -638,9 +700,9 @@ def _rel_unit(g: dict, ref: dt.date | None, ctx: _Context) -> _Result | None:
             day = ref - dt.timedelta(days=1)
         return _res("DATE", week_value(day) + ("-WE" if unit == "weekend" else ""), mod=mod)
     if unit == "decade":
-        return _res("DATE", f"{(ref.year // 10 + step) * 10 // 10:03d}X", mod=mod)
+        return _res("DATE", f"{ref.year // 10 + step:03d}", mod=mod)
     if unit == "century":
-        return _res("DATE", f"{ref.year // 100 + step:02d}XX", mod=mod)
+        return _res("DATE", f"{ref.year // 100 + step:02d}", mod=mod)
     if unit == "quarter":
         q = quarter_of(ref) + step
         year = ref.year
@@ -681,10 +743,11 @@ def _dur_value(n: str, unit: str) -> str:
         if whole and tail.startswith("PT") and not head.startswith("PT"):
             return head + tail[1:]
         return head + tail[len("PT") if head.startswith("PT") else 1:] if whole else tail
+    # ISO 8601 has no decade or century designator: they count in years ("decades": PXY).
     if unit in ("E", "C", "L"):
         factor = {"E": 10, "C": 100, "L": 1000}[unit]
         if n == "X":
-            return "PXE" if unit == "E" else "PXY" if unit != "C" else "PXC"
+            return "PXY"
         return f"P{_num_str(float(n) * factor)}Y"
     if unit == "WE":
         return "P2D" if n == "1" else f"P{_num_str(float(n) * 2) if n != 'X' else 'X'}D"
@@ -828,7 +891,8 @@ def tag(doc: Doc, reference: dt.date | None, *, anchor: str = "published") -> li
     logged and skipped.
     """
     text = doc.text
-    ctx = _Context(reference=reference)
+    ctx = _Context(reference=reference,
+                   sentence_starts=[s.start_char for s in doc.sents] if doc.has_annotation("SENT_START") else [])
     try:
         found = candidates(text)
     except Exception:  # pragma: no cover - a regex bug must not stop an article
@@ -841,6 +905,7 @@ def tag(doc: Doc, reference: dt.date | None, *, anchor: str = "published") -> li
         try:
             result = _normalise(raw, text, doc, ctx)
             if result is not None:
+                _note_stated(ctx, raw, result)
                 normalised.append((rank, raw, _mention(raw, text, result, reference, anchor)))
         except (OverflowError, ValueError) as exc:
             # A date outside years 1-9999 (only near absurd reference dates) has no reading;

@@ -131,7 +131,9 @@ RULES: list[tuple[str, re.Pattern]] = [
     ("year_period", _p(r"\bthe\s+(?P<year>" + _YEAR + r")\s+(?:quarter|period)\b")),
     ("fiscal_year", _p(r"\bthe\s+(?P<adj>full\s+|fiscal\s+|full\s+fiscal\s+|latest\s+fiscal\s+)?year(?=\s+(?P<ended>ended|ending|to\s+date|through)\b)?")),
     ("the_year", _p(r"\b(?P<edge>earlier|later)\s+(?:in\s+)?the\s+(?P<unit>year|month|week|day)\b")),
-    ("that_unit", _p(r"\b(?P<edge>earlier|later)\s+that\s+(?P<unit>day|week|month|year)\b")),
+    # Anaphoric: "later that year", "the same day", "the following morning" refer to the date last stated.
+    ("that_unit", _p(r"\b(?:(?P<edge>earlier|later)\s+)?(?:that|the\s+same)\s+(?:same\s+)?(?P<unit>day|week|month|year)\b(?!-)")),
+    ("next_day", _p(r"\b(?:the\s+)?(?P<rel>next|following|previous)\s+(?P<unit>day|morning|afternoon|evening|night)\b(?!-)")),
     # Day-level deictics.
     ("deictic", _p(r"\b(?:(?P<edge>earlier|later|early|late)\s+)?(?P<word>today|yesterday|tomorrow|the\s+day\s+before\s+yesterday|the\s+day\s+after\s+tomorrow)\b")),
     ("ref_word", _p(r"\b(?P<word>now|nowadays|currently|current|at\s+present|these\s+days|recently|lately|the\s+past|the\s+(?:near\s+)?future)\b")),

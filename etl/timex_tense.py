@@ -18,6 +18,8 @@ def _verb_tense(verb) -> str | None:
     words = {a.lower_ for a in auxes}
     if words & _FUTURE_AUX or "would" in words:
         return FUTURE  # "would" in news is mostly the future seen from a reported past
+    if _pluperfect(verb):
+        return PAST  # "had been scheduled to expire Friday": a plan seen from a past already over
     if any(a.lower_ == "going" for a in auxes) and any(c.lower_ == "to" for c in verb.children):
         return FUTURE
     if verb.lower_ == "going" and any(c.dep_ == "xcomp" for c in verb.children):
@@ -29,6 +31,9 @@ def _verb_tense(verb) -> str | None:
     if verb.tag_ == "VB" and verb.dep_ == "xcomp" and verb.head.lemma_ in _PLAN_VERBS \
             and any(c.lower_ == "to" and c.dep_ == "aux" for c in verb.children):
         return FUTURE  # "plans to leave on Thursday"
+    if verb.tag_ == "VB" and verb.dep_ == "xcomp" and verb.head.lemma_ == "be" and verb.head.tag_ in ("VBZ", "VBP") \
+            and any(c.lower_ == "to" and c.dep_ == "aux" for c in verb.children):
+        return FUTURE  # "is to resume trading Tuesday"
     if any(a.tag_ == "VBD" for a in auxes) or verb.tag_ == "VBD":
         return PAST
     if any(a.lemma_ == "have" for a in auxes) and verb.tag_ == "VBN":
@@ -38,6 +43,38 @@ def _verb_tense(verb) -> str | None:
     if verb.tag_ in ("VBZ", "VBP") or any(a.tag_ in ("VBZ", "VBP") for a in auxes):
         return PRESENT
     return None
+
+
+def _pluperfect(verb) -> bool:
+    """The verb, or the verb or adjective it complements ("had been due to expire"), has "had"."""
+    for _ in range(3):
+        if any(c.dep_ in ("aux", "auxpass") and c.lower_ in ("had", "'d") and c.tag_ == "VBD" for c in verb.children):
+            return True
+        if verb.dep_ not in ("xcomp", "acomp") or verb.head is verb:
+            return False
+        verb = verb.head
+    return False
+
+
+def _clause_verb(doc: Doc, start: int, end: int):
+    """The first verb above the span's head token, or None."""
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None or len(span) == 0:
+        return None
+    token = span.root
+    for _ in range(12):
+        if token.pos_ in ("VERB", "AUX") and token.dep_ not in ("aux", "auxpass", "amod"):
+            return token
+        if token.head is token:
+            return None
+        token = token.head
+    return None
+
+
+def pluperfect_clause(doc: Doc, start: int, end: int) -> bool:
+    """Whether the span attaches to a past perfect ("Until Thursday, they had not called him")."""
+    verb = _clause_verb(doc, start, end)
+    return verb is not None and _pluperfect(verb)
 
 
 def _has_subject(verb) -> bool:

@@ -142,11 +142,13 @@ def _interval(value: str) -> tuple[str, dt.date | None, dt.date | None]:
     if m:
         year = int(value)
         return ("year", dt.date(year, 1, 1), dt.date(year, 12, 31))
-    m = re.fullmatch(r"(\d{3})X", value)
+    # TIMEX3 writes a decade and a century at reduced precision ("199", "19"); stores written
+    # before kept TIMEX2's "199X" and "19XX", which still read.
+    m = re.fullmatch(r"(\d{3})X?", value)
     if m:
         decade = int(m.group(1)) * 10
         return ("decade", dt.date(max(decade, 1), 1, 1), dt.date(decade + 9, 12, 31))
-    m = re.fullmatch(r"(\d{2})XX", value)
+    m = re.fullmatch(r"(\d{2})(?:XX)?", value)
     if m:
         century = int(m.group(1)) * 100
         return ("century", dt.date(max(century, 1), 1, 1), dt.date(century + 99, 12, 31))

@@ -40,7 +40,7 @@ CASES = [
     ("Troops reclaimed the ancient city on Saturday.", "Saturday", "DATE", "2016-03-26", "day"),
     ("The talks will resume on Tuesday.", "Tuesday", "DATE", "2016-03-29", "day"),
     ("The team planned to leave on Thursday.", "Thursday", "DATE", "2016-03-31", "day"),
-    ("Gunfire was heard on Sunday morning.", "Sunday morning", "DATE", "2016-03-27", "day"),
+    ("Gunfire was heard on Sunday morning.", "Sunday morning", "TIME", "2016-03-27TMO", "day"),
     ("Fighters pulled out during the night.", "the night", "TIME", "2016-03-26TNI", "day"),
     # relative calendar expressions
     ("The historic city fell to ISIS last May.", "last May", "DATE", "2015-05", "month"),
@@ -58,7 +58,10 @@ CASES = [
      "month"),
     ("The offensive began ten days ago.", "ten days ago", "DATE", "2016-03-17", "day"),
     ("The army is now in full control.", "now", "DATE", "PRESENT_REF", "day"),
-    ("Assad's troops have made steady gains in recent months.", "recent months", "DATE", "PAST_REF", "none"),
+    ("Assad's troops have made steady gains in recent months.", "recent months", "DURATION", "PXM", "none"),
+    ("More troops will arrive in coming weeks.", "coming weeks", "DURATION", "PXW", "none"),
+    ("The site was recently looted.", "recently", "DATE", "PAST_REF", "none"),
+    ("Nobody can say what the future holds.", "the future", "DATE", "FUTURE_REF", "none"),
     # absolute dates in the usual shapes
     ("Sun Mar 27, 2016 11:55:38", "Sun Mar 27, 2016 11:55:38", "TIME", "2016-03-27T11:55:38", "time"),
     ("The report is dated 27/03/2016.", "27/03/2016", "DATE", "2016-03-27", "day"),
@@ -69,8 +72,20 @@ CASES = [
     ("Isis overran the ruins in May 2015.", "May 2015", "DATE", "2015-05", "month"),
     ("It was founded on 5 June 1967.", "5 June 1967", "DATE", "1967-06-05", "day"),
     ("The conflict started in 2011.", "2011", "DATE", "2011", "year"),
-    ("The town emptied in the 1990s.", "1990s", "DATE", "199X", "decade"),
-    ("The temple was restored in the 19th century.", "the 19th century", "DATE", "18XX", "century"),
+    ("The town emptied in the 1990s.", "1990s", "DATE", "199", "decade"),
+    ("Tourism boomed in the nineties.", "the nineties", "DATE", "199", "decade"),
+    ("The temple was restored in the 19th century.", "the 19th century", "DATE", "18", "century"),
+    ("It was the worst war of this century.", "this century", "DATE", "20", "century"),
+    ("Rebels attacked on Friday night.", "Friday night", "TIME", "2016-03-25TNI", "day"),
+    # the date last stated anchors "that year", "the following month", "the same day"
+    ("He fled in June 2014 and returned later that year.", "later that year", "DATE", "2014", "year"),
+    ("He was promoted in 1995, and the following year he retired.", "following year", "DATE", "1996", "year"),
+    ("The truce began in March 2015. The following month it collapsed.", "following month", "DATE", "2015-04",
+     "month"),
+    ("The bomb exploded on Oct. 23, 2015. Earlier that day, police had been warned.", "Earlier that day", "DATE",
+     "2015-10-23", "day"),
+    ("He was arrested on May 4, 2015 and released the next morning.", "the next morning", "TIME", "2015-05-05TMO",
+     "day"),
     ("The dam was finished in the summer of 2014.", "the summer of 2014", "DATE", "2014-SU", "season"),
     ("Prices fell last summer.", "last summer", "DATE", "2015-SU", "season"),
     ("Profits rose in the third quarter of 2015.", "the third quarter of 2015", "DATE", "2015-Q3", "quarter"),
@@ -86,6 +101,8 @@ CASES = [
     ("Gains came during the past several days.", "the past several days", "DURATION", "PXD", "none"),
     ("The battle never stopped this past year.", "this past year", "DURATION", "P1Y", "none"),
     ("They stayed for 2 1/2 years.", "2 1/2 years", "DURATION", "P2Y6M", "none"),
+    ("The feud has lasted for decades.", "decades", "DURATION", "PXY", "none"),
+    ("The city was ruled from abroad for centuries.", "centuries", "DURATION", "PXY", "none"),
     # sets
     ("Palmyra used to attract thousands of tourists a year before the war.", "a year", "SET", "P1Y", "none"),
     ("Convoys leave daily.", "daily", "SET", "P1D", "none"),
@@ -125,6 +142,17 @@ def test_approximation_and_modifiers(nlp, sentence, phrase, approx, mod):
     (dt.date(1999, 1, 3), "The bomb exploded on Dec. 30.", "Dec. 30", "1998-12-30"),
     # until + weekday points forward even in a present clause
     (dt.date(2000, 3, 30), "The deadline runs until Tuesday.", "Tuesday", "2000-04-04"),
+    # ... but not in a past perfect: the Thursday is behind the writer
+    (dt.date(1999, 5, 7), "Until Thursday, they had not called him a suspect.", "Thursday", "1999-05-06"),
+    # a plan in the past perfect lies in the past too
+    (dt.date(1989, 10, 30), "The offer had been scheduled to expire Friday.", "Friday", "1989-10-27"),
+    # "is to" points forward; payable, due and effective dates lie ahead
+    (dt.date(1989, 10, 27), "The stock is to resume trading in Paris Tuesday.", "Tuesday", "1989-10-31"),
+    (dt.date(1989, 10, 26), "Oneida declared a dividend, payable Dec. 15 to stock of record.", "Dec. 15",
+     "1989-12-15"),
+    (dt.date(1989, 10, 26), "The board named a new chairman, effective Feb. 1.", "Feb. 1", "1990-02-01"),
+    # without a stated date, "the following year" counts from the publication date
+    (dt.date(1989, 10, 26), "Sales will recover the following year.", "following year", "1990"),
 ])
 def test_resolution_against_other_reference_dates(nlp, reference, sentence, phrase, value):
     assert _one(nlp, sentence, phrase, reference).value == value
@@ -188,7 +216,11 @@ def test_intervals(nlp):
     ("2014-WI", "DATE", "season", dt.date(2014, 12, 1), dt.date(2015, 2, 28)),
     ("2015-Q4", "DATE", "quarter", dt.date(2015, 10, 1), dt.date(2015, 12, 31)),
     ("2015", "DATE", "year", dt.date(2015, 1, 1), dt.date(2015, 12, 31)),
+    ("18", "DATE", "century", dt.date(1800, 1, 1), dt.date(1899, 12, 31)),
+    ("199", "DATE", "decade", dt.date(1990, 1, 1), dt.date(1999, 12, 31)),
+    ("199X", "DATE", "decade", dt.date(1990, 1, 1), dt.date(1999, 12, 31)),  # as stores written before read
     ("18XX", "DATE", "century", dt.date(1800, 1, 1), dt.date(1899, 12, 31)),
+    ("2016-03-27TMO", "TIME", "day", dt.date(2016, 3, 27), dt.date(2016, 3, 27)),
     ("P10M", "DURATION", "none", None, None),
     ("PAST_REF", "DATE", "none", None, None),
 ])
