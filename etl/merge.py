@@ -31,18 +31,41 @@ GEO_PRECISION = {"poi": 1, "village": 1, "city": 1, "admin2": 2, "admin1": 3, "r
 CONTAINER_KINDS = frozenset({"country", "admin1", "admin2", "region", "continent"})
 
 
-@dataclass
+@dataclass(eq=False)
 class _Cluster:
     mentions: list[EventMention] = field(default_factory=list)
     start: dt.date | None = None
     end: dt.date | None = None
+    # What the dated sweep needs to tell in O(1) whether a mention fits every member (see _Sweep).
+    order: int = 0
+    min_end: dt.date | None = None
+    actors1: set[str] = field(default_factory=set)
+    actors2: set[str] = field(default_factory=set)
+    place_sets: set[frozenset[str]] = field(default_factory=set)
+    main_places: set[str] = field(default_factory=set)
+    place_actors: set[tuple[str, str]] = field(default_factory=set)
+    ends: dict[dt.date, int] = field(default_factory=dict)  # members by their last day
+    single_days: dict[dt.date, int] = field(default_factory=dict)  # day-precise one-day members, by that day
 
-    def add(self, mention: EventMention) -> None:
+    def add(self, mention: EventMention, ids: frozenset[str]) -> None:
         self.mentions.append(mention)
         if mention.date_start is not None:
             self.start = mention.date_start if self.start is None else min(self.start, mention.date_start)
             end = mention.date_end or mention.date_start
             self.end = end if self.end is None else max(self.end, end)
+            self.min_end = end if self.min_end is None else min(self.min_end, end)
+            self.ends[end] = self.ends.get(end, 0) + 1
+            if mention.date_precision == "day" and end == mention.date_start:
+                self.single_days[end] = self.single_days.get(end, 0) + 1
+        if mention.actor1:
+            self.actors1.add(mention.actor1)
+        if mention.actor2:
+            self.actors2.add(mention.actor2)
+        if ids:
+            self.place_sets.add(ids)
+        if mention.place_id:
+            self.main_places.add(mention.place_id)
+            self.place_actors.add((mention.place_id, mention.actor1))
 
 
 def _km(a: Place, b: Place) -> float:
@@ -78,11 +101,6 @@ def _place_ids(mention: EventMention) -> set[str]:
     return ids | ({mention.place_id} if mention.place_id else set())
 
 
-def _places_ok(a: EventMention, b: EventMention, places: Mapping[str, Place]) -> bool:
-    ids_a, ids_b = _place_ids(a), _place_ids(b)
-    return not ids_a or not ids_b or any(places_compatible(x, y, places) for x in ids_a for y in ids_b)
-
-
 def _same_place(mention: EventMention, cluster: "_Cluster", places: Mapping[str, Place]) -> bool:
     """Stricter than compatible, for mentions with no date: the same place or a point of interest
     near it; never merely a neighbouring town or the country around it."""
@@ -101,34 +119,176 @@ def _actors_ok(a: EventMention, b: EventMention) -> bool:
     return all(not x or not y or x == y for x, y in ((a.actor1, b.actor1), (a.actor2, b.actor2)))
 
 
-def _dates_overlap(a: EventMention, b: EventMention) -> bool:
-    a_end, b_end = a.date_end or a.date_start, b.date_end or b.date_start
-    return a.date_start <= b_end and b.date_start <= a_end
+class _PlaceBlocks:
+    """Blocking keys that find every place compatible with a place (same, nearby, containing or
+    contained) without comparing it with every place; the exact test is places_compatible."""
+
+    CELL_DEGREES = 0.25
+
+    def __init__(self, places: Mapping[str, Place]):
+        self.places = places
+        self._compatible: dict[tuple[frozenset[str], frozenset[str]], bool] = {}
+        self._keys: dict[str, list[tuple]] = {}
+        self._probes: dict[str, list[tuple]] = {}
+
+    def _cells(self, place: Place) -> list[tuple]:
+        """The grid cells within NEARBY_KM of a point (longitude cells widen towards the poles)."""
+        d_lat = NEARBY_KM / 111.0
+        cos = math.cos(math.radians(min(89.0, abs(place.lat) + d_lat + self.CELL_DEGREES)))
+        d_lon = min(180.0, NEARBY_KM / (111.0 * cos))
+        size, columns = self.CELL_DEGREES, round(360 / self.CELL_DEGREES)
+        rows = range(math.floor((place.lat - d_lat) / size), math.floor((place.lat + d_lat) / size) + 1)
+        cols = {c % columns for c in range(math.floor((place.lon - d_lon) / size), math.floor((place.lon + d_lon) / size) + 1)}
+        return [("cell", r, c) for r in rows for c in sorted(cols)]
+
+    def keys(self, place_id: str) -> list[tuple]:
+        """Where a member's place is filed."""
+        keys = self._keys.get(place_id)
+        if keys is None:
+            keys = self._keys[place_id] = self._filing(place_id)
+        return keys
+
+    def probes(self, place_id: str) -> list[tuple]:
+        """The keys under which every place compatible with this one is filed."""
+        probes = self._probes.get(place_id)
+        if probes is None:
+            probes = self._probes[place_id] = self._probing(place_id)
+        return probes
+
+    def _filing(self, place_id: str) -> list[tuple]:
+        keys: list[tuple] = [("id", place_id)]
+        place = self.places.get(place_id)
+        if place is None:
+            return keys
+        if place.kind not in CONTAINER_KINDS:
+            size = self.CELL_DEGREES
+            keys.append(("cell", math.floor(place.lat / size), math.floor(place.lon / size) % round(360 / size)))
+        if place.country_code:
+            keys.append(("in-country", place.country_code))
+            if place.admin1:
+                keys.append(("in-admin1", place.country_code, place.admin1))
+        if place.kind == "country" and place.country_code:
+            keys.append(("country", place.country_code))
+        if place.kind == "admin1" and place.admin1:
+            keys.append(("admin1", place.country_code, place.admin1))
+        return keys
+
+    def _probing(self, place_id: str) -> list[tuple]:
+        probes: list[tuple] = [("id", place_id)]
+        place = self.places.get(place_id)
+        if place is None:
+            return probes
+        if place.kind not in CONTAINER_KINDS:
+            probes.extend(self._cells(place))
+        if place.kind == "country" and place.country_code:
+            probes.append(("in-country", place.country_code))
+        if place.kind == "admin1" and place.admin1:
+            probes.append(("in-admin1", place.country_code, place.admin1))
+        if place.country_code:
+            probes.append(("country", place.country_code))
+        if place.admin1:
+            probes.append(("admin1", place.country_code, place.admin1))
+        return probes
+
+    def compatible(self, ids: frozenset[str], other: frozenset[str]) -> bool:
+        key = (ids, other)
+        found = self._compatible.get(key)
+        if found is None:
+            found = self._compatible[key] = any(places_compatible(x, y, self.places) for x in ids for y in other)
+        return found
 
 
-def _one_day_apart(a: EventMention, b: EventMention) -> bool:
-    return (a.date_precision == b.date_precision == "day"
-            and abs((a.date_start - b.date_start).days) == 1)
+class _Sweep:
+    """Dated mentions of one sub-event type, in date order, each joining the best open cluster
+    whose every member it fits (else starting its own).
 
+    A mention fits a member when their actors do not clash, their places are compatible and
+    their dates overlap, or are one day apart at day precision (then only when some member has
+    the same place and actor1). Among the clusters it fits, the same place wins, then any, then
+    a one-day disagreement; ties go to the oldest cluster. Each cluster keeps summaries (actors,
+    place sets, earliest end) so a fit is decided without visiting its members, and clusters are
+    found through place blocking keys rather than by scanning every open one.
+    """
 
-def _fits(mention: EventMention, cluster: _Cluster, places: Mapping[str, Place]) -> tuple[bool, int]:
-    """Whether the mention joins the cluster, and how well (0 best) to choose among clusters."""
-    near_date = False
-    for other in cluster.mentions:
-        if not _actors_ok(mention, other) or not _places_ok(mention, other, places):
-            return False, 9
-        if not _dates_overlap(mention, other):
-            if not _one_day_apart(mention, other):
-                return False, 9
-            near_date = True
-    if near_date:
-        agree = any(mention.place_id and other.place_id == mention.place_id and mention.actor1 and other.actor1 == mention.actor1
-                    for other in cluster.mentions)
-        if not agree:
-            return False, 9
-        return True, 2
-    same_place = any(mention.place_id and other.place_id == mention.place_id for other in cluster.mentions)
-    return True, 0 if same_place else 1
+    def __init__(self, blocks: _PlaceBlocks):
+        self.blocks = blocks
+        self.clusters: list[_Cluster] = []
+        self.by_key: dict[tuple, list[_Cluster]] = defaultdict(list)
+        self.filed: dict[int, set[tuple]] = defaultdict(set)
+        self.swept: dict[tuple, dt.date] = {}  # when each bucket was last cleared of finished clusters
+        self.without_place: list[_Cluster] = []  # clusters whose members name no place, oldest first
+        self.everything: list[_Cluster] = []  # every cluster still able to take a mention, oldest first
+        self.today: dt.date | None = None
+
+    def add(self, mention: EventMention) -> None:
+        start = mention.date_start
+        if start != self.today:  # a cluster whose earliest end is two days past can take nothing more
+            self.today = start
+            self.everything = [c for c in self.everything if c.min_end + DAY >= start]
+            self.without_place = [c for c in self.without_place if not c.place_sets and c.min_end >= start]
+        ids = frozenset(_place_ids(mention))
+        target = self._best(mention, ids)
+        if target is None:
+            target = _Cluster(order=len(self.clusters))
+            self.clusters.append(target)
+            self.everything.append(target)
+            self.without_place.append(target)
+        target.add(mention, ids)
+        if ids:
+            filed = self.filed[id(target)]
+            for place_id in ids:
+                for key in self.blocks.keys(place_id):
+                    if key not in filed:
+                        filed.add(key)
+                        self.by_key[key].append(target)
+
+    def _candidates(self, ids: frozenset[str]) -> list[_Cluster]:
+        if not ids:
+            return self.everything
+        start = self.today
+        found: dict[int, _Cluster] = {}
+        for place_id in ids:
+            for key in self.blocks.probes(place_id):
+                bucket = self.by_key.get(key)
+                if not bucket:
+                    continue
+                if self.swept.get(key) != start:
+                    self.swept[key] = start
+                    bucket[:] = [c for c in bucket if c.min_end + DAY >= start]
+                for cluster in bucket:
+                    found[cluster.order] = cluster
+        for cluster in self.without_place:
+            found[cluster.order] = cluster
+        return [found[order] for order in sorted(found)]
+
+    def _best(self, mention: EventMention, ids: frozenset[str]) -> _Cluster | None:
+        best, best_score = None, 9
+        for cluster in self._candidates(ids):
+            score = self._score(mention, ids, cluster)
+            if score < best_score:
+                best, best_score = cluster, score
+                if score == 0 or (score == 1 and not mention.place_id):
+                    break  # nothing later can do better
+        return best
+
+    def _score(self, mention: EventMention, ids: frozenset[str], cluster: _Cluster) -> int:
+        """0 same place, 1 compatible, 2 one day apart with place and actor agreeing, 9 no fit."""
+        start = mention.date_start
+        if cluster.min_end + DAY < start:
+            return 9
+        if mention.actor1 and (len(cluster.actors1) > 1 or (cluster.actors1 and mention.actor1 not in cluster.actors1)):
+            return 9
+        if mention.actor2 and (len(cluster.actors2) > 1 or (cluster.actors2 and mention.actor2 not in cluster.actors2)):
+            return 9
+        if ids and not all(self.blocks.compatible(ids, other) for other in cluster.place_sets):
+            return 9
+        if cluster.min_end < start:  # some members end the day before: all must be that single day
+            day = start - DAY
+            if mention.date_precision != "day" or cluster.ends.get(day, 0) != cluster.single_days.get(day, 0):
+                return 9
+            agree = mention.place_id and mention.actor1 and (mention.place_id, mention.actor1) in cluster.place_actors
+            return 2 if agree else 9
+        return 0 if mention.place_id and mention.place_id in cluster.main_places else 1
 
 
 def _cluster_dated(mentions: list[EventMention], places: Mapping[str, Place]) -> list[_Cluster]:
@@ -136,21 +296,12 @@ def _cluster_dated(mentions: list[EventMention], places: Mapping[str, Place]) ->
     by_type: dict[str, list[EventMention]] = defaultdict(list)
     for m in mentions:
         by_type[m.sub_event_type].append(m)
+    blocks = _PlaceBlocks(places)
     for sub_type in sorted(by_type):
-        ordered = sorted(by_type[sub_type], key=lambda m: (m.date_start, m.date_end or m.date_start, m.mention_id))
-        open_clusters: list[_Cluster] = []
-        for mention in ordered:
-            open_clusters = [c for c in open_clusters if c.end + DAY >= mention.date_start]
-            best, best_score = None, 9
-            for cluster in open_clusters:
-                ok, score = _fits(mention, cluster, places)
-                if ok and score < best_score:
-                    best, best_score = cluster, score
-            if best is None:
-                best = _Cluster()
-                open_clusters.append(best)
-                clusters.append(best)
-            best.add(mention)
+        sweep = _Sweep(blocks)
+        for mention in sorted(by_type[sub_type], key=lambda m: (m.date_start, m.date_end or m.date_start, m.mention_id)):
+            sweep.add(mention)
+        clusters.extend(sweep.clusters)
     return clusters
 
 

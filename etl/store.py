@@ -4,13 +4,16 @@ Layout of `data/processed/`::
 
     current -> snapshots/<run_id>      symlink, swapped atomically at the end of a run
     snapshots/<run_id>/timeline.duckdb every table, for SQL
-    snapshots/<run_id>/parquet/*.parquet one file per table, sorted, byte-stable
+    snapshots/<run_id>/parquet/<table>.parquet          the small tables, one file each
+    snapshots/<run_id>/parquet/<table>-<YYYY-MM>.parquet the event and mention tables, one file
+                                       per month of their date (`-undated` for none), sorted by date
     snapshots/<run_id>/events.geojson  merged events with coordinates
-    snapshots/<run_id>/run.json        summary, pipeline version, table fingerprint
+    snapshots/<run_id>/run.json        summary, pipeline version, fingerprints of the table and files
 
 A run writes a new snapshot beside the old one and only then repoints `current`, so a reader
-always sees one complete run. A run whose tables are identical to the current ones publishes
-nothing, which keeps a second run over unchanged input byte-identical.
+always sees one complete run. A month whose rows did not change is hard-linked from the
+previous snapshot, not written again. A run whose tables are identical to the current ones
+publishes nothing, which keeps a second run over unchanged input byte-identical.
 """
 from __future__ import annotations
 
@@ -26,6 +29,7 @@ from typing import Any, Iterable, Mapping
 
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from etl.records import Article, Event, EventMention, EventPlace, IngestFailure, Place, PlaceMention, TimeMention
@@ -92,6 +96,18 @@ SORT_KEYS: dict[str, tuple[str, ...]] = {
     "event_places": ("event_id", "position"),
     "corrections": ("created", "correction_id"),
 }
+
+
+# The large tables, split into one Parquet file per month so that readers prune by date and a
+# run rewrites only the months that changed. Each is partitioned by its own date, or, for the
+# place tables, by the date of the event or mention the row belongs to.
+PARTITIONED: dict[str, tuple[str, str]] = {  # table -> (table holding the date, key joining them)
+    "events": ("events", "event_id"),
+    "event_places": ("events", "event_id"),
+    "event_mentions": ("event_mentions", "mention_id"),
+    "mention_places": ("event_mentions", "mention_id"),
+}
+UNDATED = "undated"
 
 
 # ---------------------------------------------------------------- records -> rows -> tables
@@ -223,16 +239,53 @@ def events_geojson(events: pa.Table) -> dict:
 
 # ---------------------------------------------------------------- publishing and reading
 
-def fingerprint(tables: Mapping[str, pa.Table]) -> str:
-    """A hash of the table contents (not of file bytes), to tell whether anything changed."""
+def _content_hash(table: pa.Table) -> str:
+    """A hash of a table's contents (not of file bytes), to tell whether anything changed."""
     digest = hashlib.sha256()
-    for name in sorted(tables):
-        digest.update(name.encode())
-        for batch in tables[name].to_batches():
-            sink = pa.BufferOutputStream()
-            with pa.ipc.new_stream(sink, batch.schema) as writer:
-                writer.write_batch(batch)
-            digest.update(sink.getvalue().to_pybytes())
+    for batch in table.to_batches():
+        sink = pa.BufferOutputStream()
+        with pa.ipc.new_stream(sink, batch.schema) as writer:
+            writer.write_batch(batch)
+        digest.update(sink.getvalue().to_pybytes())
+    return digest.hexdigest()
+
+
+def _month_of(dates: pa.ChunkedArray) -> pa.Array:
+    """'YYYY-MM' for each date, UNDATED for none."""
+    months = pc.strftime(pc.cast(dates, pa.timestamp("s")), format="%Y-%m")
+    return pc.fill_null(months, UNDATED)
+
+
+def partition_files(tables: Mapping[str, pa.Table]) -> dict[str, pa.Table]:
+    """Every Parquet file of a snapshot, by file name: one per small table, one per month for
+    the large ones (rows sorted by date, then by the table's key)."""
+    files: dict[str, pa.Table] = {}
+    months_by_key: dict[str, dict] = {}
+    for name, table in tables.items():
+        if name not in PARTITIONED:
+            files[f"{name}.parquet"] = table
+            continue
+        dated, key = PARTITIONED[name]
+        if dated not in months_by_key:
+            source = tables[dated]
+            months_by_key[dated] = pa.table({key: source.column(key), "_month": _month_of(source.column("date_start"))})
+        lookup = months_by_key[dated]
+        positions = pc.index_in(table.column(key), value_set=lookup.column(key))
+        month = pc.fill_null(pc.take(lookup.column("_month"), positions), UNDATED)
+        with_month = table.append_column("_month", month)
+        order = [("date_start", "ascending")] if "date_start" in table.column_names else []
+        for value in sorted(pc.unique(month).to_pylist()):
+            part = with_month.filter(pc.equal(with_month.column("_month"), value)).drop_columns(["_month"])
+            part = part.sort_by(order + [(k, "ascending") for k in SORT_KEYS[name]])
+            files[f"{name}-{value}.parquet"] = part
+    return files
+
+
+def fingerprint(file_hashes: Mapping[str, str]) -> str:
+    """One hash for the whole store, from the hashes of its files' contents."""
+    digest = hashlib.sha256()
+    for name in sorted(file_hashes):
+        digest.update(f"{name}\0{file_hashes[name]}\n".encode())
     return digest.hexdigest()
 
 
@@ -250,12 +303,26 @@ def read_run_info(processed_dir: Path) -> dict:
     return json.loads((snap / "run.json").read_text()) if snap else {}
 
 
+def table_files(snapshot: Path, name: str) -> list[Path]:
+    """The Parquet files holding a table: one, or one per month for the partitioned tables."""
+    folder = snapshot / "parquet"
+    whole = folder / f"{name}.parquet"
+    if whole.is_file():  # every table, and the large ones of a store written before partitioning
+        return [whole]
+    return sorted(folder.glob(f"{name}-*.parquet")) if name in PARTITIONED else []
+
+
 def read_table(processed_dir: Path, name: str, snapshot: Path | None = None) -> pa.Table:
-    """A table of the current snapshot; the empty table with its final schema when there is none."""
+    """A table of the current snapshot, in its sort order; the empty table with its final
+    schema when there is none."""
     snap = snapshot or current_snapshot(processed_dir)
-    if snap is None or not (snap / "parquet" / f"{name}.parquet").is_file():
+    files = table_files(snap, name) if snap is not None else []
+    if not files:
         return SCHEMAS[name].empty_table()
-    return conform(pq.read_table(snap / "parquet" / f"{name}.parquet"), name)
+    table = pa.concat_tables([conform(pq.read_table(f), name) for f in files])
+    if len(files) > 1 and table.num_rows:
+        table = table.sort_by([(key, "ascending") for key in SORT_KEYS[name]])
+    return table
 
 
 def conform(table: pa.Table, name: str) -> pa.Table:
@@ -275,10 +342,21 @@ def connect(processed_dir: Path) -> duckdb.DuckDBPyConnection | None:
     return duckdb.connect(str(snap / DB_NAME), read_only=True)
 
 
-def _write_snapshot(directory: Path, tables: Mapping[str, pa.Table], run_info: dict) -> None:
+def _write_snapshot(directory: Path, tables: Mapping[str, pa.Table], files: Mapping[str, pa.Table],
+                    hashes: Mapping[str, str], previous: Path | None, run_info: dict) -> None:
+    """Every file of a snapshot; a Parquet file whose contents the previous snapshot already
+    has under the same name is hard-linked from it instead of written again."""
     (directory / "parquet").mkdir(parents=True)
-    for name, table in tables.items():
-        pq.write_table(table, directory / "parquet" / f"{name}.parquet", compression="zstd")
+    earlier = json.loads((previous / "run.json").read_text()).get("files", {}) if previous else {}
+    for file_name, table in files.items():
+        target = directory / "parquet" / file_name
+        if earlier.get(file_name) == hashes[file_name]:
+            try:
+                os.link(previous / "parquet" / file_name, target)
+                continue
+            except OSError:  # gone, or another file system: write it
+                pass
+        pq.write_table(table, target, compression="zstd")
     db = duckdb.connect(str(directory / DB_NAME))
     try:
         for name, table in tables.items():
@@ -305,14 +383,16 @@ def publish(processed_dir: Path, tables: Mapping[str, pa.Table], run_info: dict)
     snapshots = processed_dir / "snapshots"
     snapshots.mkdir(parents=True, exist_ok=True)
     tables = {name: tables[name] for name in SCHEMAS}
-    print_ = fingerprint(tables)
+    files = partition_files(tables)
+    hashes = {name: _content_hash(table) for name, table in files.items()}
+    print_ = fingerprint(hashes)
     current = current_snapshot(processed_dir)
     if current is not None and json.loads((current / "run.json").read_text()).get("fingerprint") == print_:
         return current, False
 
     staging = snapshots / f".staging-{uuid.uuid4().hex}"
     try:
-        _write_snapshot(staging, tables, {**run_info, "fingerprint": print_})
+        _write_snapshot(staging, tables, files, hashes, current, {**run_info, "fingerprint": print_, "files": hashes})
         run_id = f"{dt.datetime.now(dt.timezone.utc):%Y%m%dT%H%M%S%fZ}-{print_[:8]}"
         final = snapshots / run_id
         os.rename(staging, final)

@@ -11,6 +11,7 @@ BENCHMARKS = {
     "timeline": "date F1 on Timeline17-format data (events)",
     "ingest": "publication dates without metadata (TimeML) and text kept by cleaning (a .jsonl corpus)",
     "scale": "extraction throughput per engine on a synthetic corpus (articles/s, memory)",
+    "merge": "merge time at 10^4-10^6 synthetic mentions; publish time, files and sizes of a 10^6-event store",
 }
 
 

