@@ -142,3 +142,90 @@ def test_merge_is_deterministic_whatever_the_input_order():
 def test_the_same_mention_twice_counts_once():
     [event] = run([mention("art0", 10), mention("art0", 10)])
     assert event.n_mentions == 1
+
+
+# ---------------------------------------------------------------- the sweep against the pairwise rule
+
+HOMS_PROVINCE = Place("admin1:SY-11", "Homs Governorate", 34.7, 38.0, "admin1", "SY", "13", 0, "countrycode")
+BADIA = Place("region:badia", "Syrian Desert", 34.0, 38.5, "region", "SY", "", 0, "supplement")
+IRAQ = Place("country:IQ", "Iraq", 33.0, 44.0, "country", "IQ", "", 0, "countryinfo")
+MOSUL = Place("geonames:99072", "Mosul", 36.34, 43.13, "city", "IQ", "15", 660000, "geonames")
+NEAR_MOSUL = Place("geonames:1", "Bartella", 36.35, 43.38, "village", "IQ", "15", 0, "geonames")  # ~22 km east
+WIDE = {p.place_id: p for p in (PALMYRA, TEMPLE, AMIRIYAH, RAQQA, SYRIA, HOMS_PROVINCE, BADIA, IRAQ, MOSUL, NEAR_MOSUL)}
+
+
+def _reference_fits(mention, cluster, places):
+    """The rule as first written: the mention against every member of the cluster."""
+    near_date = False
+    for other in cluster:
+        ids_a, ids_b = merge._place_ids(mention), merge._place_ids(other)
+        places_ok = not ids_a or not ids_b or any(merge.places_compatible(x, y, places) for x in ids_a for y in ids_b)
+        if not merge._actors_ok(mention, other) or not places_ok:
+            return False, 9
+        a_end, b_end = mention.date_end or mention.date_start, other.date_end or other.date_start
+        if not (mention.date_start <= b_end and other.date_start <= a_end):
+            if not (mention.date_precision == other.date_precision == "day"
+                    and abs((mention.date_start - other.date_start).days) == 1):
+                return False, 9
+            near_date = True
+    if near_date:
+        agree = any(mention.place_id and o.place_id == mention.place_id and mention.actor1 and o.actor1 == mention.actor1
+                    for o in cluster)
+        return (True, 2) if agree else (False, 9)
+    return True, 0 if any(mention.place_id and o.place_id == mention.place_id for o in cluster) else 1
+
+
+def _reference_clusters(mentions, places):
+    """Greedy in date order: each mention joins the open cluster it fits best (oldest on a tie)."""
+    result = []
+    for sub_type in sorted({m.sub_event_type for m in mentions}):
+        ordered = sorted((m for m in mentions if m.sub_event_type == sub_type),
+                         key=lambda m: (m.date_start, m.date_end or m.date_start, m.mention_id))
+        open_clusters = []
+        for m in ordered:
+            open_clusters = [c for c in open_clusters if max(o.date_end or o.date_start for o in c) + merge.DAY >= m.date_start]
+            best, best_score = None, 9
+            for cluster in open_clusters:
+                ok, score = _reference_fits(m, cluster, places)
+                if ok and score < best_score:
+                    best, best_score = cluster, score
+            if best is None:
+                best = []
+                open_clusters.append(best)
+                result.append(best)
+            best.append(m)
+    return sorted(sorted(o.mention_id for o in c) for c in result)
+
+
+DAYS = [dt.date(2016, 3, 25) + dt.timedelta(days=i) for i in range(5)]
+
+
+def _random_mention(rng: random.Random, i: int) -> EventMention:
+    roll = rng.random()
+    if roll < 0.6:
+        start = end = rng.choice(DAYS)
+        precision = rng.choice(["day", "day", "day", "time"])
+    elif roll < 0.85:
+        start, end, precision = dt.date(2016, 3, 1), dt.date(2016, 3, 31), "month"
+    else:
+        start, end, precision = dt.date(2016, 1, 1), dt.date(2016, 12, 31), "year"
+    place = rng.choice([None, None, "geonames:404", *WIDE])  # 404: a place the gazetteer lacks
+    extra = tuple(EventPlace(rng.choice(list(WIDE)), rng.choice(["location", "origin", "target", "destination"]), "x")
+                  for _ in range(rng.choice([0, 0, 0, 1, 2])))
+    return EventMention(
+        article_id=f"art{i % 6}", mention_id=f"art{i % 6}:{i}", sentence="s", sentence_start=0, sentence_end=1,
+        trigger="t", trigger_start=i, trigger_end=i + 1, event_type="Battles",
+        sub_event_type=rng.choice(["Armed clash", "Armed clash", "Government regains territory"]),
+        actor1=rng.choice(["", "ISIS", "Syrian government forces"]), actor2=rng.choice(["", "", "ISIS", "Russia"]),
+        date_text="", date_value="", date_start=start, date_end=end, date_precision=precision,
+        place_id=place or "", place_text="", places=extra, confidence=0.5)
+
+
+def test_the_sweep_groups_dated_mentions_as_the_pairwise_rule_does():
+    """Dense random mentions (five days, nearby, nested and unknown places, clashing actors):
+    the summarised, blocked sweep makes exactly the clusters of the member-by-member rule."""
+    for seed in range(60):
+        rng = random.Random(seed)
+        mentions = [_random_mention(rng, i) for i in range(rng.randint(5, 60))]
+        swept = sorted(sorted(m.mention_id for m in c.mentions) for c in merge._cluster_dated(mentions, WIDE))
+        assert swept == _reference_clusters(mentions, WIDE), seed

@@ -170,3 +170,65 @@ def test_a_store_written_before_a_column_existed_still_reads(tmp_path):
     places = store.read_table(tmp_path, "places")
     assert places.schema == store.SCHEMAS["places"]
     assert places.column("label").to_pylist() == [None] and places.column("name").to_pylist() == ["Somewhere"]
+
+
+def _event_on(day: dt.date | None, event_id: str) -> Event:
+    return Event(**{**EVENT.__dict__, "event_id": event_id, "date_start": day, "date_end": day,
+                    "mention_ids": (f"{event_id}:m",)})
+
+
+def _mention_of(event: Event) -> EventMention:
+    return EventMention(**{**MENTION.__dict__, "mention_id": event.mention_ids[0], "date_start": event.date_start,
+                           "date_end": event.date_end, "trigger_start": len(event.event_id)})
+
+
+def _dated_tables(events):
+    mentions = [_mention_of(e) for e in events]
+    ev_rows, ev_places = store.event_rows(events)
+    m_rows, m_places = store.event_mention_rows(mentions, {e.mention_ids[0]: e.event_id for e in events})
+    return {**_tables(), "events": store.to_table("events", ev_rows), "event_places": store.to_table("event_places", ev_places),
+            "event_mentions": store.to_table("event_mentions", m_rows), "mention_places": store.to_table("mention_places", m_places)}
+
+
+MARCH, APRIL = dt.date(2016, 3, 27), dt.date(2016, 4, 2)
+
+
+def test_event_and_mention_tables_are_one_file_per_month_sorted_by_date(tmp_path):
+    events = [_event_on(MARCH, "e3"), _event_on(APRIL, "e1"), _event_on(dt.date(2016, 3, 2), "e2"), _event_on(None, "e0")]
+    snap, _ = store.publish(tmp_path, _dated_tables(events), {})
+    names = sorted(p.name for p in (snap / "parquet").iterdir())
+    for table in ("events", "event_places", "event_mentions", "mention_places"):
+        assert [n for n in names if n.startswith(table + "-")] == [
+            f"{table}-2016-03.parquet", f"{table}-2016-04.parquet", f"{table}-undated.parquet"], names
+    march = pq.read_table(snap / "parquet" / "events-2016-03.parquet").to_pylist()
+    assert [(r["event_id"], r["date_start"]) for r in march] == [("e2", dt.date(2016, 3, 2)), ("e3", MARCH)]
+    places = pq.read_table(snap / "parquet" / "event_places-2016-04.parquet").column("event_id").to_pylist()
+    assert places == ["e1"]
+    # Read back whole, in the table's own order, and the same in DuckDB.
+    assert store.read_table(tmp_path, "events") == _dated_tables(events)["events"]
+    assert store.read_table(tmp_path, "mention_places") == _dated_tables(events)["mention_places"]
+    assert store.connect(tmp_path).execute("SELECT count(*) FROM events").fetchone() == (4,)
+
+
+def test_a_new_month_rewrites_that_month_and_links_the_others(tmp_path):
+    before = [_event_on(MARCH, "e1"), _event_on(None, "e0")]
+    first, _ = store.publish(tmp_path, _dated_tables(before), {})
+    second, published = store.publish(tmp_path, _dated_tables(before + [_event_on(APRIL, "e2")]), {})
+    assert published and second != first
+    for name in ("events-2016-03.parquet", "event_mentions-undated.parquet", "timexes.parquet", "places.parquet"):
+        assert (second / "parquet" / name).samefile(first / "parquet" / name), name
+    assert (second / "parquet" / "events-2016-04.parquet").stat().st_nlink == 1
+    assert store.read_table(tmp_path, "events").column("event_id").to_pylist() == ["e1", "e2", "e0"]
+    # A later change to a linked month writes a new file and leaves the older snapshot's intact.
+    third, _ = store.publish(tmp_path, _dated_tables([_event_on(MARCH, "e9"), _event_on(APRIL, "e2")]), {})
+    assert not (third / "parquet" / "events-2016-03.parquet").samefile(second / "parquet" / "events-2016-03.parquet")
+    assert pq.read_table(second / "parquet" / "events-2016-03.parquet").column("event_id").to_pylist() == ["e1"]
+
+
+def test_a_store_from_before_partitioning_still_reads(tmp_path):
+    snap, _ = store.publish(tmp_path, _dated_tables([_event_on(MARCH, "e1"), _event_on(None, "e0")]), {})
+    whole = store.read_table(tmp_path, "events")
+    for part in (snap / "parquet").glob("events-*.parquet"):
+        part.unlink()
+    pq.write_table(whole, snap / "parquet" / "events.parquet")
+    assert store.read_table(tmp_path, "events") == whole
