@@ -44,6 +44,7 @@ class _Cluster:
     place_sets: set[frozenset[str]] = field(default_factory=set)
     main_places: set[str] = field(default_factory=set)
     place_actors: set[tuple[str, str]] = field(default_factory=set)
+    article_ids: set[str] = field(default_factory=set)
     ends: dict[dt.date, int] = field(default_factory=dict)  # members by their last day
     single_days: dict[dt.date, int] = field(default_factory=dict)  # day-precise one-day members, by that day
 
@@ -57,6 +58,7 @@ class _Cluster:
             self.ends[end] = self.ends.get(end, 0) + 1
             if mention.date_precision == "day" and end == mention.date_start:
                 self.single_days[end] = self.single_days.get(end, 0) + 1
+        self.article_ids.add(mention.article_id)
         if mention.actor1:
             self.actors1.add(mention.actor1)
         if mention.actor2:
@@ -101,22 +103,25 @@ def _place_ids(mention: EventMention) -> set[str]:
     return ids | ({mention.place_id} if mention.place_id else set())
 
 
-def _same_place(mention: EventMention, cluster: "_Cluster", places: Mapping[str, Place]) -> bool:
+def _same_place(ids: frozenset[str], other: frozenset[str], places: Mapping[str, Place]) -> bool:
     """Stricter than compatible, for mentions with no date: the same place or a point of interest
     near it; never merely a neighbouring town or the country around it."""
-    for other in cluster.mentions:
-        for x in _place_ids(mention):
-            for y in _place_ids(other):
-                if x == y:
-                    return True
-                px, py = places.get(x), places.get(y)
-                if px and py and "poi" in (px.kind, py.kind) and _km(px, py) <= NEARBY_KM:
-                    return True
+    for x in ids:
+        for y in other:
+            if x == y:
+                return True
+            px, py = places.get(x), places.get(y)
+            if px and py and "poi" in (px.kind, py.kind) and _km(px, py) <= NEARBY_KM:
+                return True
     return False
 
 
-def _actors_ok(a: EventMention, b: EventMention) -> bool:
-    return all(not x or not y or x == y for x, y in ((a.actor1, b.actor1), (a.actor2, b.actor2)))
+def _actors_fit(mention: EventMention, cluster: "_Cluster") -> bool:
+    """The mention's actors clash with no member's (an unnamed actor clashes with nothing)."""
+    for actor, named in ((mention.actor1, cluster.actors1), (mention.actor2, cluster.actors2)):
+        if actor and (len(named) > 1 or (named and actor not in named)):
+            return False
+    return True
 
 
 class _PlaceBlocks:
@@ -276,9 +281,7 @@ class _Sweep:
         start = mention.date_start
         if cluster.min_end + DAY < start:
             return 9
-        if mention.actor1 and (len(cluster.actors1) > 1 or (cluster.actors1 and mention.actor1 not in cluster.actors1)):
-            return 9
-        if mention.actor2 and (len(cluster.actors2) > 1 or (cluster.actors2 and mention.actor2 not in cluster.actors2)):
+        if not _actors_fit(mention, cluster):
             return 9
         if ids and not all(self.blocks.compatible(ids, other) for other in cluster.place_sets):
             return 9
@@ -366,37 +369,44 @@ def _attach_undated(undated: list[EventMention], clusters: list[_Cluster], artic
     for cluster in clusters:
         for mention in cluster.mentions:
             index.add(cluster, mention)
+    same: dict[tuple[frozenset[str], frozenset[str]], bool] = {}
+
+    def same_place(ids: frozenset[str], other: frozenset[str]) -> bool:
+        found = same.get((ids, other))
+        if found is None:
+            found = same[(ids, other)] = _same_place(ids, other, places)
+        return found
+
     leftovers: dict[tuple[str, str, str], dict[int, _Cluster]] = defaultdict(dict)  # by (type, actor1, place)
     for mention in sorted(undated, key=lambda m: m.mention_id):
+        ids = frozenset(_place_ids(mention))
         published = articles[mention.article_id].published if mention.article_id in articles else None
-        fitting = [c for c in index.candidates(mention, published) if all(_actors_ok(mention, o) for o in c.mentions)
-                   and (not _place_ids(mention) or _same_place(mention, c, places))
+        fitting = [c for c in index.candidates(mention, published) if _actors_fit(mention, c)
+                   and (not ids or any(same_place(ids, other) for other in c.place_sets))
                    and (published is None or c.start <= published)]
-        same_article = [c for c in fitting if any(o.article_id == mention.article_id for o in c.mentions)]
-        same_place = [c for c in fitting if _place_ids(mention)]
-        recent = [c for c in fitting if published is not None and mention.actor1
-                  and any(o.actor1 == mention.actor1 for o in c.mentions)
+        same_article = [c for c in fitting if mention.article_id in c.article_ids]
+        same_place_ = [c for c in fitting if ids]
+        recent = [c for c in fitting if published is not None and mention.actor1 and mention.actor1 in c.actors1
                   and c.end is not None and c.end >= published - dt.timedelta(days=RECENT_DAYS)]
-        same_actor = [c for c in fitting if mention.actor1 and any(o.actor1 == mention.actor1 for o in c.mentions)
+        same_actor = [c for c in fitting if mention.actor1 and mention.actor1 in c.actors1
                       and len(index.keys.get(("actor", mention.sub_event_type, mention.actor1), ())) <= index.FEW]
-        target = next((group[0] for group in (same_article, same_place, recent, same_actor) if len(group) == 1), None)
+        target = next((group[0] for group in (same_article, same_place_, recent, same_actor) if len(group) == 1), None)
         if target is not None:
-            target.mentions.append(mention)
+            target.add(mention, ids)
             index.add(target, mention)
             continue
         kind = mention.sub_event_type
         pool: dict[int, _Cluster] = {}
         for actor in {mention.actor1, ""}:
-            for place_id in _place_ids(mention) | {""}:
+            for place_id in ids | {""}:
                 pool.update(leftovers.get((kind, actor, place_id), {}))
         home = next((c for c in sorted(pool.values(), key=lambda c: c.mentions[0].mention_id)
-                     if all(_actors_ok(mention, o) for o in c.mentions)
-                     and all(not _place_ids(mention) or not _place_ids(o) or _same_place(mention, _Cluster([o]), places)
-                             for o in c.mentions)), None)
+                     if _actors_fit(mention, c) and (not ids or all(same_place(ids, other) for other in c.place_sets))),
+                    None)
         if home is None:
             home = _Cluster()
-        home.mentions.append(mention)
-        for place_id in _place_ids(mention) or {""}:
+        home.add(mention, ids)
+        for place_id in ids or {""}:
             leftovers[(kind, mention.actor1, place_id)][id(home)] = home
     unique = {id(c): c for bucket in leftovers.values() for c in bucket.values()}
     return clusters + sorted(unique.values(), key=lambda c: c.mentions[0].mention_id)

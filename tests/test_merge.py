@@ -160,7 +160,8 @@ def _reference_fits(mention, cluster, places):
     for other in cluster:
         ids_a, ids_b = merge._place_ids(mention), merge._place_ids(other)
         places_ok = not ids_a or not ids_b or any(merge.places_compatible(x, y, places) for x in ids_a for y in ids_b)
-        if not merge._actors_ok(mention, other) or not places_ok:
+        actors_ok = all(not x or not y or x == y for x, y in ((mention.actor1, other.actor1), (mention.actor2, other.actor2)))
+        if not actors_ok or not places_ok:
             return False, 9
         a_end, b_end = mention.date_end or mention.date_start, other.date_end or other.date_start
         if not (mention.date_start <= b_end and other.date_start <= a_end):

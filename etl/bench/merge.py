@@ -2,8 +2,10 @@
 
 Mentions are reports of underlying events (real GeoNames cities of one region, their countries
 and provinces; real sub-event types; a few actors) told 1-5 times by articles published after
-them, with the noise real extraction has: coarser dates (month, year), a date one day off, the
-country instead of the town, a missing actor or place, undated retellings. Prints merge time
+them, with the noise real extraction has, in about the proportions of the mentions extracted
+from Timeline17's 308 BBC articles on Syria (42% undated, 58% without a place, 72% without an
+actor; a fifth of the places are countries): coarser dates (month, year), a date one day off,
+the country instead of the town, a missing actor or place. Prints merge time
 per size, then the time, files and bytes to publish a store of that many events, first whole,
 then again after one more month of reports (what an incremental run rewrites), and the
 dashboard's queries against the store's tables and against views over its Parquet.
@@ -67,7 +69,7 @@ def synthetic_mentions(n: int, seed: int = 0) -> tuple[list[EventMention], dict[
         event_type, sub_type = rng.choice(kinds)
         day = START + dt.timedelta(days=rng.randrange(DAYS))
         city = rng.choices(cities, weights)[0]
-        actor1 = rng.choice(ACTORS) if rng.random() < 0.85 else ""
+        actor1 = rng.choice(ACTORS) if rng.random() < 0.5 else ""
         actor2 = rng.choice(ACTORS) if rng.random() < 0.25 else ""
         first = min(len(article_ids) - 1, (day - START).days * n_articles // (DAYS + 30))
         for _ in range(min(n - len(mentions), 1 + int(rng.expovariate(0.8)))):
@@ -81,20 +83,20 @@ def _report(rng: random.Random, i: int, article_id: str, event_type: str, sub_ty
             places: dict[str, Place], actor1: str, actor2: str) -> EventMention:
     """One retelling of an event, with the noise of extraction."""
     roll = rng.random()
-    if roll < 0.10:
+    if roll < 0.40:
         start = end = None
         precision = "none"
-    elif roll < 0.13:
+    elif roll < 0.44:
         start, end, precision = day.replace(month=1, day=1), day.replace(month=12, day=31), "year"
-    elif roll < 0.28:
+    elif roll < 0.58:
         following = (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
         start, end, precision = day.replace(day=1), following - dt.timedelta(days=1), "month"
     else:
         start = end = day + dt.timedelta(days=1 if rng.random() < 0.05 else 0)
         precision = "day"
     roll = rng.random()
-    place = (None if roll < 0.10 else places[f"country:{city.country_code}"] if roll < 0.18
-             else places[f"admin1:{city.country_code}-{city.admin1}"] if roll < 0.21 else city)
+    place = (None if roll < 0.55 else places[f"country:{city.country_code}"] if roll < 0.64
+             else places[f"admin1:{city.country_code}-{city.admin1}"] if roll < 0.67 else city)
     event_places = (EventPlace(place.place_id, "location", place.name),) if place else ()
     if place and rng.random() < 0.05:
         event_places += (EventPlace(rng.choice(list(places)), "destination", "elsewhere"),)
@@ -102,7 +104,7 @@ def _report(rng: random.Random, i: int, article_id: str, event_type: str, sub_ty
     return EventMention(
         article_id=article_id, mention_id=f"{article_id}:{i}", sentence=f"Sentence {i} about {city.name}.",
         sentence_start=0, sentence_end=20, trigger="took", trigger_start=i, trigger_end=i + 4,
-        event_type=event_type, sub_event_type=sub_type, actor1=actor1 if rng.random() < 0.85 else "",
+        event_type=event_type, sub_event_type=sub_type, actor1=actor1 if rng.random() < 0.6 else "",
         actor2=actor2 if rng.random() < 0.6 else "", date_text=value, date_value=value, date_start=start, date_end=end,
         date_precision=precision, place_id=place.place_id if place else "", place_text=place.name if place else "",
         places=event_places, fatalities=rng.choice((None, None, None, rng.randint(1, 50))),
