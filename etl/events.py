@@ -30,6 +30,7 @@ NOT_YET = frozenset({"vow", "threaten", "promise", "plan", "hope", "want", "seek
 FACTIVE_HEADS = frozenset({"manage", "succeed", "continue", "begin", "start", "say", "report", "claim"})
 REPORTING = frozenset({"say", "report", "announce", "tell", "claim", "state", "add", "confirm",
                        "quote", "affirm", "according", "declare", "insist", "note"})
+BOUNDS = frozenset({"since", "until", "till", "by", "before"})  # "killed since Sunday": a period's bound, not the date
 LATER = frozenset({"later", "then", "since", "subsequently", "afterwards", "afterward", "previously",
                    "earlier", "eventually", "once", "already"})
 SETTLEMENT_NOUNS = frozenset({"city", "town", "village", "area", "province", "region", "district",
@@ -176,7 +177,8 @@ def _build_context(doc: Doc, article: Article, timexes: Sequence[TimeMention],
     places_in_order.sort(key=lambda item: item[0])
     timex_heads: dict[int, TimeMention] = {}
     for mention in timexes:
-        if mention.type not in ("DATE", "TIME") or mention.date_start is None:
+        # "now", "current": the time of writing describes a state, it does not date an event
+        if mention.type not in ("DATE", "TIME") or mention.date_start is None or mention.value == "PRESENT_REF":
             continue
         span = _token_span(doc, mention.start, mention.end)
         if span is not None:
@@ -242,8 +244,33 @@ def _linked_chain(token: Token) -> list[Token]:
     """The token and the clauses above it that it is coordinated or subordinated to."""
     chain = [token]
     while chain[-1].dep_ in LINK_DEPS and chain[-1].head.i != chain[-1].i:
+        lifted = _lifted_when_clause_head(chain[-1])
+        if lifted is not None:
+            return chain + [lifted]  # only that clause: the repair is sure of nothing higher
         chain.append(chain[-1].head)
     return chain
+
+
+def _lifted_when_clause_head(clause: Token) -> Token | None:
+    """The verb a trailing "when" clause belongs to when the parser hung it inside a relative
+    clause that a comma closes: in "murdered X, the scholar who had studied the city, when they
+    swept in", the comma ends the description of X and "when" dates the murder."""
+    if clause.dep_ != "advcl" or not any(c.lower_ == "when" and c.dep_ in ("advmod", "mark") for c in clause.children):
+        return None
+    before = clause.left_edge.i - 1
+    if before < 0 or clause.doc[before].text != ",":
+        return None
+    walker = clause.head
+    while walker.dep_ == "conj":
+        walker = walker.head
+    if walker.dep_ != "relcl":
+        return None
+    noun = walker.head
+    while noun.dep_ in ("appos", "conj") and noun.head.i != noun.i:
+        noun = noun.head
+    if noun.dep_ not in ("dobj", "nsubjpass", "nsubj"):
+        return None
+    return noun.head if noun.head.pos_ == "VERB" else None
 
 
 def _linked(a: Token, b: Token) -> bool:
@@ -274,7 +301,8 @@ def _is_hypothetical(token: Token) -> bool:
     infinitive = any(c.dep_ == "aux" and c.lower_ == "to" for c in children)
     perfect = any(c.dep_ == "aux" and c.lemma_ == "have" for c in children)
     head = token.head
-    if infinitive and not perfect and head.lemma_ not in FACTIVE_HEADS:
+    if infinitive and not perfect and (head.lemma_ not in FACTIVE_HEADS or any(
+            c.dep_ == "dobj" and c.i < token.i for c in head.children)):  # "began an offensive to retake": a purpose
         return True
     walker = token
     while walker.dep_ in ("xcomp", "ccomp", "conj", "advcl", "acomp", "pcomp", "prep", "pobj") and walker.head.i != walker.i:
@@ -294,6 +322,17 @@ def _is_hypothetical(token: Token) -> bool:
     if token.dep_ in ("csubj", "csubjpass") and any(c.lower_ in MODALS for c in head.children):
         return True
     return False
+
+
+def _describes(token: Token) -> bool:
+    """A present-tense relative clause says what its noun is, not what happened ("the groups it
+    is fighting", "the militia that controls the town")."""
+    if token.dep_ != "relcl":
+        return False
+    auxes = [c for c in token.children if c.dep_ in ("aux", "auxpass")]
+    if auxes:
+        return token.tag_ == "VBG" and all(a.lower_ in ("is", "are", "am", "'s", "'re") for a in auxes)
+    return token.tag_ in ("VBZ", "VBP")
 
 
 def _is_reported(token: Token) -> bool:
@@ -565,6 +604,8 @@ def _own_dates(sent: Span, trigger_tokens: dict[int, _Candidate], ctx: _Context)
         token = ctx.doc[head_index]
         walker = token
         while True:
+            if walker.dep_ == "prep" and walker.lower_ in BOUNDS:
+                break
             if walker.i in trigger_tokens and walker.i != token.i:
                 _prefer(own, walker.i, mention)
                 break
@@ -572,6 +613,8 @@ def _own_dates(sent: Span, trigger_tokens: dict[int, _Candidate], ctx: _Context)
                 if walker.lemma_ in REPORTING:
                     _prefer(reports, walker.i, mention)
                     break
+                if any(c.dep_ == "mark" and c.lower_ in BOUNDS for c in walker.children):
+                    break  # "killed since protests began in March": March dates the beginning, not the killing
                 if walker.dep_ not in ("relcl", "acl"):
                     _prefer(clauses, walker.i, mention)
                     break
@@ -690,23 +733,24 @@ def extract(doc: Doc, article: Article, timexes: Sequence[TimeMention], places: 
 
 
 def _sentence_events(sent: Span, cands: list[_Candidate], ctx: _Context) -> list[EventMention]:
-    by_token = {c.token.i: c for c in cands}
-    own, reports, clauses = _own_dates(sent, by_token, ctx)
     drafts: list[_Draft] = []
     for cand in cands:
         draft = _draft(cand, ctx)
         if draft is not None:
             drafts.append(draft)
+    # a dropped trigger ("an offensive to retake the city") is a plain clause: its date may belong above it
+    own, reports, clauses = _own_dates(sent, {d.cand.token.i: d.cand for d in drafts}, ctx)
     dated = {d.cand.token.i: own[d.cand.token.i] for d in drafts if d.cand.token.i in own}
     for draft in drafts:
         _assign_date(draft, dated, reports, clauses, sent, ctx)
+    _place_by_when_clause(drafts)
     anchored = [d for d in drafts if d.actor1 or d.places or d.date is not None]  # else: no one, nowhere, never
     return [_to_mention(d, sent, ctx) for d in _fold(anchored)]
 
 
 def _draft(cand: _Candidate, ctx: _Context) -> _Draft | None:
     token = cand.token
-    if _is_hypothetical(token):
+    if _is_hypothetical(token) or _describes(token):
         return None
     agent_token, patient_token = _agent_and_patient(cand)
     actor1 = _actor_of(agent_token, ctx)
@@ -762,6 +806,22 @@ def _assign_date(draft: _Draft, dated: dict[int, TimeMention], reports: dict[int
         if published is not None:
             draft.date, draft.date_source = published, "publication"
             draft.confidence -= PUBLICATION_DATE_PENALTY
+
+
+def _place_by_when_clause(drafts: list[_Draft]) -> None:
+    """An event with no place of its own, dated by a "when" clause, happened where that clause's
+    event did ("murdered X when they swept into the city": in the city)."""
+    by_token = {d.cand.token.i: d for d in drafts}
+    for draft in drafts:
+        if draft.places or draft.date_source != "inherited":
+            continue
+        for other in by_token.values():
+            clause = other.cand.token
+            if other is draft or other.date is not draft.date or not any(c.lower_ == "when" for c in clause.children):
+                continue
+            if draft.cand.token.i in {t.i for t in _linked_chain(clause)}:
+                draft.places = [(m, "location", text) for m, role, text in other.places if role in ("location", "target")]
+                break
 
 
 def _fold(drafts: list[_Draft]) -> list[_Draft]:

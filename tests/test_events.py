@@ -31,6 +31,8 @@ DATES = {  # text -> (value, precision, start, end)
     "on Sunday": ("2016-03-27", "day", PUBLISHED, PUBLISHED),
     "Sunday morning": ("2016-03-27TMO", "day", PUBLISHED, PUBLISHED),
     "on Saturday": ("2016-03-26", "day", dt.date(2016, 3, 26), dt.date(2016, 3, 26)),
+    "Saturday": ("2016-03-26", "day", dt.date(2016, 3, 26), dt.date(2016, 3, 26)),
+    "Sunday": ("2016-03-27", "day", PUBLISHED, PUBLISHED),
     "in August": ("2015-08", "month", dt.date(2015, 8, 1), dt.date(2015, 8, 31)),
     "on February 27": ("2016-02-27", "day", dt.date(2016, 2, 27), dt.date(2016, 2, 27)),
 }
@@ -133,6 +135,45 @@ def test_not_events(nlp, case, text):
 def test_purpose_clause_is_not_an_event_but_the_launch_is(nlp):
     found = extract(nlp, "The Syrian army kicked off an assault in May to take Palmyra back.")
     assert [m.sub_event_type for m in found] == ["Offensive launched"]
+
+
+def test_purpose_after_an_object_is_not_an_event_and_its_date_goes_to_the_launch(nlp):
+    found = extract(nlp, "Government forces began their offensive to retake Palmyra in May.")
+    assert [(m.sub_event_type, m.date_value) for m in found] == [("Offensive launched", "2015-05")]
+
+
+@pytest.mark.parametrize("text", [
+    "More than 400 people have been killed in Palmyra since Saturday.",
+    "Activists say 7,000 people have been killed since protests began in May.",
+    "ISIS fighters were supposed to have pulled out of Palmyra by Sunday.",
+], ids=["since a day", "since a clause", "by a deadline"])
+def test_a_date_that_bounds_a_period_does_not_date_the_event(nlp, text):
+    found = extract(nlp, text)
+    assert found and [m.date_text for m in found] == [""] * len(found)  # at most the lead's publication date
+
+
+def test_now_and_current_describe_the_time_of_writing_not_the_event(nlp):
+    text = "ISIS overran Palmyra last May. Troops recaptured Palmyra on Saturday. Jets bombed Raqqa on Saturday. " \
+           "ISIS fighters have now withdrawn from Palmyra."
+    timexes, places = _mentions(text)
+    at = text.index("now")
+    timexes.append(TimeMention(at, at + 3, "now", "DATE", "PRESENT_REF", "day", PUBLISHED, PUBLISHED))
+    [retreat] = [m for m in events.extract(nlp(text), _article(text), timexes, places) if m.sub_event_type == "Retreat"]
+    assert retreat.date_start is None
+
+
+def test_a_present_relative_clause_describes_its_noun_and_is_no_event(nlp):
+    found = extract(nlp, "Assad's troops have made gains in Palmyra against ISIS and other groups it is fighting.")
+    assert [m.trigger for m in found if m.trigger.startswith("fight")] == []
+
+
+def test_a_when_clause_after_a_relative_clause_dates_and_places_the_main_verb_only(nlp):
+    found = extract(nlp, "Isis blew up many of the city's most revered buildings and murdered 82-year-old Khaled al-Asaad, "
+                         "the senior scholar who had preserved and studied the city all his life, when they swept into "
+                         "Palmyra last May.")  # the parser hangs "when they swept" on "studied"
+    murder = one(found, "Attack")
+    assert (murder.date_value, [p.place_id for p in murder.places]) == ("2015-05", [PLACES["Palmyra"].place_id])
+    assert one(found, "Destruction of property").date_start is None  # the when-clause is not sure to reach it
 
 
 def test_reported_speech_that_reports_an_event_is_kept_and_flagged(nlp):

@@ -1,0 +1,80 @@
+"""How much an event matters to an analyst, read off how the news reported it.
+
+An event matters when many articles report it and when the news keeps referring back to it
+after the day it happened (the signal news-tls's date ranking rests on: dates that later
+articles mention are the ones journalists put on timelines). A report counts only when it
+vouches for the event's date: it states the date itself (not a date the ETL inferred from the
+publication day) at the event's precision, and not after its own publication (an article
+announcing a ceasefire "from 12 April" on 6 April reports a plan, not an event).
+
+    importance = vouching articles + LATER_WEIGHT x those published after the event's last day
+
+Undated events have importance 0: they cannot be placed on a timeline. Timeline days are
+ranked by the importance of the day-precise events on them, added up: a timeline entry is a
+day, and a day with several well-reported events outranks a day with one.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Iterable, Mapping, Sequence
+
+from etl.records import Event, EventMention
+
+LATER_WEIGHT = 1.0  # a later article referring back counts once more: it shows the event lasted in the news
+DAY_PRECISIONS = frozenset({"day", "time"})  # times of day count as their day
+
+
+@dataclass(frozen=True)
+class Salience:
+    event_id: str
+    reports: int  # articles that tell the event at all
+    vouching: int  # articles that state its date themselves, on or before their publication
+    later: int  # of those, published after the event's last day
+    importance: float
+
+
+def _vouches(mention: EventMention, event: Event, published: dt.date | None) -> bool:
+    if not mention.date_text or mention.date_start is None or event.date_start is None:
+        return False
+    same_grain = (mention.date_precision in DAY_PRECISIONS) == (event.date_precision in DAY_PRECISIONS)
+    event_end = event.date_end or event.date_start
+    overlaps = mention.date_start <= event_end and event.date_start <= (mention.date_end or mention.date_start)
+    told_after = published is None or mention.date_start <= published
+    return same_grain and overlaps and told_after
+
+
+def salience(event: Event, mentions: Iterable[EventMention], published: Mapping[str, dt.date | None]) -> Salience:
+    """The event's importance from its own mentions and their articles' publication dates."""
+    mentions = list(mentions)
+    vouching = {m.article_id for m in mentions if _vouches(m, event, published.get(m.article_id))}
+    event_end = event.date_end or event.date_start
+    later = {a for a in vouching if published.get(a) is not None and event_end is not None and published[a] > event_end}
+    return Salience(event.event_id, len({m.article_id for m in mentions}), len(vouching), len(later),
+                    len(vouching) + LATER_WEIGHT * len(later))
+
+
+def rank_events(events: Sequence[Event], mentions: Iterable[EventMention],
+                published: Mapping[str, dt.date | None]) -> list[tuple[Event, Salience]]:
+    """Events with their salience, most important first (then more reports, earlier, by id)."""
+    by_id = {m.mention_id: m for m in mentions}
+    scored = [(e, salience(e, (by_id[i] for i in e.mention_ids if i in by_id), published)) for e in events]
+    return sorted(scored, key=lambda pair: (-pair[1].importance, -pair[1].reports,
+                                            pair[0].date_start or dt.date.max, pair[0].event_id))
+
+
+def rank_days(scored: Iterable[tuple[Event, Salience]], start: dt.date | None = None,
+              end: dt.date | None = None) -> list[dt.date]:
+    """Days that carry a day-precise event vouched for by some article, most important first
+    (ties: more reports, then the earlier day), within [start, end] when given."""
+    importance: dict[dt.date, float] = {}
+    reports: dict[dt.date, int] = {}
+    for event, score in scored:
+        day = event.date_start
+        if day is None or event.date_precision not in DAY_PRECISIONS or score.importance <= 0:
+            continue
+        if (start is not None and day < start) or (end is not None and day > end):
+            continue
+        importance[day] = importance.get(day, 0.0) + score.importance
+        reports[day] = reports.get(day, 0) + score.reports
+    return sorted(importance, key=lambda day: (-importance[day], -reports[day], day))

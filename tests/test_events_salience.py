@@ -1,0 +1,96 @@
+"""Event importance (etl.salience) on hand-built events and mentions."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from hypothesis import given, strategies as st
+
+from etl.records import Event, EventMention
+from etl.salience import LATER_WEIGHT, rank_days, rank_events, salience
+
+D = dt.date
+DAY = D(2012, 5, 25)
+
+
+def mention(article: str, day: dt.date | None = DAY, precision: str = "day", text: str = "Friday", n: int = 0) -> EventMention:
+    end = day
+    if precision == "month" and day is not None:
+        end = (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+    return EventMention(article, f"{article}:{n}-{n + 1}", "s", 0, 1, "killed", 0, 6, "Violence against civilians", "Attack",
+                        "", "", text, "", day, end, precision if day else "none", "", "")
+
+
+def event(mentions: list[EventMention], day: dt.date | None = DAY, precision: str = "day", event_id: str = "e") -> Event:
+    return Event(event_id, "Violence against civilians", "Attack", "", day, day, precision if day else "none", "", "", None,
+                 None, None, "", "", None, len({m.article_id for m in mentions}), len(mentions), None, 0.5, "",
+                 tuple(m.mention_id for m in mentions))
+
+
+PUBLISHED = {"same-day": DAY, "next-day": DAY + dt.timedelta(days=1), "week-later": DAY + dt.timedelta(days=7),
+             "day-before": DAY - dt.timedelta(days=1)}
+
+
+@pytest.mark.parametrize("mentions, vouching, later", [
+    ([mention("same-day")], 1, 0),  # reported on the day
+    ([mention("week-later")], 1, 1),  # referred back to a week later: counts again
+    ([mention("same-day"), mention("same-day", n=5)], 1, 0),  # one article, told twice: one report
+    ([mention("same-day", text="")], 0, 0),  # the date was inferred from publication, not stated
+    ([mention("next-day", DAY.replace(day=1), "month", "May")], 0, 0),  # "in May" does not vouch for a day
+    ([mention("day-before")], 0, 0),  # dated after its own publication: a plan, not a report
+    ([mention("same-day"), mention("next-day", n=2), mention("week-later", text="")], 2, 1),
+])
+def test_a_report_vouches_for_the_day_only_when_it_states_it_no_later_than_published(mentions, vouching, later):
+    score = salience(event(mentions), mentions, PUBLISHED)
+    assert (score.reports, score.vouching, score.later) == (len({m.article_id for m in mentions}), vouching, later)
+    assert score.importance == vouching + LATER_WEIGHT * later
+
+
+def test_month_events_are_vouched_for_by_month_mentions_and_undated_events_weigh_nothing():
+    month = [mention("week-later", DAY.replace(day=1), "month", "May")]
+    assert salience(event(month, DAY.replace(day=1), "month"), month, PUBLISHED).vouching == 1
+    undated = [mention("same-day", None, text="")]
+    assert salience(event(undated, None), undated, PUBLISHED).importance == 0
+
+
+def test_days_add_up_their_events_and_only_day_precise_vouched_events_compete():
+    a = [mention("same-day"), mention("week-later", n=1)]  # 1 + 1 + 1 later
+    b = [mention("next-day", DAY + dt.timedelta(days=1), n=2)]  # 1 on the 26th
+    c = [mention("week-later", DAY + dt.timedelta(days=1), n=3)]  # 1 + 1 later on the 26th
+    month = [mention("week-later", DAY.replace(day=1), "month", "May", n=4)]
+    unstated = [mention("week-later", DAY - dt.timedelta(days=3), text="", n=6)]
+    events = [event(a, event_id="a"), event(b, DAY + dt.timedelta(days=1), event_id="b"),
+              event(c, DAY + dt.timedelta(days=1), event_id="c"), event(month, DAY.replace(day=1), "month", event_id="m"),
+              event(unstated, DAY - dt.timedelta(days=3), event_id="u")]
+    scored = rank_events(events, a + b + c + month + unstated, PUBLISHED)
+    assert [e.event_id for e, _ in scored][:1] == ["a"]
+    assert rank_days(scored) == [DAY, DAY + dt.timedelta(days=1)]
+    assert rank_days(scored, start=DAY + dt.timedelta(days=1)) == [DAY + dt.timedelta(days=1)]
+    assert rank_days(scored, end=DAY - dt.timedelta(days=1)) == []
+
+
+def test_equal_days_go_to_more_reports_then_the_earlier_day():
+    days = [DAY - dt.timedelta(days=k) for k in (1, 2, 3)]
+    first = [mention("x", days[1], n=1)]
+    second = [mention("y", days[0], n=2), mention("y2", days[0], text="", n=3)]  # one vouching of two reports
+    third = [mention("z", days[2], n=4)]
+    events = [event(first, days[1], event_id="x"), event(second, days[0], event_id="y"), event(third, days[2], event_id="z")]
+    published = {"x": days[1], "y": days[0], "y2": days[0], "z": days[2]}  # each on its day: nothing later
+    assert rank_days(rank_events(events, first + second + third, published)) == [days[0], days[2], days[1]]
+
+
+ARTICLES = st.sampled_from(sorted(PUBLISHED))
+MENTIONS = st.lists(st.tuples(ARTICLES, st.integers(-3, 3), st.sampled_from(["day", "time", "month"]), st.booleans()),
+                    max_size=8)
+
+
+@given(MENTIONS, ARTICLES)
+def test_importance_is_bounded_by_its_reports_and_grows_with_a_later_reference(rows, extra):
+    mentions = [mention(a, DAY + dt.timedelta(days=shift), precision, "t" if stated else "", n)
+                for n, (a, shift, precision, stated) in enumerate(rows)]
+    before = salience(event(mentions), mentions, PUBLISHED)
+    assert 0 <= before.later <= before.vouching <= before.reports
+    assert before.importance <= (1 + LATER_WEIGHT) * before.reports
+    more = mentions + [mention(extra, n=99)]
+    after = salience(event(more), more, PUBLISHED)
+    assert after.importance >= before.importance
