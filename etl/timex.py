@@ -8,11 +8,10 @@ in, found through the dependency parse (the verb the expression attaches to, its
 """
 from __future__ import annotations
 
-import bisect
 import datetime as dt
 import logging
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from spacy.tokens import Doc
 
@@ -40,31 +39,27 @@ log = logging.getLogger(__name__)
 class _Context:
     reference: dt.date | None
     last_quarter: int | None = None  # fiscal reporting: "a year ago" means that quarter last year
-    stated: tuple[int, int, str] | None = None  # the date last stated outright: (start, end, value)
-    sentence_starts: list[int] = field(default_factory=list)
+    stated: tuple[int, int, str] | None = None  # the date last mentioned: (start, end, value)
 
 
 _STATED_VALUE = re.compile(r"\d{4}(?:-\d\d(?:-\d\d)?)?")
 
 
 def _note_stated(ctx: _Context, raw: Raw, result: "_Result") -> None:
-    """Remember the latest date stated outright (a year, month or day): "that year", "the
-    following month" refer to it. "1995" inside "Aug. 2, 1995" does not replace the day."""
+    """Remember the date last mentioned (a year, month or day, stated or resolved): "that year",
+    "the following month" refer to it. "1995" inside "Aug. 2, 1995" does not replace the day."""
     value = result["value"][:10]
-    if result["relative"] or result["type"] not in ("DATE", "TIME") or not _STATED_VALUE.fullmatch(value):
+    if result["type"] not in ("DATE", "TIME") or not _STATED_VALUE.fullmatch(value):
         return
     if ctx.stated and ctx.stated[0] <= raw.start and raw.end <= ctx.stated[1]:
         return
     ctx.stated = (raw.start, raw.end, value)
 
 
-def _from_stated(ctx: _Context, raw: Raw, unit: str, step: int) -> str | None:
-    """The date `step` units after the one last stated, when that lies in this sentence or the two
-    before it and is at least as precise as the unit; else None."""
+def _from_stated(ctx: _Context, unit: str, step: int) -> str | None:
+    """The date `step` units after the one last mentioned, when that is at least as precise as
+    the unit; else None."""
     if ctx.stated is None:
-        return None
-    sentence = bisect.bisect_right(ctx.sentence_starts, raw.start) - 1
-    if sentence >= 2 and ctx.stated[0] < ctx.sentence_starts[sentence - 2]:
         return None
     parts = [int(p) for p in ctx.stated[2].split("-")]
     if len(parts) < {"year": 1, "month": 2, "day": 3}[unit]:
@@ -254,8 +249,14 @@ def _normalise(raw: Raw, text: str, doc: Doc, ctx: _Context) -> _Result | None:
         part = _part_code(g.get("part"))
         if ref is None:
             return _res("TIME" if part else "DATE", f"XXXX-WXX-{weekday + 1}" + (f"T{part}" if part else ""))
-        rel = re.sub(r"\s+", " ", g.get("rel", "").lower())
-        day = _resolve_weekday(weekday, ref, _cued_tense(text, raw, tense, doc), rel)
+        rel = re.sub(r"\s+", " ", g.get("rel", "").lower()).removeprefix("the ")
+        if rel in ("previous", "following"):
+            # "down 4.5% from the previous Friday": counted from the day last mentioned
+            stated = _from_stated(ctx, "day", 0)
+            base = dt.date.fromisoformat(stated) if stated else ref
+            day = _resolve_weekday(weekday, base, None, "last" if rel == "previous" else "next")
+        else:
+            day = _resolve_weekday(weekday, ref, _cued_tense(text, raw, tense, doc), rel)
         # "Sunday morning" is a TIME (TIMEX3: 2016-03-27TMO) of day precision;
         # "earlier Sunday" keeps the weekday as its span.
         if part:
@@ -279,6 +280,9 @@ def _normalise(raw: Raw, text: str, doc: Doc, ctx: _Context) -> _Result | None:
         rel = g["rel"].lower()
         if (rel == "the" and part == "NI") or (rel == "last" and part != "NI"):
             return None  # "the night" alone is left to the overnight rule; "last morning" is no date
+        stated = _from_stated(ctx, "day", 0) if rel == "the" else None
+        if stated:  # "Stocks crashed Friday. Dealers bought in the morning": that Friday's morning
+            return _res("TIME", f"{stated}T{part}", relative=False)
         if ref is None:
             return _res("TIME", f"XXXX-XX-XXT{part}")
         day = ref + dt.timedelta(days={"tomorrow": 1, "yesterday": -1, "last": -1}.get(rel, 0))
@@ -374,7 +378,7 @@ def _normalise(raw: Raw, text: str, doc: Doc, ctx: _Context) -> _Result | None:
         rel = g["rel"].lower()
         if rel in ("following", "previous") and g["unit"].lower() in ("year", "month"):
             # "the following year" counts from the date last stated, not from the publication date
-            value = _from_stated(ctx, raw, g["unit"].lower(), 1 if rel == "following" else -1)
+            value = _from_stated(ctx, g["unit"].lower(), 1 if rel == "following" else -1)
             if value is not None:
                 return _res("DATE", value, mod=_edge_mod(g.get("edge")), relative=False)
         return _rel_unit(g, ref, ctx)
@@ -406,9 +410,20 @@ def _normalise(raw: Raw, text: str, doc: Doc, ctx: _Context) -> _Result | None:
             return None
         latest = "latest" in g.get("adj", "")
         return _res("DATE", f"{ref.year - 1 if latest else ref.year}")
+    if rule == "week_of":
+        month, dom = _month_num(g["month"]), int(re.sub(r"\D", "", g["day"]))
+        if "year" in g:
+            year = int(g["year"])
+        elif ref is None:
+            return None
+        else:
+            year = _resolve_day_year(month, dom, ref, _cued_tense(text, raw, tense, doc))
+        if not _valid(year, month, dom):
+            return None
+        return _res("DATE", week_value(dt.date(year, month, dom)), relative="year" not in g)
     if rule == "that_unit":
         unit = g["unit"].lower()
-        value = _from_stated(ctx, raw, unit, 0) if unit != "week" else None
+        value = _from_stated(ctx, unit, 0) if unit != "week" else None
         if value is not None:
             return _res("DATE", value, mod=_edge_mod(g.get("edge")), relative=False)
         if unit == "day" and "edge" in g:
@@ -416,7 +431,7 @@ def _normalise(raw: Raw, text: str, doc: Doc, ctx: _Context) -> _Result | None:
         return None
     if rule == "next_day":
         step = -1 if g["rel"].lower() == "previous" else 1
-        value = _from_stated(ctx, raw, "day", step)
+        value = _from_stated(ctx, "day", step)
         if value is None:
             return None
         part = _part_code(g["unit"]) if g["unit"].lower() != "day" else ""
@@ -506,6 +521,8 @@ def _cued_tense(text: str, raw: Raw, tense, doc: Doc) -> str | None:
         return PAST if pluperfect_clause(doc, raw.start, raw.end) else FUTURE
     if re.search(r"\b(?:payable|due|effective)\s+(?:on\s+)?$", before):
         return FUTURE  # "a dividend, payable Dec. 15": the payment lies ahead
+    if re.search(r"\bsince\s+(?:the\s+)?$", before):
+        return PAST  # "since Oct. 23"
     if re.match(r"'s\b", text[raw.end:raw.end + 3]):
         return PAST  # "Wednesday's ruling" has been made
     clause = tense()
@@ -891,8 +908,7 @@ def tag(doc: Doc, reference: dt.date | None, *, anchor: str = "published") -> li
     logged and skipped.
     """
     text = doc.text
-    ctx = _Context(reference=reference,
-                   sentence_starts=[s.start_char for s in doc.sents] if doc.has_annotation("SENT_START") else [])
+    ctx = _Context(reference=reference)
     try:
         found = candidates(text)
     except Exception:  # pragma: no cover - a regex bug must not stop an article

@@ -36,8 +36,8 @@ def _verb_tense(verb) -> str | None:
         return FUTURE  # "is to resume trading Tuesday"
     if any(a.tag_ == "VBD" for a in auxes) or verb.tag_ == "VBD":
         return PAST
-    if any(a.lemma_ == "have" for a in auxes) and verb.tag_ == "VBN":
-        return PAST
+    if any(a.lemma_ == "have" for a in auxes) and (verb.tag_ == "VBN" or any(a.lower_ == "been" for a in auxes)):
+        return PAST  # "has taken", "have been searching since October"
     if any(a.tag_ == "MD" for a in auxes):
         return None
     if verb.tag_ in ("VBZ", "VBP") or any(a.tag_ in ("VBZ", "VBP") for a in auxes):

@@ -86,6 +86,11 @@ CASES = [
      "2015-10-23", "day"),
     ("He was arrested on May 4, 2015 and released the next morning.", "the next morning", "TIME", "2015-05-05TMO",
      "day"),
+    ("In March the firm received an offer. It also weighed a sale. Bids came in. The following month it agreed.",
+     "following month", "DATE", "2016-04", "month"),
+    ("Stocks crashed on Friday. Dealers placed buy orders in the morning.", "the morning", "TIME",
+     "2016-03-25TMO", "day"),
+    ("A hearing is set for the week of March 6.", "the week of March 6", "DATE", "2016-W09", "week"),
     ("The dam was finished in the summer of 2014.", "the summer of 2014", "DATE", "2014-SU", "season"),
     ("Prices fell last summer.", "last summer", "DATE", "2015-SU", "season"),
     ("Profits rose in the third quarter of 2015.", "the third quarter of 2015", "DATE", "2015-Q3", "quarter"),
@@ -151,6 +156,11 @@ def test_approximation_and_modifiers(nlp, sentence, phrase, approx, mod):
     (dt.date(1989, 10, 26), "Oneida declared a dividend, payable Dec. 15 to stock of record.", "Dec. 15",
      "1989-12-15"),
     (dt.date(1989, 10, 26), "The board named a new chairman, effective Feb. 1.", "Feb. 1", "1990-02-01"),
+    # "since" points back; a present perfect progressive is past too
+    (dt.date(1999, 5, 6), "Police have been searching for him since Oct. 23.", "Oct. 23", "1998-10-23"),
+    # "the previous Friday" counts from the day last mentioned
+    (dt.date(1989, 10, 30), "On Oct. 27 the index fell 4.5% from the previous Friday.", "the previous Friday",
+     "1989-10-20"),
     # without a stated date, "the following year" counts from the publication date
     (dt.date(1989, 10, 26), "Sales will recover the following year.", "following year", "1990"),
 ])
