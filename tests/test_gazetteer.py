@@ -49,6 +49,8 @@ def gazetteer():
     ("Middle East", "region:middle-east"),
     ("Temple of Bel", "poi:temple-of-bel"),
     ("Africa", "continent:AF"),
+    ("Dallas County", "admin2:US-48113"),
+    ("Saint Bernard Parish", "admin2:US-22087"),
 ])
 def test_lookup_finds_each_source(gazetteer, name, place_id):
     assert place_id in {c.place.place_id for c in gazetteer.lookup(name)}
@@ -86,10 +88,22 @@ def test_every_data_file_row_names_a_known_place(gazetteer):
 
 
 def test_supplement_rows_carry_a_source_and_a_point():
-    for name in ("supplement.csv", "regions.csv"):
+    for name in ("supplement.csv", "regions.csv", "us_counties.csv"):
         for row in gz.read_csv(config.GAZETTEER_DIR / name):
             assert row["source"].strip(), row
             assert -90 <= float(row["lat"]) <= 90 and -180 <= float(row["lon"]) <= 180, row
+
+
+def test_us_counties_lie_in_the_states_they_name(gazetteer):
+    rows = gz.read_csv(config.GAZETTEER_DIR / "us_counties.csv")
+    assert len(rows) > 3000
+    for row in rows:
+        assert 18 < float(row["lat"]) < 50 and -161 < float(row["lon"]) < -66, row
+        assert row["name"].endswith((" County", " Parish")), row
+    # The state is spelled as the index spells the division, so context can match them.
+    state_names = {row["admin1"] for row in rows}
+    assert all(any(c.place.kind == "admin1" and c.place.country_code == "US" and
+                   c.place.admin1 == name for c in gazetteer.lookup(name)) for name in state_names)
 
 
 def test_index_is_rebuilt_when_a_source_changes_and_only_then(tmp_path, monkeypatch):

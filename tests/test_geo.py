@@ -79,6 +79,37 @@ def test_ranking_follows_the_article_context(nlp, text, surface, country):
     assert mention_of(nlp, text, surface).place.country_code == country
 
 
+@pytest.mark.parametrize("text, surface, country, admin1", [
+    # A name qualified by its division or country after a comma.
+    ("Peanut butter was made at a plant in Blakely, Georgia, officials said.", "Blakely", "US",
+     "Georgia"),
+    ("Peanut butter was made at a plant in Blakely, Georgia, officials said.", "Georgia", "US",
+     "Georgia"),
+    ("Janet Evans of Marion, Ohio, was told by her surgeon.", "Marion", "US", "Ohio"),
+    # A town inside a first-level division the article names, over a distant namesake.
+    ("Health officials in Ohio warned residents. A clinic in Marion stayed open.", "Marion", "US",
+     "Ohio"),
+    # US counties (us-atlas), told apart by the state the article names.
+    ("An outbreak spread in Indiana. Officials in Scott County opened a clinic.", "Scott County",
+     "US", "Indiana"),
+    ("Officials in Iowa said Scott County had two cases.", "Scott County", "US", "Iowa"),
+    ("Flood water reached St. Bernard Parish in Louisiana.", "St. Bernard Parish", "US",
+     "Louisiana"),
+])
+def test_divisions_the_article_names_decide(nlp, text, surface, country, admin1):
+    place = mention_of(nlp, text, surface).place
+    assert (place.country_code, place.admin1) == (country, admin1)
+
+
+@pytest.mark.parametrize("text, surface, kind", [
+    ("Cases rose in China, Japan and Korea.", "China", "country"),   # a list, not China in Japan
+    ("Cases rose in Aleppo, Homs and Hama.", "Homs", "city"),      # a list of cities
+    ("Wyoming reported cases; Michigan did too.", "Wyoming", "admin1"),  # not Wyoming, Michigan
+])
+def test_lists_are_not_qualified_names(nlp, text, surface, kind):
+    assert mention_of(nlp, text, surface).place.kind == kind
+
+
 def test_one_spelling_keeps_one_meaning_within_an_article(nlp):
     text = (SYRIA + "The army entered the city of Palmyra. Palmyra was quiet. "
             "Officers said Palmyra would be rebuilt.")
