@@ -181,8 +181,12 @@ def _build_context(doc: Doc, article: Article, timexes: Sequence[TimeMention],
         if mention.type not in ("DATE", "TIME") or mention.date_start is None or mention.value == "PRESENT_REF":
             continue
         span = _token_span(doc, mention.start, mention.end)
-        if span is not None:
-            timex_heads.setdefault(span.root.i, mention)
+        if span is None:
+            continue
+        root = span.root
+        if root.dep_ == "compound" and root.head.pos_ == "PROPN" and not span.start <= root.head.i < span.end:
+            continue  # part of a name: "the Sunday Times", "the Friday Mosque"
+        timex_heads.setdefault(root.i, mention)
     main_country = countries.most_common(1)[0][0] if countries else ""
     ctx = _Context(doc, article, place_at, places_in_order, timex_heads, main_country, [], frozenset())
     ctx.actor_mentions = _actor_mentions(ctx)

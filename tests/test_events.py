@@ -152,6 +152,13 @@ def test_a_date_that_bounds_a_period_does_not_date_the_event(nlp, text):
     assert found and [m.date_text for m in found] == [""] * len(found)  # at most the lead's publication date
 
 
+def test_a_day_name_inside_a_proper_name_dates_nothing(nlp):
+    text = "ISIS overran Palmyra last May. Troops recaptured Palmyra on Saturday. Jets bombed Raqqa on Saturday. " \
+           "Marie Colvin of the Sunday Times was killed in Palmyra."
+    [killing] = [m for m in extract(nlp, text) if m.sentence.startswith("Marie")]
+    assert killing.date_start is None
+
+
 def test_now_and_current_describe_the_time_of_writing_not_the_event(nlp):
     text = "ISIS overran Palmyra last May. Troops recaptured Palmyra on Saturday. Jets bombed Raqqa on Saturday. " \
            "ISIS fighters have now withdrawn from Palmyra."
