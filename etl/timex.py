@@ -474,8 +474,10 @@ def _normalise(raw: Raw, text: str, doc: Doc, ctx: _Context) -> _Result | None:
     if rule == "set_adverb":
         word = g["word"].lower()
         span = doc.char_span(raw.start, raw.end, alignment_mode="expand")
-        if span is not None and len(span) == 1 and span[0].tag_ in ("NN", "NNP"):
-            return None  # "the party daily Granma": a newspaper
+        if span is not None and len(span) == 1 and (
+                span[0].tag_ in ("NN", "NNP")
+                or (span.end < len(doc) and doc[span.end].tag_ == "NNP" and span.start > 0 and doc[span.start - 1].tag_ in ("NN", "NNP"))):
+            return None  # "the party daily Granma": a newspaper, named right after it
         if word == "biweekly":
             return _res("SET", "P2W", relative=False)
         code = {"dai": "P1D", "wee": "P1W", "mon": "P1M", "ann": "P1Y", "yea": "P1Y", "hou": "PT1H", "nig": "P1D"}[word[:3]]

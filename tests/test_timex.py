@@ -182,6 +182,7 @@ def test_resolution_against_other_reference_dates(nlp, reference, sentence, phra
     ("The fall of Palmyra raised global concern.", "fall"),
     ("The annual March for Life drew crowds.", "March"),
     ("He won a second term.", "a second"),
+    ("The Communist Party daily Granma praised the boy.", "daily"),
 ])
 def test_not_dates(nlp, sentence, not_a_date):
     assert [m for m in _find(nlp, sentence) if not_a_date in m.text] == []

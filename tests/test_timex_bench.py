@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from etl.bench.timeml import Counts, GoldTimex, TimemlDoc, _align_surfaces, evaluate, read_tml, tml_files
+from etl.bench.timeml import Counts, GoldTimex, TimemlDoc, _align_surfaces, _x_match, evaluate, read_tml, tml_files
 
 BASELINE = Path(__file__).resolve().parent.parent / "benchmarks" / "baseline" / "timeml.json"
 
@@ -63,6 +63,14 @@ def test_one_system_mention_matches_one_gold_mention():
     counts = Counts()
     counts.add(doc, [(12, 53, "yesterday ... last week", "DATE", "1998-01-07")])
     assert counts.relaxed == 1
+
+
+@pytest.mark.parametrize("gold,found,match", [
+    ("1989-WXX", "1989-W43", True), ("1949-XX", "1949", True), ("199X", "199", True), ("19XX", "19", True),
+    ("199X", "198", False), ("PXY", "P10Y", False), ("1989-10", "1989-11", False),
+])
+def test_gold_unknown_fields_as_wildcards(gold, found, match):
+    assert _x_match(gold, found) is match
 
 
 def test_heideltime_output_is_aligned_onto_the_text():

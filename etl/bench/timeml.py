@@ -98,12 +98,13 @@ class Counts:
 
 
 def _x_match(gold: str, found: str) -> bool:
-    """Gold values that leave a field unknown (1989-WXX, 1949-XX) against a more specific value."""
+    """Gold values that leave a field unknown (1989-WXX, 1949-XX) against a more specific value;
+    TIMEX2's decades and centuries (199X, 19XX) against TIMEX3's reduced precision (199, 19)."""
     if gold == found:
         return True
     if "X" not in gold or gold.startswith("P"):
         return False
-    trimmed = re.sub(r"(?:-X+)+$", "", gold)
+    trimmed = re.sub(r"(?:-?X+)+$", "", gold)
     if trimmed != gold and found == trimmed:
         return True
     return re.fullmatch(re.escape(gold).replace("X", r"\w"), found) is not None
