@@ -71,6 +71,11 @@ HOW_PENALTY = {gz.HOW_NAME: 0.0, gz.HOW_ALTERNATE: 0.5, gz.HOW_ABBREVIATION: 0.0
                gz.HOW_DEMONYM: 0.0, gz.HOW_ALTERNATE + 1: 1.0}
 PRECISION = {"city": 1, "village": 1, "poi": 1, "admin2": 2, "admin1": 3, "region": 3,
              "country": 4, "continent": 4}
+# Words that make "X" + word a part of X or the land around it, when the whole is unknown.
+PART_PREFIXES = frozenset("greater north south east west northern southern eastern western "
+                          "central upper lower downtown inner outer".split())
+LANDFORM_SUFFIXES = frozenset("valley delta basin peninsula coast area metropolitan metro "
+                              "hills heights".split())  # not islands and bays: named apart
 BROAD_KINDS = frozenset({"country", "admin1", "region", "continent"})
 DIVISION_BONUS = 1.5  # a place inside a first-level division the article names
 MAX_SPAN_TOKENS = 6
@@ -509,13 +514,35 @@ def _apply_qualifiers(spans: list[_Span], text: str) -> None:
             name.paired_with, qualifier.paired_with = qualifier.text, name.text
 
 
+def _part_of_known_place(gazetteer: gz.Gazetteer, text: str,
+                         countries: set[str]) -> list[gz.Candidate]:
+    """"North Dallas", "Greater Mumbai", "Salinas Valley": an unknown name made of a known
+    town or division and a compass or landform word lies in or near it (article's countries)."""
+    words = text.split()
+    if len(words) < 2 or not countries:
+        return []
+    if words[0].lower() in PART_PREFIXES and words[1].lower() not in PART_PREFIXES:
+        base = " ".join(words[1:])
+    elif words[-1].lower() in LANDFORM_SUFFIXES:
+        base = " ".join(words[:-1])
+    else:
+        return []
+    return [c for c in _span_candidates(gazetteer, base) if c.how <= gz.HOW_ALTERNATE
+            and c.place.country_code in countries
+            and c.place.kind in ("city", "admin1", "admin2")]  # too little to name land after
+
+
 def _resolve(spans: list[_Span], text: str) -> list[PlaceMention]:
     from etl.geocoder import online_place
 
     gazetteer = gz.get_gazetteer()
     countries = article_countries(spans)
     top = {code for code, _ in countries.most_common(3)}
-    for span in spans:  # transliteration fallback, only inside the article's countries
+    for span in spans:  # fallbacks for unknown names, only inside the article's countries
+        if not span.candidates and (span.place_like or span.ner in PLACE_LABELS):
+            span.candidates = _part_of_known_place(gazetteer, span.text, top)
+            if span.candidates and not span.hint:
+                span.hint = "near"
         if not span.candidates and (span.place_like or span.ner in PLACE_LABELS):
             span.candidates = gazetteer.translit_lookup(span.text, top)
         if not span.candidates and (span.place_like or span.ner in PLACE_LABELS):

@@ -110,6 +110,18 @@ def test_lists_are_not_qualified_names(nlp, text, surface, kind):
     assert mention_of(nlp, text, surface).place.kind == kind
 
 
+@pytest.mark.parametrize("text, surface, name, precision", [
+    ("Police in Texas said the flu reached North Dallas schools.", "North Dallas", "Dallas", 2),
+    ("Farms across California's Salinas Valley were hit.", "Salinas Valley", "Salinas", 2),
+    ("Officials in New York closed the lab on Plum Island.", "Plum Island", None, 0),
+])
+def test_part_of_a_known_place(nlp, text, surface, name, precision):
+    state = next(s for s in ("Texas", "California", "New York") if s in text)
+    spans = [(text.index(t), text.index(t) + len(t)) for t in (state, surface)]
+    found = {m.text: m for m in resolve_spans(nlp(text), spans)}[surface]
+    assert (found.place.name if found.place else None, found.precision) == (name, precision)
+
+
 def test_one_spelling_keeps_one_meaning_within_an_article(nlp):
     text = (SYRIA + "The army entered the city of Palmyra. Palmyra was quiet. "
             "Officers said Palmyra would be rebuilt.")
