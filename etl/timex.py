@@ -742,8 +742,10 @@ def _ref_word(word: str, raw: Raw, doc: Doc, text: str) -> _Result | None:
             if span is None or not len(span) or span[0].tag_ != "JJ":
                 return None
         return _res("DATE", "PRESENT_REF")
-    if word in ("recently", "lately", "the past"):
-        return _res("DATE", "PAST_REF")
+    if word == "the past" and re.match(r"\s+\S+\s+(?:summers|winters|springs|autumns|falls|seasons)\b", text[raw.end:raw.end + 30], re.I):
+        return None  # "the past three summers": not the past at large
+    if word in ("recently", "lately", "the past", "then current", "then-current"):
+        return _res("DATE", "PAST_REF")  # "the then current price" was current then
     if word in ("the future", "the near future"):
         return _res("DATE", "FUTURE_REF")
     return None

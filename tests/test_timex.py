@@ -61,6 +61,7 @@ CASES = [
     ("Assad's troops have made steady gains in recent months.", "recent months", "DURATION", "PXM", "none"),
     ("More troops will arrive in coming weeks.", "coming weeks", "DURATION", "PXW", "none"),
     ("The site was recently looted.", "recently", "DATE", "PAST_REF", "none"),
+    ("Holders may buy shares at half the then current market price.", "then current", "DATE", "PAST_REF", "none"),
     ("Nobody can say what the future holds.", "the future", "DATE", "FUTURE_REF", "none"),
     # absolute dates in the usual shapes
     ("Sun Mar 27, 2016 11:55:38", "Sun Mar 27, 2016 11:55:38", "TIME", "2016-03-27T11:55:38", "time"),
@@ -183,6 +184,7 @@ def test_resolution_against_other_reference_dates(nlp, reference, sentence, phra
     ("The annual March for Life drew crowds.", "March"),
     ("He won a second term.", "a second"),
     ("The Communist Party daily Granma praised the boy.", "daily"),
+    ("Marches caused riots for the past three summers.", "the past"),
 ])
 def test_not_dates(nlp, sentence, not_a_date):
     assert [m for m in _find(nlp, sentence) if not_a_date in m.text] == []
