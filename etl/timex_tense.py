@@ -56,24 +56,23 @@ def _pluperfect(verb) -> bool:
     return False
 
 
-def _clause_verb(doc: Doc, start: int, end: int):
-    """The first verb above the span's head token, or None."""
+def _verbs_above(doc: Doc, start: int, end: int):
+    """The verbs met climbing from the span's head token to the root, nearest first."""
     span = doc.char_span(start, end, alignment_mode="expand")
     if span is None or len(span) == 0:
-        return None
+        return
     token = span.root
     for _ in range(12):
         if token.pos_ in ("VERB", "AUX") and token.dep_ not in ("aux", "auxpass", "amod"):
-            return token
+            yield token
         if token.head is token:
-            return None
+            return
         token = token.head
-    return None
 
 
 def pluperfect_clause(doc: Doc, start: int, end: int) -> bool:
     """Whether the span attaches to a past perfect ("Until Thursday, they had not called him")."""
-    verb = _clause_verb(doc, start, end)
+    verb = next(_verbs_above(doc, start, end), None)
     return verb is not None and _pluperfect(verb)
 
 
@@ -88,22 +87,14 @@ def clause_tense(doc: Doc, start: int, end: int) -> str | None:
     subject is often a mis-tag (spaCy reads "IS" in "In August IS fighters demolished..." as
     VBZ and makes it the root): then the tense comes from its clausal complement instead.
     """
-    span = doc.char_span(start, end, alignment_mode="expand")
-    if span is None or len(span) == 0:
-        return None
-    token = span.root
-    for _ in range(12):
-        if token.pos_ in ("VERB", "AUX") and token.dep_ not in ("aux", "auxpass", "amod"):
-            tense = _verb_tense(token)
-            if tense in (PRESENT, None) and not _has_subject(token):
-                for child in token.children:
-                    if child.dep_ in ("ccomp", "conj", "xcomp", "advcl") and child.pos_ in ("VERB", "AUX"):
-                        inner = _verb_tense(child)
-                        if inner is not None:
-                            return inner
-            if tense is not None:
-                return tense
-        if token.head is token:
-            break
-        token = token.head
+    for verb in _verbs_above(doc, start, end):
+        tense = _verb_tense(verb)
+        if tense in (PRESENT, None) and not _has_subject(verb):
+            for child in verb.children:
+                if child.dep_ in ("ccomp", "conj", "xcomp", "advcl") and child.pos_ in ("VERB", "AUX"):
+                    inner = _verb_tense(child)
+                    if inner is not None:
+                        return inner
+        if tense is not None:
+            return tense
     return None
