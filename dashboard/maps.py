@@ -50,7 +50,12 @@ AREA_RADIUS_M = {3: 60_000, 4: 250_000}
 SEA = "#d6e4ee"
 CLUSTER_ABOVE = 300
 MAX_ARROWS = 300
-AGGREGATE_ABOVE = 2000  # above this many events the map shows one marker per place  # cluster markers only when there are more events than a map shows legibly
+AGGREGATE_ABOVE = 2000  # above this many events the map shows grid cells, not single events
+POINTS_IN_VIEW = 1000  # single events again once the visible window holds no more than this
+CELLS_ACROSS = 48  # grid cells across the map's width
+CELL_LADDER = (0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0)  # cell sides in degrees
+DENSITY = ("#ffffb2", "#fed976", "#feb24c", "#fd8d3c", "#f03b20", "#bd0026")  # light = few, dark = many
+MAP_WIDTH_PX, MAP_HEIGHT_PX = 1000, 560  # the map's size assumed when the server picks a zoom
 
 
 class _Script(MacroElement):
@@ -126,6 +131,27 @@ class ArrowLayer(_Script):
                     + 'border-bottom:7px solid transparent;border-left:14px solid ' + r.colour
                     + ';transform:rotate(' + r.angle + 'deg);transform-origin:7px 7px"></div>'});
             target.addLayer(L.marker([r.lat2, r.lon2], {icon: head, interactive: false, keyboard: false}));
+        });
+    })();
+    """
+
+    def __init__(self, rows: list[dict]) -> None:
+        super().__init__()
+        self.rows = rows
+
+
+class GridLayer(_Script):
+    """Grid cells as rectangles shaded by how many events they hold; tooltip and popup escaped."""
+
+    script_template = """
+    (function() {
+        var target = {{ this._parent.get_name() }};
+        {{ this.rows|tojson }}.forEach(function(r) {
+            var cell = L.rectangle(r.bounds, {color: r.colour, weight: 0.6, fillColor: r.colour,
+                                              fillOpacity: 0.55, className: 'tl-bin'});
+            cell.bindTooltip(r.tooltip);
+            cell.bindPopup(r.popup, {maxWidth: 320});
+            target.addLayer(cell);
         });
     })();
     """
@@ -229,6 +255,75 @@ def marker_rows(events: pd.DataFrame, quotes: dict[str, list[str]] | None = None
     return place_rows(events) if len(events) > AGGREGATE_ABOVE else event_rows(events, quotes)
 
 
+Box = tuple[float, float, float, float]  # south, west, north, east in degrees
+
+
+def cell_for(box: Box, across: int = CELLS_ACROSS) -> float:
+    """The smallest cell side on the ladder that keeps the box's width to about `across` cells."""
+    south, west, north, east = box
+    span = max(east - west, (north - south) * MAP_WIDTH_PX / MAP_HEIGHT_PX, 1e-6)
+    return next((c for c in CELL_LADDER if span / c <= across), CELL_LADDER[-1])
+
+
+def snap_box(box: Box, cell: float) -> Box:
+    """The box grown to whole cells, so small pans give the same cells (and cache hits)."""
+    south, west, north, east = box
+    return (math.floor(south / cell) * cell, math.floor(west / cell) * cell,
+            math.ceil(north / cell) * cell, math.ceil(east / cell) * cell)
+
+
+def zoom_for(box: Box, width_px: int = MAP_WIDTH_PX, height_px: int = MAP_HEIGHT_PX) -> int:
+    """The Web Mercator zoom at which the box fills the map (as Leaflet's fitBounds would choose)."""
+    south, west, north, east = box
+
+    def mercator_y(lat: float) -> float:
+        lat = max(min(lat, 85.0), -85.0)
+        return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
+
+    x_fraction = max(east - west, 1e-6) / 360
+    y_fraction = max(mercator_y(north) - mercator_y(south), 1e-6) / (2 * math.pi)
+    zoom = min(math.log2(width_px / 256 / x_fraction), math.log2(height_px / 256 / y_fraction))
+    return int(max(2, min(18, math.floor(zoom))))
+
+
+def box_of(bounds: dict | None) -> Box | None:
+    """A Leaflet bounds object as st_folium returns it, as a box (None when absent or malformed)."""
+    try:
+        sw, ne = bounds["_southWest"], bounds["_northEast"]
+        return (float(sw["lat"]), float(sw["lng"]), float(ne["lat"]), float(ne["lng"]))
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+def density_colour(n: int, most: int) -> str:
+    """A shade per cell on a log scale up to the busiest cell, so sparse cells stay visible."""
+    if most <= 1:
+        return DENSITY[0]
+    step = math.log(max(n, 1)) / math.log(most) * (len(DENSITY) - 1)
+    return DENSITY[int(round(step))]
+
+
+def bin_rows(bins: pd.DataFrame, cell: float) -> list[dict]:
+    """One rectangle per grid cell: its bounds, shade, and an escaped summary of what it holds."""
+    if bins.empty:
+        return []
+    most = int(bins["n_events"].max())
+    rows = []
+    for b in bins.to_dict("records"):
+        south, west = b["cell_row"] * cell, b["cell_col"] * cell
+        n = int(b["n_events"])
+        dates = f"{b['first_date']} to {b['last_date']}" if b["first_date"] is not None else "undated"
+        summary = f"{n} events, {int(b['n_sources'])} source reports; mostly {b['event_type'] or 'untyped'}; {dates}"
+        rows.append({
+            "bounds": [[round(south, 6), round(west, 6)], [round(south + cell, 6), round(west + cell, 6)]],
+            "colour": density_colour(n, most), "n": n,
+            "tooltip": escape_html(summary),
+            "popup": f"<b>{escape_html(f'{n} events')}</b><div>{escape_html(summary)}</div>"
+                     "<div><i>Zoom in to see the single events.</i></div>",
+        })
+    return rows
+
+
 def destination_rows(moves: pd.DataFrame) -> list[dict]:
     """Hollow markers where movements end, so the destinations themselves are on the map."""
     rows, seen = [], set()
@@ -261,12 +356,18 @@ def arrow_rows(moves: pd.DataFrame, limit: int = MAX_ARROWS) -> list[dict]:
     travelled `limit` pairs only, so a dense store does not bury the map in lines."""
     if moves.empty:
         return []
+    if "n" in moves:  # already counted per pair (queries.movement_pairs)
+        return _arrows(moves.head(limit))
     pairs = (moves.groupby(["origin_id", "destination_id"], sort=False)
              .agg(n=("event_id", "size"), event_id=("event_id", "first"), event_type=("event_type", "first"),
                   origin_name=("origin_name", "first"), origin_lat=("origin_lat", "first"),
                   origin_lon=("origin_lon", "first"), destination_name=("destination_name", "first"),
                   destination_lat=("destination_lat", "first"), destination_lon=("destination_lon", "first"))
              .reset_index().sort_values("n", ascending=False, kind="stable").head(limit))
+    return _arrows(pairs)
+
+
+def _arrows(pairs: pd.DataFrame) -> list[dict]:
     return [{
         "lat1": float(m["origin_lat"]), "lon1": float(m["origin_lon"]),
         "lat2": float(m["destination_lat"]), "lon2": float(m["destination_lon"]),
@@ -321,18 +422,7 @@ def build_map(events: pd.DataFrame, moves: pd.DataFrame | None = None, *,
     """The event map. `standalone` inlines the basemap (see `standalone_html` for the assets);
     `rows` are `marker_rows(events, quotes)` when the caller has them cached."""
     moves = moves if moves is not None else pd.DataFrame()
-    fmap = folium.Map(location=list(center) if center else [20, 0], zoom_start=zoom or 2, tiles=None,
-                      control_scale=True, maxZoom=18, minZoom=2)  # map options: with tiles=None MarkerCluster needs maxZoom
-    fmap.get_root().header.add_child(folium.Element(f"<style>.leaflet-container{{background:{SEA}}}</style>"))
-    basemap = folium.FeatureGroup(name="Country outlines (offline)", control=True)
-    if standalone:
-        import json
-        OfflineBasemap(data=json.loads((STATIC_DIR / BASEMAP).read_text())).add_to(basemap)
-    else:
-        OfflineBasemap(url=f"{base_url}/{BASEMAP}").add_to(basemap)
-    basemap.add_to(fmap)
-    folium.TileLayer("OpenStreetMap", name="OpenStreetMap (online)", overlay=True, show=False).add_to(fmap)
-
+    fmap = _base_map(center, zoom, standalone, base_url)
     located = events.dropna(subset=["latitude", "longitude"]) if not events.empty else events
     if heat and not located.empty:
         weights = located["n_sources"].fillna(1).astype(float).tolist()
@@ -353,6 +443,48 @@ def build_map(events: pd.DataFrame, moves: pd.DataFrame | None = None, *,
         bounds = bounds_of(located, moves)
         if bounds:
             fmap.fit_bounds(bounds, max_zoom=8)
+    localize_assets(fmap, base_url)
+    return fmap
+
+
+def _base_map(center: tuple[float, float] | None, zoom: int | None, standalone: bool, base_url: str) -> folium.Map:
+    """The map with the offline country outlines and the optional online tiles, nothing else."""
+    fmap = folium.Map(location=list(center) if center else [20, 0], zoom_start=zoom or 2, tiles=None,
+                      control_scale=True, maxZoom=18, minZoom=2)  # map options: with tiles=None MarkerCluster needs maxZoom
+    fmap.get_root().header.add_child(folium.Element(f"<style>.leaflet-container{{background:{SEA}}}</style>"))
+    basemap = folium.FeatureGroup(name="Country outlines (offline)", control=True)
+    if standalone:
+        import json
+        OfflineBasemap(data=json.loads((STATIC_DIR / BASEMAP).read_text())).add_to(basemap)
+    else:
+        OfflineBasemap(url=f"{base_url}/{BASEMAP}").add_to(basemap)
+    basemap.add_to(fmap)
+    folium.TileLayer("OpenStreetMap", name="OpenStreetMap (online)", overlay=True, show=False).add_to(fmap)
+    return fmap
+
+
+def build_binned_map(cells: list[dict], points: list[dict], moves: pd.DataFrame, extent: Box, *,
+                     base_url: str = STATIC_URL) -> folium.Map:
+    """The map of a large store: grid cells (`bin_rows`) and single events (`event_rows`) only where
+    the caller found few enough, the most travelled movements, and a heat layer of the cells.
+    It opens on `extent`; the page moves it to the analyst's view without rebuilding it."""
+    fmap = _base_map(None, None, False, base_url)
+    if cells:
+        heat = [[(c["bounds"][0][0] + c["bounds"][1][0]) / 2, (c["bounds"][0][1] + c["bounds"][1][1]) / 2, c["n"]]
+                for c in cells]
+        folium.plugins.HeatMap(heat, name="Heat (events)", show=False, radius=22).add_to(fmap)
+        grid = folium.FeatureGroup(name="Events per grid cell").add_to(fmap)
+        GridLayer(cells).add_to(grid)
+    if not moves.empty:
+        movement = folium.FeatureGroup(name="Movements").add_to(fmap)
+        ArrowLayer(arrow_rows(moves)).add_to(movement)
+        EventLayer(destination_rows(moves)[:MAX_ARROWS]).add_to(movement)
+    if points:
+        singles = folium.FeatureGroup(name="Events").add_to(fmap)
+        EventLayer(points).add_to(singles)
+    folium.LayerControl(collapsed=True).add_to(fmap)
+    south, west, north, east = extent
+    fmap.fit_bounds([[south, west], [north, east]], max_zoom=8)
     localize_assets(fmap, base_url)
     return fmap
 

@@ -51,18 +51,24 @@ def _query(snapshot: str, sql: str, params: list[Any] | dict[str, Any] | None = 
 
 # ---------------------------------------------------------------- filters -> SQL
 
-_EVENTS_SQL = """
-    SELECT e.*, coalesce(p.label, p.name) AS place_name, p.country_code, p.kind AS place_kind,
-           coalesce(s.sources, []) AS sources, coalesce(s.n_articles, 0) AS n_articles
-    FROM events e
-    LEFT JOIN places p USING (place_id)
-    LEFT JOIN (
+def _events_sql(where: str, limit: str = "") -> str:
+    """The filtered events with their place and sources; the sources are gathered for the chosen
+    events only, so a narrow filter over a large store reads few mentions."""
+    return f"""
+    WITH chosen AS (
+        SELECT e.*, coalesce(p.label, p.name) AS place_name, p.country_code, p.kind AS place_kind
+        FROM events e LEFT JOIN places p USING (place_id)
+        WHERE {where} {limit}
+    ), cited AS (
         SELECT em.event_id, list(DISTINCT a.source ORDER BY a.source) AS sources,
                count(DISTINCT a.article_id) AS n_articles
         FROM event_mentions em JOIN articles a USING (article_id)
+        WHERE em.event_id IN (SELECT event_id FROM chosen)
         GROUP BY em.event_id
-    ) s USING (event_id)
-"""
+    )
+    SELECT c.*, coalesce(s.sources, []) AS sources, coalesce(s.n_articles, 0) AS n_articles
+    FROM chosen c LEFT JOIN cited s USING (event_id)
+    ORDER BY c.date_start NULLS LAST, c.event_id"""
 
 
 def where_clause(filters: Filters) -> tuple[str, dict[str, Any]]:
@@ -113,7 +119,15 @@ def events(snapshot: str, filters: Filters) -> pd.DataFrame:
     if not snapshot:
         return _empty_events()
     where, params = where_clause(filters)
-    return _query(snapshot, f"{_EVENTS_SQL} WHERE {where} ORDER BY e.date_start NULLS LAST, e.event_id", params)
+    return _query(snapshot, _events_sql(where), params)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def event_by_id(snapshot: str, event_id: str) -> pd.DataFrame:
+    """One event as `events` lays it out (empty when the store lacks it), without reading the others."""
+    if not snapshot:
+        return _empty_events()
+    return _query(snapshot, _events_sql("e.event_id = $id"), {"id": event_id})
 
 
 def _empty_events() -> pd.DataFrame:
@@ -144,6 +158,108 @@ def count_events(snapshot: str, filters: Filters) -> int:
     return int(frame["n"].iloc[0])
 
 
+Box = tuple[float, float, float, float]  # south, west, north, east in degrees
+
+
+def _in_box(box: Box | None) -> tuple[str, dict[str, Any]]:
+    if box is None:
+        return "e.latitude IS NOT NULL AND e.longitude IS NOT NULL", {}
+    south, west, north, east = box
+    return ("e.latitude BETWEEN $south AND $north AND e.longitude BETWEEN $west AND $east",
+            {"south": south, "west": west, "north": north, "east": east})
+
+
+def _located(filters: Filters, box: Box | None) -> tuple[str, dict[str, Any]]:
+    where, params = where_clause(filters)
+    inside, box_params = _in_box(box)
+    return f"{where} AND {inside}", {**params, **box_params}
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def extent(snapshot: str, filters: Filters) -> dict[str, Any]:
+    """How many filtered events have coordinates, and the box around them (None when none do)."""
+    if not snapshot:
+        return {"n": 0, "box": None}
+    where, params = _located(filters, None)
+    row = _query(snapshot, f"""
+        SELECT count(*) AS n, min(e.latitude) AS s, min(e.longitude) AS w, max(e.latitude) AS n_, max(e.longitude) AS e_
+        FROM events e LEFT JOIN places p USING (place_id) WHERE {where}""", params).iloc[0]
+    n = int(row["n"])
+    return {"n": n, "box": (float(row["s"]), float(row["w"]), float(row["n_"]), float(row["e_"])) if n else None}
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def count_located(snapshot: str, filters: Filters, box: Box | None) -> int:
+    """Filtered events with coordinates inside the box."""
+    if not snapshot:
+        return 0
+    where, params = _located(filters, box)
+    return int(_query(snapshot, f"SELECT count(*) AS n FROM events e LEFT JOIN places p USING (place_id) WHERE {where}",
+                      params)["n"].iloc[0])
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def map_bins(snapshot: str, filters: Filters, cell: float, box: Box | None = None) -> pd.DataFrame:
+    """Filtered events counted per grid cell of `cell` degrees (cells inside the box only): where
+    the cell is, how many events and sources, where its events lie on average, its commonest type
+    and the dates it spans. What a map of many events can honestly show."""
+    where, params = _located(filters, box)
+    return _query(snapshot, f"""
+        WITH located AS (
+            SELECT floor(e.latitude / $cell)::BIGINT AS row_, floor(e.longitude / $cell)::BIGINT AS col,
+                   e.latitude, e.longitude, e.event_type, coalesce(e.n_sources, 1) AS n_sources,
+                   e.date_start, coalesce(e.date_end, e.date_start) AS date_end
+            FROM events e LEFT JOIN places p USING (place_id) WHERE {where}
+        ), by_type AS (
+            SELECT row_, col, event_type, count(*) AS n FROM located GROUP BY ALL
+        ), commonest AS (
+            SELECT row_, col, first(event_type ORDER BY n DESC, event_type) AS event_type FROM by_type GROUP BY ALL
+        )
+        SELECT l.row_ AS cell_row, l.col AS cell_col, count(*) AS n_events, sum(l.n_sources) AS n_sources,
+               avg(l.latitude) AS lat, avg(l.longitude) AS lon, any_value(c.event_type) AS event_type,
+               min(l.date_start) AS first_date, max(l.date_end) AS last_date
+        FROM located l JOIN commonest c USING (row_, col)
+        GROUP BY l.row_, l.col ORDER BY l.row_, l.col""", {**params, "cell": cell})
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def events_in_box(snapshot: str, filters: Filters, box: Box | None, limit: int) -> pd.DataFrame:
+    """The filtered events inside the box (the most reported first when more than `limit`), laid out as `events`."""
+    if not snapshot:
+        return _empty_events()
+    where, params = _located(filters, box)
+    return _query(snapshot, _events_sql(where, "ORDER BY e.n_sources DESC, e.date_start, e.event_id LIMIT $limit"),
+                  {**params, "limit": limit})
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def event_dates(snapshot: str, filters: Filters) -> list[dt.date]:
+    """Every distinct start date of the filtered events, for the map's playback slider."""
+    if not snapshot:
+        return []
+    where, params = where_clause(filters)
+    frame = _query(snapshot, f"""SELECT DISTINCT e.date_start AS d FROM events e LEFT JOIN places p USING (place_id)
+                                 WHERE e.date_start IS NOT NULL AND {where} ORDER BY 1""", params)
+    return frame["d"].tolist()
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def movement_pairs(snapshot: str, filters: Filters, limit: int) -> pd.DataFrame:
+    """The `limit` most travelled origin -> destination pairs of the filtered events, with how many made each."""
+    if not snapshot:
+        return pd.DataFrame(columns=MOVEMENT_COLUMNS + ["n"])
+    where, params = where_clause(filters)
+    return _query(snapshot, f"""
+        WITH moves AS ({_movements_sql(where)})
+        SELECT min(event_id) AS event_id, first(event_type ORDER BY event_id) AS event_type, origin_id,
+               any_value(origin_name) AS origin_name, any_value(origin_lat) AS origin_lat,
+               any_value(origin_lon) AS origin_lon, destination_id, any_value(destination_name) AS destination_name,
+               any_value(destination_lat) AS destination_lat, any_value(destination_lon) AS destination_lon,
+               count(*) AS n
+        FROM moves GROUP BY origin_id, destination_id
+        ORDER BY n DESC, origin_id, destination_id LIMIT $limit""", {**params, "limit": limit})
+
+
 MOVEMENT_COLUMNS = ["event_id", "event_type", "origin_id", "origin_name", "origin_lat", "origin_lon",
                     "destination_id", "destination_name", "destination_lat", "destination_lon"]
 
@@ -157,7 +273,11 @@ def movements(snapshot: str, filters: Filters) -> pd.DataFrame:
     if not snapshot:
         return pd.DataFrame(columns=MOVEMENT_COLUMNS)
     where, params = where_clause(filters)
-    return _query(snapshot, f"""
+    return _query(snapshot, f"{_movements_sql(where)} ORDER BY c.event_id, d.place_id", params)
+
+
+def _movements_sql(where: str) -> str:
+    return f"""
         WITH chosen AS (
             SELECT e.event_id, e.event_type, e.place_id FROM events e LEFT JOIN places p USING (place_id)
             WHERE {where}
@@ -177,7 +297,7 @@ def movements(snapshot: str, filters: Filters) -> pd.DataFrame:
         JOIN places po ON po.place_id = o.place_id
         JOIN places pd ON pd.place_id = d.place_id
         WHERE o.place_id <> d.place_id
-        ORDER BY c.event_id, d.place_id""", params)
+"""
 
 
 @st.cache_data(show_spinner=False, max_entries=256)

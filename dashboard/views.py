@@ -113,8 +113,7 @@ def show_event_details(ctx: Context, event_id: str | None) -> None:
     if not event_id:
         st.caption("Select an event (table row, map marker or timeline point) to see its sources.")
         return
-    frame = queries.events(ctx.snapshot, Filters())
-    match = frame[frame["event_id"] == event_id]
+    match = queries.event_by_id(ctx.snapshot, event_id)
     if match.empty:
         st.info("The selected event is not in this store.")
         return

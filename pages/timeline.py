@@ -27,7 +27,8 @@ def on_select(chart_key: str) -> None:
 if n_events > timeline.DENSE_EVENTS:
     lo, hi = ctx.options["date_min"], ctx.options["date_max"]
     grain = timeline.grain_for(lo, hi)
-    st.caption(f"{n_events} events: counts per {grain}. Narrow the filters to see single events.")
+    st.caption(f"{n_events} events: counts per {grain}. Drag across the chart to see that range in detail below; "
+               "narrow the filters to see single events.")
     chart = timeline.counts_chart(queries.event_counts(ctx.snapshot, undated_filters, grain),
                                   ctx.options["event_types"], grain)
     bands = None
@@ -49,13 +50,18 @@ st.altair_chart(chart, key="timeline_chart", on_select=lambda: on_select("timeli
 if windowed:
     st.subheader(f"{ctx.filters.date_from or '...'} to {ctx.filters.date_to or '...'}")
     st.caption("The date filter's window (reset it in the sidebar). Drag here to narrow it further.")
-    in_window = queries.events(ctx.snapshot, ctx.filters)
-    if bands is not None and len(in_window) <= timeline.DENSE_EVENTS:
-        clipped = bands.assign(start=bands["start"].clip(lower=start), end=bands["end"].clip(upper=end))
+    n_window = queries.count_events(ctx.snapshot, ctx.filters)
+    if n_window <= timeline.DENSE_EVENTS:
+        in_window = queries.events(ctx.snapshot, ctx.filters)
+        window_bands = periods.control_periods(in_window) if bands is None else bands
+        clipped = window_bands.assign(start=window_bands["start"].clip(lower=start),
+                                      end=window_bands["end"].clip(upper=end))
         detail = timeline.events_chart(in_window, clipped[clipped["start"] < clipped["end"]],
                                        ctx.options["event_types"], height=260)
-        st.altair_chart(detail, key="timeline_detail", on_select=lambda: on_select("timeline_detail"),
-                        width="stretch")
     else:
-        st.caption(f"{len(in_window)} events in the window.")
+        window_grain = timeline.grain_for(start, end)
+        st.caption(f"{n_window} events in the window: counts per {window_grain}.")
+        detail = timeline.counts_chart(queries.event_counts(ctx.snapshot, ctx.filters, window_grain),
+                                       ctx.options["event_types"], window_grain, height=260)
+    st.altair_chart(detail, key="timeline_detail", on_select=lambda: on_select("timeline_detail"), width="stretch")
 views.show_event_details(ctx, sidebar.selected_event())

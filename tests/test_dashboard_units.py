@@ -372,3 +372,126 @@ def test_arrows_merge_repeated_moves(snapshot):
     arrows = maps.arrow_rows(doubled)
     assert len(arrows) == 3 and all(a["weight"] == 3.0 for a in arrows)
     assert len(maps.arrow_rows(doubled, limit=2)) == 2
+
+
+# ---------------------------------------------------------------- at scale: aggregates pushed down to DuckDB
+
+@pytest.fixture(scope="module")
+def synthetic_snapshot(tmp_path_factory) -> str:
+    from dashboard.synthetic import build_synthetic_store
+
+    processed = tmp_path_factory.mktemp("synthetic")
+    build_synthetic_store(processed, 3000, seed=3)
+    return queries.snapshot_of(processed)
+
+
+def test_synthetic_store_is_consistent(synthetic_snapshot):
+    events = queries.events(synthetic_snapshot, Filters()).set_index("event_id")
+    mentions = queries.mentions(synthetic_snapshot, tuple(events.index))
+    assert len(events) == 3000 and events.index.is_unique and mentions["mention_id"].is_unique
+    assert events["n_mentions"].sort_index().tolist() == mentions.groupby("event_id").size().sort_index().tolist()
+    assert events["n_sources"].tolist() == events["sources"].map(len).tolist()
+    assert (events["date_start"] <= events["date_end"]).all()
+
+
+@pytest.mark.parametrize("filters", [Filters(), Filters(event_types=("Battles",)),
+                                     Filters(date_from=D(2015, 1, 1), date_to=D(2015, 6, 30), min_sources=2)])
+@pytest.mark.parametrize("cell, box", [(1.0, None), (0.5, (32.0, 36.0, 35.0, 40.0)), (0.05, (33.0, 37.0, 33.5, 37.5))])
+def test_map_bins_count_every_located_event_once(synthetic_snapshot, filters, cell, box):
+    bins = queries.map_bins(synthetic_snapshot, filters, cell, box)
+    assert bins["n_events"].sum() == queries.count_located(synthetic_snapshot, filters, box)
+    assert not bins.duplicated(["cell_row", "cell_col"]).any()
+    # each event lies in its cell, and the cell's average position too
+    assert ((bins["lat"] >= bins["cell_row"] * cell - 1e-9) & (bins["lat"] <= (bins["cell_row"] + 1) * cell + 1e-9)).all()
+    assert ((bins["lon"] >= bins["cell_col"] * cell - 1e-9) & (bins["lon"] <= (bins["cell_col"] + 1) * cell + 1e-9)).all()
+
+
+def test_map_bins_name_the_commonest_type(synthetic_snapshot):
+    cell = 2.0
+    events = queries.events(synthetic_snapshot, Filters())
+    events = events.assign(cell_row=(events["latitude"] // cell).astype(int), cell_col=(events["longitude"] // cell).astype(int))
+    bins = queries.map_bins(synthetic_snapshot, Filters(), cell).set_index(["cell_row", "cell_col"])
+    for key, group in events.groupby(["cell_row", "cell_col"]):
+        counts = group["event_type"].value_counts()
+        assert bins.loc[key, "event_type"] == min(counts[counts == counts.max()].index)
+        assert bins.loc[key, "first_date"] == group["date_start"].min()
+
+
+def test_events_in_box_are_inside_and_the_most_reported_first(synthetic_snapshot):
+    box = (33.0, 37.0, 35.0, 40.0)
+    inside = queries.events_in_box(synthetic_snapshot, Filters(), box, 10_000)
+    assert len(inside) == queries.count_located(synthetic_snapshot, Filters(), box) > 50
+    assert inside["latitude"].between(33.0, 35.0).all() and inside["longitude"].between(37.0, 40.0).all()
+    every = queries.events(synthetic_snapshot, Filters()).set_index("event_id")
+    some = queries.events_in_box(synthetic_snapshot, Filters(), box, 20)
+    assert len(some) == 20 and some["n_sources"].min() >= inside["n_sources"].nlargest(20).min()
+    for row in some.to_dict("records"):  # sources gathered for the chosen events only, yet the same
+        assert list(row["sources"]) == list(every.loc[row["event_id"], "sources"])
+
+
+def test_event_by_id_and_dates(synthetic_snapshot, snapshot, all_events):
+    first = all_events.iloc[0]
+    one = queries.event_by_id(snapshot, first["event_id"])
+    assert len(one) == 1 and one.iloc[0]["summary"] == first["summary"]
+    assert queries.event_by_id(snapshot, "no such event").empty
+    dates = queries.event_dates(synthetic_snapshot, Filters(event_types=("Protests",)))
+    assert dates == sorted(set(queries.events(synthetic_snapshot, Filters(event_types=("Protests",)))["date_start"]))
+
+
+def test_movement_pairs_count_the_moves(synthetic_snapshot):
+    moves = queries.movements(synthetic_snapshot, Filters())
+    pairs = queries.movement_pairs(synthetic_snapshot, Filters(), 5)
+    expected = moves.groupby(["origin_id", "destination_id"]).size()
+    assert len(pairs) == 5 and pairs["n"].is_monotonic_decreasing
+    assert pairs["n"].iloc[0] == expected.max()
+    for row in pairs.to_dict("records"):
+        assert row["n"] == expected[(row["origin_id"], row["destination_id"])]
+    assert len(maps.arrow_rows(pairs)) == 5
+
+
+@pytest.mark.parametrize("box, cell", [
+    ((30.0, 34.0, 40.0, 46.0), 0.5),  # a region: about 24-48 cells across
+    ((33.0, 36.0, 33.5, 36.5), 0.02),
+    ((-60.0, -180.0, 75.0, 180.0), 10.0),
+])
+def test_cells_fit_the_view(box, cell):
+    assert maps.cell_for(box) == cell
+    snapped = maps.snap_box(box, cell)
+    assert snapped[0] <= box[0] and snapped[1] <= box[1] and snapped[2] >= box[2] and snapped[3] >= box[3]
+    assert maps.snap_box((box[0] + cell / 10, box[1] + cell / 10, box[2] - cell / 10, box[3] - cell / 10), cell) == snapped
+
+
+@pytest.mark.parametrize("box, zoom", [((-60.0, -180.0, 75.0, 180.0), 2), ((30.0, 34.0, 40.0, 46.0), 6),
+                                       ((33.0, 36.0, 33.1, 36.1), 12)])
+def test_zoom_for_a_box(box, zoom):
+    assert maps.zoom_for(box) == zoom
+
+
+def test_box_of_leaflet_bounds():
+    assert maps.box_of({"_southWest": {"lat": 1, "lng": 2}, "_northEast": {"lat": 3, "lng": 4}}) == (1, 2, 3, 4)
+    assert maps.box_of(None) is None and maps.box_of({"_southWest": {}}) is None
+
+
+def test_bin_rows_shade_by_count_and_escape(synthetic_snapshot):
+    bins = queries.map_bins(synthetic_snapshot, Filters(), 1.0)
+    bins.loc[0, "event_type"] = HOSTILE
+    rows = maps.bin_rows(bins, 1.0)
+    assert len(rows) == len(bins) and sum(r["n"] for r in rows) == bins["n_events"].sum()
+    busiest = max(rows, key=lambda r: r["n"])
+    assert busiest["colour"] == maps.DENSITY[-1]
+    assert maps.density_colour(1, busiest["n"]) == maps.DENSITY[0]
+    assert "<script" not in rows[0]["tooltip"] + rows[0]["popup"]
+    (south, west), (north, east) = rows[0]["bounds"]
+    assert north - south == pytest.approx(1.0) and east - west == pytest.approx(1.0)
+
+
+def test_binned_map_sends_cells_not_events(synthetic_snapshot):
+    filters = Filters()
+    box = queries.extent(synthetic_snapshot, filters)["box"]
+    cells = maps.bin_rows(queries.map_bins(synthetic_snapshot, filters, maps.cell_for(box)), maps.cell_for(box))
+    page = maps.build_binned_map(cells, [], pd.DataFrame(), box).get_root().render()
+    assert page.count('"bounds"') == len(cells) and "tl-bin" in page
+    assert "syn0" not in page  # no single event's data
+    pairs = queries.movement_pairs(synthetic_snapshot, filters, 50)
+    with_moves = maps.build_binned_map(cells, [], pairs, box).get_root().render()
+    assert with_moves.count('"lat1"') == len(pairs) == 50
