@@ -98,7 +98,7 @@ def test_a_failed_publish_leaves_the_previous_store(tmp_path, monkeypatch):
     def broken(*args, **kwargs):
         raise OSError("disk full")
 
-    monkeypatch.setattr(store, "events_geojson", broken)
+    monkeypatch.setattr(store, "write_events_geojson", broken)
     with pytest.raises(OSError):
         store.publish(tmp_path, _tables(events=()), {})
     assert store.current_snapshot(tmp_path) == before

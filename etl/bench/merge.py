@@ -201,7 +201,9 @@ def _queries(snapshot: Path) -> None:
     tables = duckdb.connect(str(snapshot / store.DB_NAME), read_only=True)
     views = duckdb.connect()
     for name in store.SCHEMAS:
-        views.execute(f"CREATE VIEW \"{name}\" AS SELECT * FROM read_parquet('{snapshot / 'parquet'}/{name}*.parquet')")
+        files = [str(f) for f in store.table_files(snapshot, name)]
+        if files:
+            views.execute(f'CREATE VIEW "{name}" AS SELECT * FROM read_parquet({files!r})')
     for label, sql in QUERIES.items():
         timings = []
         for db in (tables, views):
