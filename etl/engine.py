@@ -21,6 +21,12 @@ def batches(articles: Sequence[Article], size: int = BATCH_SIZE) -> list[list[Ar
     return [list(articles[i:i + size]) for i in range(0, len(articles), size)]
 
 
+def batch_size(n_articles: int, n_workers: int) -> int:
+    """At most BATCH_SIZE, and small enough that every worker gets several batches: a small run
+    is not left to one worker while the others idle, and the last batches finish close together."""
+    return max(1, min(BATCH_SIZE, -(-n_articles // (4 * max(n_workers, 1)))))
+
+
 def extract_batch(articles: Sequence[Article], known_dates: Sequence[dt.date]) -> list:
     """Extract one batch (imported lazily so a worker only pays for what it runs)."""
     from etl import pipeline
@@ -28,23 +34,24 @@ def extract_batch(articles: Sequence[Article], known_dates: Sequence[dt.date]) -
     return pipeline.extract_articles(articles, known_dates)
 
 
-def _local(parts, known, workers, scheduler) -> Iterator[list]:
-    for part in parts:
+def _local(articles, known, workers, scheduler) -> Iterator[list]:
+    for part in batches(articles):
         yield extract_batch(part, known)
 
 
-def _processes(parts, known, workers, scheduler) -> Iterator[list]:
-    with ProcessPoolExecutor(max_workers=workers or os.cpu_count() or 1) as pool:
-        futures = [pool.submit(extract_batch, part, known) for part in parts]
+def _processes(articles, known, workers, scheduler) -> Iterator[list]:
+    workers = workers or os.cpu_count() or 1
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        futures = [pool.submit(extract_batch, part, known) for part in batches(articles, batch_size(len(articles), workers))]
         for future in futures:  # in submission order, so output order never depends on timing
             yield future.result()
 
 
-def _dask(parts, known, workers, scheduler) -> Iterator[list]:
+def _dask(articles, known, workers, scheduler) -> Iterator[list]:
     if scheduler == "synchronous":
         import dask
 
-        tasks = [dask.delayed(extract_batch)(part, known) for part in parts]
+        tasks = [dask.delayed(extract_batch)(part, known) for part in batches(articles)]
         yield from dask.compute(*tasks, scheduler="synchronous")
         return
     from distributed import Client, LocalCluster
@@ -57,7 +64,9 @@ def _dask(parts, known, workers, scheduler) -> Iterator[list]:
                                dashboard_address=None)
         client = Client(cluster)
     try:
-        known_future = client.scatter(list(known), broadcast=True)
+        # One future for the whole list (scattering a list itself makes a future per date).
+        [known_future] = client.scatter([list(known)], broadcast=True)
+        parts = batches(articles, batch_size(len(articles), sum(client.nthreads().values())))
         # retries: a worker that dies mid-batch has its batch run again elsewhere.
         futures = client.map(extract_batch, parts, known_dates=known_future, retries=2, pure=False)
         for part, future in zip(parts, futures):
@@ -65,6 +74,7 @@ def _dask(parts, known, workers, scheduler) -> Iterator[list]:
                 yield future.result()
             except Exception:  # the batch kept killing workers: find the poisoned article(s)
                 yield [_one_by_one(client, article, known_future) for article in part]
+            future.release()  # the cluster forgets each result once it is here
     finally:
         client.close()
         if cluster is not None:
@@ -89,7 +99,7 @@ def extract(articles: Sequence[Article], known_dates: Sequence[dt.date], *, engi
     if engine not in _RUNNERS:
         raise ValueError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
     results = []
-    for done in _RUNNERS[engine](batches(articles), list(known_dates), workers, scheduler):
+    for done in _RUNNERS[engine](articles, list(known_dates), workers, scheduler):
         results.extend(done)
         if progress:
             progress(len(done))

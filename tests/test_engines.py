@@ -1,6 +1,7 @@
 """The same corpus through every engine gives the same store, table for table, byte for byte."""
 from __future__ import annotations
 
+import datetime as dt
 import os
 import subprocess
 import sys
@@ -8,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from etl import pipeline, store
+from etl import engine, pipeline, store
 
 pytestmark = pytest.mark.slow
 
@@ -52,3 +53,35 @@ def test_a_dask_local_cluster_through_the_cli_gives_the_local_store(local_store,
 def test_an_unknown_engine_is_refused(seed_dir, tmp_path):
     with pytest.raises(ValueError, match="unknown engine"):
         pipeline.run([seed_dir], tmp_path, engine="spark")
+
+
+@pytest.mark.parametrize("n_articles, n_workers, size", [(0, 2, 1), (5, 2, 1), (40, 2, 5), (300, 2, 16), (40, 1, 10), (7, 0, 2)])
+def test_batches_give_every_worker_several(n_articles, n_workers, size):
+    assert engine.batch_size(n_articles, n_workers) == size
+
+
+def _echo_batch(articles, known_dates):
+    """A stand-in for extraction: what each article's task was given."""
+    return [(article, len(known_dates), known_dates[-1]) for article in articles]
+
+
+def test_dask_sends_the_dates_once_and_keeps_the_order(monkeypatch):
+    """Many known dates travel as one scattered value (not a future per date), results come in input order."""
+    from distributed import Client, LocalCluster
+
+    scattered = []
+    scatter = Client.scatter
+
+    def counting_scatter(self, data, *args, **kwargs):
+        futures = scatter(self, data, *args, **kwargs)
+        scattered.append(len(futures) if isinstance(futures, list) else 1)
+        return futures
+
+    monkeypatch.setattr(Client, "scatter", counting_scatter)
+    monkeypatch.setattr(engine, "extract_batch", _echo_batch)
+    known = [dt.date(2000, 1, 1) + dt.timedelta(days=i) for i in range(3000)]
+    articles = [f"article {i}" for i in range(50)]
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None) as cluster:
+        results = engine.extract(articles, known, engine="dask", scheduler=cluster.scheduler_address)
+    assert results == [(a, 3000, known[-1]) for a in articles]
+    assert scattered == [1]
