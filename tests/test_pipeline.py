@@ -188,3 +188,21 @@ def test_cli_usage_error_and_summary(tmp_path, seed_dir):
     assert "articles read 1" in result.stdout and "failed 1" in result.stdout
     assert "empty.txt" in result.stdout
     assert "merged events" in result.stdout
+
+
+def test_a_new_article_rewrites_only_the_months_it_touches(seed_store, seed_dir, tmp_path):
+    processed, _ = seed_store
+    copy = tmp_path / "copy"
+    shutil.copytree(processed, copy, symlinks=True)
+    before = store.current_snapshot(copy)
+    folder = tmp_path / "more"
+    folder.mkdir()
+    (folder / "later.txt").write_text("Rebels captured the town of Idlib on 3 January 2019, activists said.\n")
+    summary = pipeline.run([folder], copy)
+    after = store.current_snapshot(copy)
+    assert summary.published and summary.articles_kept == 5
+    written = {p.name for p in (after / "parquet").glob("events-*.parquet") if p.stat().st_nlink == 1}
+    linked = {p.name for p in (after / "parquet").glob("events-*.parquet")
+              if (before / "parquet" / p.name).exists() and p.samefile(before / "parquet" / p.name)}
+    assert written == {"events-2019-01.parquet"}
+    assert linked and linked == {p.name for p in (before / "parquet").glob("events-*.parquet")}
