@@ -1,11 +1,15 @@
-"""Benchmark: time from page load to timeline and map drawn, and server memory.
+"""Benchmark: time from page load to timeline and map drawn, bytes sent, query times, server memory.
 
-    python -m dashboard.bench                      # seeds store + 1,000 and 10,000 synthetic events
-    python -m dashboard.bench --sizes 10000 --runs 3
+    python -m dashboard.bench                      # 10^4, 10^5 and 10^6 synthetic events
+    python -m dashboard.bench --sizes seeds,10000 --runs 3
+    python -m dashboard.bench --sizes 1000000 --keep /tmp/stores   # reuse built stores between runs
 
-Runs the real app (`streamlit run app.py`) per store and drives Debian's Chromium with Playwright;
-each measurement is a fresh browser context (a new session, cold session state, warm server caches
-after the first run). Prints figures; asserts nothing. Targets: seeds < 3 s, 10,000 events < 5 s.
+Per store: the server-side queries the pages make (filter count, map cells, timeline counts, the
+single events of a small window), each timed uncached on the store; then the real app
+(`streamlit run app.py`) driven by Debian's Chromium with Playwright. Each page load is a fresh
+browser context (a new session, cold session state, warm server caches after the first load);
+"sent" is what the server pushed to the browser over its websocket for that load. Prints
+figures; asserts nothing. Targets: seeds < 3 s; map and timeline drawn < 5 s at 10^6 events.
 """
 from __future__ import annotations
 
@@ -66,16 +70,19 @@ def _start_server(processed_dir: Path) -> tuple[subprocess.Popen, str]:
     raise RuntimeError("streamlit did not start")
 
 
-def _time_page(browser, url: str, drawn) -> float:
+def _time_page(browser, url: str, drawn) -> tuple[float, int]:
+    """(seconds from navigation to drawn, bytes the server sent over the websocket meanwhile)."""
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     page = context.new_page()
+    received = [0]
+    page.on("websocket", lambda ws: ws.on("framereceived", lambda payload: received.__setitem__(0, received[0] + len(payload))))
     started = time.perf_counter()
     page.goto(url)
     page.wait_for_selector(IDLE, timeout=120_000)
     drawn(page)
     elapsed = time.perf_counter() - started
     context.close()
-    return elapsed
+    return elapsed, received[0]
 
 
 def _timeline_drawn(page) -> None:
@@ -85,7 +92,7 @@ def _timeline_drawn(page) -> None:
 
 def _map_drawn(page) -> None:
     frame = page.frame_locator(MAP_FRAME).first
-    frame.locator("path.tl-event, .marker-cluster").first.wait_for(state="attached", timeout=120_000)
+    frame.locator("path.tl-event, path.tl-bin, .marker-cluster").first.wait_for(state="attached", timeout=120_000)
 
 
 def measure(processed_dir: Path, runs: int) -> dict[str, float]:
@@ -103,8 +110,46 @@ def measure(processed_dir: Path, runs: int) -> dict[str, float]:
     finally:
         process.terminate()
         process.wait(timeout=20)
-    return {"shell_median": statistics.median(shell), "timeline_first": timeline[0], "timeline_median": statistics.median(timeline),
-            "map_first": maps[0], "map_median": statistics.median(maps), "rss_mb": rss, "peak_mb": peak}
+    return {"shell_median": statistics.median(s for s, _ in shell),
+            "timeline_first": timeline[0][0], "timeline_median": statistics.median(s for s, _ in timeline),
+            "map_first": maps[0][0], "map_median": statistics.median(s for s, _ in maps),
+            "timeline_kb": timeline[-1][1] / 1024, "map_kb": maps[-1][1] / 1024, "shell_kb": shell[-1][1] / 1024,
+            "rss_mb": rss, "peak_mb": peak}
+
+
+def query_times(processed_dir: Path, runs: int = 3) -> dict[str, float]:
+    """Median seconds of each query a large store's pages make, uncached (Streamlit's cache bypassed)."""
+    import datetime as dt
+    import logging
+
+    from dashboard import maps, queries
+    from dashboard.filters import Filters
+
+    logging.getLogger("streamlit").setLevel(logging.ERROR)
+    snapshot = queries.snapshot_of(processed_dir)
+    every = Filters()
+    narrowed = Filters(event_types=("Battles",), date_from=dt.date(2015, 3, 1), date_to=dt.date(2015, 3, 31))
+    box = queries.extent.__wrapped__(snapshot, every)["box"]
+    cell = maps.cell_for(box)
+    south, west = box[0], box[1]
+    window = maps.snap_box((south + 2, west + 2, south + 2.3, west + 2.3), 0.01)
+    work = {
+        "count": lambda: queries.count_events.__wrapped__(snapshot, narrowed),
+        "extent": lambda: queries.extent.__wrapped__(snapshot, every),
+        "map cells": lambda: queries.map_bins.__wrapped__(snapshot, every, cell, None),
+        "timeline": lambda: queries.event_counts.__wrapped__(snapshot, every, "week"),
+        "window": lambda: queries.events_in_box.__wrapped__(snapshot, every, window, maps.POINTS_IN_VIEW),
+        "moves": lambda: queries.movement_pairs.__wrapped__(snapshot, every, maps.MAX_ARROWS),
+    }
+    times = {}
+    for name, run in work.items():
+        samples = []
+        for _ in range(runs):
+            started = time.perf_counter()
+            run()
+            samples.append(time.perf_counter() - started)
+        times[name] = statistics.median(samples)
+    return times
 
 
 def _seeds_store(given: Path | None, workdir: Path) -> Path:
@@ -120,28 +165,43 @@ def _seeds_store(given: Path | None, workdir: Path) -> Path:
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--sizes", default="seeds,1000,10000",
+    parser.add_argument("--sizes", default="10000,100000,1000000",
                         help="comma-separated: 'seeds' and/or numbers of synthetic events")
     parser.add_argument("--runs", type=int, default=3, help="page loads per page and store")
     parser.add_argument("--seeds-store", type=Path, help="processed dir of the seeds (default: the app's store)")
+    parser.add_argument("--keep", type=Path, help="build synthetic stores here and reuse them on the next run")
+
+
+def _synthetic_store(size: int, workdir: Path) -> Path:
+    processed = workdir / f"synthetic-{size}"
+    if not store.current_snapshot(processed):
+        started = time.perf_counter()
+        build_synthetic_store(processed, size)
+        print(f"built a store of {size} synthetic events in {time.perf_counter() - started:.1f} s", flush=True)
+    return processed
 
 
 def main(args: argparse.Namespace) -> int:
-    print("shell: a page without chart or map (Streamlit's own cost on this machine, for comparison)")
-    print(f"{'store':>8} {'events':>7} {'shell s':>8} {'timeline first/median s':>24} {'map first/median s':>20} "
-          f"{'server RSS/peak MB':>19}")
+    sizes = [s.strip() for s in args.sizes.split(",") if s.strip()]
     with tempfile.TemporaryDirectory() as tmp:
-        workdir = Path(tmp)
-        for size in [s.strip() for s in args.sizes.split(",") if s.strip()]:
-            if size == "seeds":
-                processed = _seeds_store(args.seeds_store, workdir)
-            else:
-                processed = workdir / f"synthetic-{size}"
-                build_synthetic_store(processed, int(size))
+        workdir = args.keep or Path(tmp)
+        stores = {size: _seeds_store(args.seeds_store, workdir) if size == "seeds" else _synthetic_store(int(size), workdir)
+                  for size in sizes}
+        print("\nserver-side queries, uncached, median s: count (type + month), extent, map cells (all), "
+              "timeline (weeks), window (single events of a small box), moves (top pairs)")
+        for size, processed in stores.items():
+            times = query_times(processed)
+            print(f"{size:>8} " + "  ".join(f"{name} {seconds:.3f}" for name, seconds in times.items()), flush=True)
+        print("\nin Chromium; shell: a page without chart or map (Streamlit's own cost on this machine); "
+              "KB: sent to the browser over the websocket for one load")
+        print(f"{'store':>8} {'events':>8} {'shell s':>8} {'timeline first/median s':>24} {'map first/median s':>20} "
+              f"{'KB shell/timeline/map':>22} {'server RSS/peak MB':>19}")
+        for size, processed in stores.items():
             n_events = store.read_table(processed, "events").num_rows
             figures = measure(processed, args.runs)
-            print(f"{size:>8} {n_events:>7} {figures['shell_median']:>8.2f} {figures['timeline_first']:>11.2f} / {figures['timeline_median']:<10.2f}"
+            print(f"{size:>8} {n_events:>8} {figures['shell_median']:>8.2f} {figures['timeline_first']:>11.2f} / {figures['timeline_median']:<10.2f}"
                   f"{figures['map_first']:>9.2f} / {figures['map_median']:<8.2f}"
+                  f"{figures['shell_kb']:>8.0f} / {figures['timeline_kb']:.0f} / {figures['map_kb']:<6.0f}"
                   f"{figures['rss_mb']:>9.0f} / {figures['peak_mb']:<8.0f}", flush=True)
     return 0
 

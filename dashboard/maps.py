@@ -55,7 +55,7 @@ POINTS_IN_VIEW = 1000  # single events again once the visible window holds no mo
 CELLS_ACROSS = 48  # grid cells across the map's width
 CELL_LADDER = (0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0)  # cell sides in degrees
 DENSITY = ("#ffffb2", "#fed976", "#feb24c", "#fd8d3c", "#f03b20", "#bd0026")  # light = few, dark = many
-MAP_WIDTH_PX, MAP_HEIGHT_PX = 1000, 560  # the map's size assumed when the server picks a zoom
+MAP_WIDTH_PX, MAP_HEIGHT_PX = 1000, 560  # the map's usual size: its shape sets how many cells fit across
 
 
 class _Script(MacroElement):
@@ -272,18 +272,8 @@ def snap_box(box: Box, cell: float) -> Box:
             math.ceil(north / cell) * cell, math.ceil(east / cell) * cell)
 
 
-def zoom_for(box: Box, width_px: int = MAP_WIDTH_PX, height_px: int = MAP_HEIGHT_PX) -> int:
-    """The Web Mercator zoom at which the box fills the map (as Leaflet's fitBounds would choose)."""
-    south, west, north, east = box
-
-    def mercator_y(lat: float) -> float:
-        lat = max(min(lat, 85.0), -85.0)
-        return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
-
-    x_fraction = max(east - west, 1e-6) / 360
-    y_fraction = max(mercator_y(north) - mercator_y(south), 1e-6) / (2 * math.pi)
-    zoom = min(math.log2(width_px / 256 / x_fraction), math.log2(height_px / 256 / y_fraction))
-    return int(max(2, min(18, math.floor(zoom))))
+def contains(outer: Box, inner: Box) -> bool:
+    return outer[0] <= inner[0] and outer[1] <= inner[1] and outer[2] >= inner[2] and outer[3] >= inner[3]
 
 
 def box_of(bounds: dict | None) -> Box | None:

@@ -48,11 +48,10 @@ def large_map(until: dt.date | None) -> pd.DataFrame:
         st.info("None of the filtered events has a place on the map.")
         return queries.events_in_box(ctx.snapshot, filters, None, 0)
     # What the map last reported (after the analyst moved it): the view to fill.
-    reported = st.session_state.get(LARGE_MAP_KEY) or {}
+    reported = st.session_state.get(LARGE_MAP_KEY)
+    reported = reported if isinstance(reported, dict) else {}
     view, zoom = maps.box_of(reported.get("bounds")), reported.get("zoom")
-    home = maps.zoom_for(extent["box"])
-    zoomed_in = view is not None and zoom is not None and zoom > home
-    box = view if zoomed_in else extent["box"]
+    box = view if view is not None and not maps.contains(view, extent["box"]) else extent["box"]
     cell = maps.cell_for(box)
     region = maps.snap_box(box, cell)
     in_view = queries.count_located(ctx.snapshot, filters, region)

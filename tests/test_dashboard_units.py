@@ -461,15 +461,10 @@ def test_cells_fit_the_view(box, cell):
     assert maps.snap_box((box[0] + cell / 10, box[1] + cell / 10, box[2] - cell / 10, box[3] - cell / 10), cell) == snapped
 
 
-@pytest.mark.parametrize("box, zoom", [((-60.0, -180.0, 75.0, 180.0), 2), ((30.0, 34.0, 40.0, 46.0), 6),
-                                       ((33.0, 36.0, 33.1, 36.1), 12)])
-def test_zoom_for_a_box(box, zoom):
-    assert maps.zoom_for(box) == zoom
-
-
 def test_box_of_leaflet_bounds():
     assert maps.box_of({"_southWest": {"lat": 1, "lng": 2}, "_northEast": {"lat": 3, "lng": 4}}) == (1, 2, 3, 4)
     assert maps.box_of(None) is None and maps.box_of({"_southWest": {}}) is None
+    assert maps.contains((0, 0, 10, 10), (1, 1, 9, 10)) and not maps.contains((0, 0, 10, 10), (1, -1, 9, 9))
 
 
 def test_bin_rows_shade_by_count_and_escape(synthetic_snapshot):
@@ -495,3 +490,23 @@ def test_binned_map_sends_cells_not_events(synthetic_snapshot):
     pairs = queries.movement_pairs(synthetic_snapshot, filters, 50)
     with_moves = maps.build_binned_map(cells, [], pairs, box).get_root().render()
     assert with_moves.count('"lat1"') == len(pairs) == 50
+
+
+def test_large_map_draws_single_events_only_for_a_small_window(synthetic_snapshot, monkeypatch):
+    from dashboard_fixtures import navigating_app_test
+    from etl import config
+
+    monkeypatch.setattr(config, "PROCESSED_DIR", queries.Path(synthetic_snapshot).parent.parent)
+    app = navigating_app_test(monkeypatch)
+    app.run()
+    app.switch_page("pages/map.py").run()
+    assert not app.exception, [e.value for e in app.exception]
+    assert any("grid cell" in c.value for c in app.caption)
+    # As st_folium reports it once the analyst has zoomed in to a small window.
+    app.session_state["main_map_large"] = {"bounds": {"_southWest": {"lat": 33.0, "lng": 37.0},
+                                                      "_northEast": {"lat": 33.4, "lng": 37.4}}, "zoom": 11}
+    app.run()
+    assert not app.exception, [e.value for e in app.exception]
+    in_view = queries.count_located(synthetic_snapshot, Filters(), maps.snap_box((33.0, 37.0, 33.4, 37.4), 0.01))
+    assert 0 < in_view <= maps.POINTS_IN_VIEW
+    assert any(c.value.startswith(f"{in_view} of 3000 located events in this view, each drawn") for c in app.caption)
