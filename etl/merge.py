@@ -365,6 +365,8 @@ def _attach_undated(undated: list[EventMention], clusters: list[_Cluster], artic
     RECENT_DAYS before its article's publication) with the same named actor, else the only event
     of its type by that actor in the whole collection. Ambiguous or
     unmatched mentions become undated events of their own, merged among themselves."""
+    if not undated:
+        return clusters
     index = _ClusterIndex(places)
     for cluster in clusters:
         for mention in cluster.mentions:
@@ -456,7 +458,7 @@ def _majority(values: Sequence[str]) -> str:
     counted = Counter(v for v in values if v)
     if not counted:
         return ""
-    return sorted(counted.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
+    return min(counted.items(), key=lambda kv: (-kv[1], kv[0]))[0]
 
 
 def _main_place(cluster: _Cluster, places: Mapping[str, Place]) -> str:
@@ -466,7 +468,7 @@ def _main_place(cluster: _Cluster, places: Mapping[str, Place]) -> str:
     def rank(item):
         place = places.get(item[0])
         return (GEO_PRECISION.get(place.kind, 5) if place else 5, -item[1], item[0])
-    return sorted(counted.items(), key=rank)[0][0]
+    return min(counted.items(), key=rank)[0]
 
 
 _OPTIONAL = re.compile(r"\[([^\[\]]*)\]")
