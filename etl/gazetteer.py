@@ -12,7 +12,6 @@ import functools
 import hashlib
 import importlib
 import importlib.metadata
-import itertools
 import json
 import os
 import re
@@ -70,6 +69,7 @@ _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 _DIPHTHONG_W = re.compile(r"[aeiouy]+w(?![aeiouy])")
 _VOWELS = re.compile(r"[aeiouy]+")
 _DIGIT = re.compile(r"[0-9]")
+_DOUBLED = re.compile(r"(.)\1+")
 _DIGRAPHS = (("ou", "u"), ("qu", "k"), ("q", "k"), ("kh", "k"), ("ph", "f"),
              ("dh", "d"), ("th", "t"), ("sh", "s"), ("gh", "g"))
 
@@ -104,7 +104,7 @@ def _translit_from_key(key: str) -> str:
     for old, new in _DIGRAPHS:
         text = text.replace(old, new)
     text = _VOWELS.sub("a", _DIPHTHONG_W.sub("a", text))  # Zawr ~ Zor; vowels are unreliable
-    return "".join(ch for ch, _ in itertools.groupby(text))
+    return _DOUBLED.sub(r"\1", text)
 
 
 def translit_query_keys(text: str) -> list[str]:
