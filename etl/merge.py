@@ -6,9 +6,14 @@ nearby (same place, within NEARBY_KM, or one contains the other) and their actor
 (after alias normalisation; an unnamed actor clashes with nothing). Dates one day apart are
 accepted only when type, place and actors all agree, and the disagreement is recorded.
 
-Blocking keeps it O(n log n): mentions are sorted by (sub-event type, date) and each is
-compared only with the clusters whose dates are still open. Undated mentions are attached
-afterwards to the one dated event they fit, or else merged among themselves.
+Dated mentions of one type are swept in date order, each joining the best open cluster whose
+every member it fits (greedy, so the order is fixed: type, date, end, mention id). Clusters
+keep summaries (actors, place sets, earliest end) and are found through place blocking keys,
+so a mention is compared with the few clusters it could join, never with every open cluster
+or every member: the work grows with the mentions, not with their density. (A self-join of
+candidate pairs in SQL would not: at 10^5 synthetic mentions it already yields 2.4 M pairs,
+and a hundred times more at 10^6.) Undated mentions are attached afterwards to the one dated
+event they fit, or else merged among themselves.
 """
 from __future__ import annotations
 
@@ -212,7 +217,8 @@ class _Sweep:
     the same place and actor1). Among the clusters it fits, the same place wins, then any, then
     a one-day disagreement; ties go to the oldest cluster. Each cluster keeps summaries (actors,
     place sets, earliest end) so a fit is decided without visiting its members, and clusters are
-    found through place blocking keys rather than by scanning every open one.
+    found through place blocking keys rather than by scanning every open one. Dates are
+    intervals whose end is not before their start, as etl.timex makes them.
     """
 
     def __init__(self, blocks: _PlaceBlocks):
