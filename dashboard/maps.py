@@ -50,6 +50,7 @@ AREA_RADIUS_M = {3: 60_000, 4: 250_000}
 SEA = "#d6e4ee"
 CLUSTER_ABOVE = 300
 MAX_ARROWS = 300
+MAX_ARROWS_LARGE = 100  # a large store's most travelled pairs only
 AGGREGATE_ABOVE = 2000  # above this many events the map shows grid cells, not single events
 POINTS_IN_VIEW = 1000  # single events again once the visible window holds no more than this
 CELLS_ACROSS = 48  # grid cells across the map's width
@@ -141,7 +142,7 @@ class ArrowLayer(_Script):
 
 
 class GridLayer(_Script):
-    """Grid cells as rectangles shaded by how many events they hold; tooltip and popup escaped."""
+    """Grid cells as rectangles shaded by how many events they hold, with an escaped tooltip."""
 
     script_template = """
     (function() {
@@ -150,7 +151,6 @@ class GridLayer(_Script):
             var cell = L.rectangle(r.bounds, {color: r.colour, weight: 0.6, fillColor: r.colour,
                                               fillOpacity: 0.55, className: 'tl-bin'});
             cell.bindTooltip(r.tooltip);
-            cell.bindPopup(r.popup, {maxWidth: 320});
             target.addLayer(cell);
         });
     })();
@@ -308,8 +308,6 @@ def bin_rows(bins: pd.DataFrame, cell: float) -> list[dict]:
             "bounds": [[round(south, 6), round(west, 6)], [round(south + cell, 6), round(west + cell, 6)]],
             "colour": density_colour(n, most), "n": n,
             "tooltip": escape_html(summary),
-            "popup": f"<b>{escape_html(f'{n} events')}</b><div>{escape_html(summary)}</div>"
-                     "<div><i>Zoom in to see the single events.</i></div>",
         })
     return rows
 

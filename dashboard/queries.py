@@ -282,16 +282,21 @@ def _movements_sql(where: str) -> str:
             SELECT e.event_id, e.event_type, e.place_id FROM events e LEFT JOIN places p USING (place_id)
             WHERE {where}
         ),
+        moving AS (  -- only events that name a destination can move
+            SELECT c.* FROM chosen c WHERE c.event_id IN (SELECT event_id FROM event_places WHERE role = 'destination')
+        ),
+        named_origins AS (
+            SELECT ep.event_id, min(ep.place_id) AS place_id FROM event_places ep
+            WHERE ep.role = 'origin' AND ep.event_id IN (SELECT event_id FROM moving) GROUP BY ep.event_id
+        ),
         origins AS (
-            SELECT c.event_id, coalesce(
-                (SELECT min(ep.place_id) FROM event_places ep WHERE ep.event_id = c.event_id AND ep.role = 'origin'),
-                nullif(c.place_id, '')) AS place_id
-            FROM chosen c
+            SELECT m.event_id, coalesce(n.place_id, nullif(m.place_id, '')) AS place_id
+            FROM moving m LEFT JOIN named_origins n USING (event_id)
         )
         SELECT c.event_id, c.event_type, o.place_id AS origin_id, coalesce(po.label, po.name) AS origin_name,
                po.lat AS origin_lat, po.lon AS origin_lon, d.place_id AS destination_id,
                coalesce(pd.label, pd.name) AS destination_name, pd.lat AS destination_lat, pd.lon AS destination_lon
-        FROM chosen c
+        FROM moving c
         JOIN event_places d ON d.event_id = c.event_id AND d.role = 'destination'
         JOIN origins o ON o.event_id = c.event_id
         JOIN places po ON po.place_id = o.place_id

@@ -64,10 +64,11 @@ def large_map(until: dt.date | None) -> pd.DataFrame:
         shown, points = queries.events_in_box(ctx.snapshot, filters, None, 0), []
         cells = maps.bin_rows(queries.map_bins(ctx.snapshot, filters, cell, region), cell)
         st.caption(f"{in_view} of {extent['n']} located events in this view ({n_events} in all), counted per "
-                   f"{cell:g}\u00b0 grid cell: darker cells hold more events; hover or click a cell for its count, "
-                   f"commonest type and dates. Zoom in to a window of at most {maps.POINTS_IN_VIEW} events to see "
-                   "them one by one. Layers (top right): heat map, movements, online tiles.")
-    moves = queries.movement_pairs(ctx.snapshot, filters, maps.MAX_ARROWS)
+                   f"{cell:g}\u00b0 grid cell: darker cells hold more events; hover over a cell for its count, "
+                   f"commonest type and dates; arrows: the {maps.MAX_ARROWS_LARGE} most travelled movements. Zoom in "
+                   f"to a window of at most {maps.POINTS_IN_VIEW} events to see them one by one. Layers (top right): "
+                   "heat map, movements, online tiles.")
+    moves = queries.movement_pairs(ctx.snapshot, filters, maps.MAX_ARROWS_LARGE)
     fmap = maps.build_binned_map(cells, points, moves, extent["box"])
     centre = ((view[0] + view[2]) / 2, (view[1] + view[3]) / 2) if view else None
     st_folium(fmap, key=LARGE_MAP_KEY, height=maps.MAP_HEIGHT_PX, use_container_width=True,

@@ -475,7 +475,7 @@ def test_bin_rows_shade_by_count_and_escape(synthetic_snapshot):
     busiest = max(rows, key=lambda r: r["n"])
     assert busiest["colour"] == maps.DENSITY[-1]
     assert maps.density_colour(1, busiest["n"]) == maps.DENSITY[0]
-    assert "<script" not in rows[0]["tooltip"] + rows[0]["popup"]
+    assert "<script" not in rows[0]["tooltip"] and "&lt;" in rows[0]["tooltip"]
     (south, west), (north, east) = rows[0]["bounds"]
     assert north - south == pytest.approx(1.0) and east - west == pytest.approx(1.0)
 
