@@ -57,7 +57,9 @@ GENERIC_WORDS = frozenset(
     "president officer police mission school university college hospital park valley mountain "
     "island bay state federal national international research energy justice children "
     "colony earth green orange spring summer winter lead box hand needle rose village "
-    "department ministry office agency union army forces government court".split())
+    "department ministry office agency union army forces government court secretary pope vice "
+    "governor mayor senator chairman director spokesman spokeswoman chancellor premier professor "
+    "doctor bishop cardinal sheikh".split())
 SKIPPED_MODIFIERS = frozenset(
     "the a an ancient historic old northern southern eastern western central besieged "
     "strategic nearby neighbouring neighboring".split())
@@ -76,6 +78,9 @@ PART_PREFIXES = frozenset("greater north south east west northern southern easte
                           "central upper lower downtown inner outer".split())
 LANDFORM_SUFFIXES = frozenset("valley delta basin peninsula coast area metropolitan metro "
                               "hills heights".split())  # not islands and bays: named apart
+# Nouns after a name that make it the name of a disease ("West Nile virus", "Marburg fever").
+PATHOGEN_NOUNS = frozenset("virus viruses fever flu influenza disease syndrome encephalitis "
+                           "vaccine vaccines".split())
 BROAD_KINDS = frozenset({"country", "admin1", "region", "continent"})
 DIVISION_BONUS = 1.5  # a place inside a first-level division the article names
 MAX_SPAN_TOKENS = 6
@@ -604,9 +609,36 @@ def _accept(span: _Span, accepted_keys: set[str], countries: set[str]) -> bool:
     return in_countries or any(c.place.population >= 1000 for c in named)
 
 
+def _drop_names_of_other_things(doc: Doc, spans: list[_Span]) -> list[_Span]:
+    """Names used for something else: a currency ("US$ 5m"), a disease named after a town or
+    river ("West Nile virus", and "West Nile" alone in the same article unless a place pattern
+    frames it), an acronym the gazetteer lacks (WHO, FDA, CDC are organisations)."""
+    text = doc.text
+    diseases = set()
+    for span in spans:
+        tokens = doc.char_span(span.start, span.end, alignment_mode="expand")
+        named_after_land = span.candidates and max(
+            span.candidates, key=_prior).place.kind in BROAD_KINDS  # "United States flu season"
+        if tokens is not None and tokens.end < len(doc) and not named_after_land and \
+                doc[tokens.end].lower_ in PATHOGEN_NOUNS:
+            diseases.add(gz.name_key(span.text))
+    kept = []
+    for span in spans:
+        if span.method == "abbreviation" and "$" in text[span.start:span.end + 1]:
+            continue
+        if gz.name_key(span.text) in diseases and (span.method != "demonym") and not (
+                span.place_like and span.hint):
+            continue
+        letters = [ch for ch in span.text if ch.isalpha()]
+        if not span.candidates and letters and all(ch.isupper() for ch in letters):
+            continue
+        kept.append(span)
+    return kept
+
+
 def recognise_and_resolve(doc: Doc) -> list[PlaceMention]:
     """Every place the article names, resolved in the article's context (never raises)."""
-    spans = recognise(doc)
+    spans = _drop_names_of_other_things(doc, recognise(doc))
     strong = [s for s in spans if s.method in ("demonym", "abbreviation") or s.place_like
               or s.ner in PLACE_LABELS or (s.candidates and max(s.candidates, key=_prior).place.kind
                                            in ("country", "admin1"))]

@@ -41,10 +41,27 @@ def test_spelling_variants_are_one_place(nlp, text, surface, place_id):
     (SYRIA + "UNESCO listed the site; the Nusra Front was excluded.", "UNESCO"),
     (SYRIA + "In August IS fighters demolished the temples.", "August"),  # a month (August is also a US town)
     (SYRIA + "Troops advanced on Sunday; by Monday the road was open.", "Monday"),
+    ("The fund gave US$ 5 million to clinics in Kenya.", "US"),               # a currency
+    ("West Nile virus reached Texas. West Nile has killed two.", "West Nile"),  # a disease
+    ("The Marburg virus spread in Angola; Marburg kills most patients.", "Marburg"),
+    ("Officials at the FDA and the CDC in Atlanta met on Monday.", "FDA"),   # acronyms
+    ("Officials at the FDA and the CDC in Atlanta met on Monday.", "CDC"),
+    ("The Health Secretary met the Pope in Rome.", "Secretary"),              # titles
+    ("The Health Secretary met the Pope in Rome.", "Pope"),
 ])
 def test_people_and_organisations_are_not_places(nlp, text, non_place):
     texts = {m.text for m in places(nlp, text) if m.place is not None}
     assert not any(non_place in t for t in texts), texts
+
+
+@pytest.mark.parametrize("text, surface", [
+    ("The United States flu season began early.", "United States"),  # a country, not a disease
+    ("Doctors in Angola fought the Marburg virus.", "Angola"),
+    ("The Health Secretary met the Pope in Rome.", "Rome"),
+    ("The CDC sent experts to the DRC on Monday.", "DRC"),            # an acronym it knows
+])
+def test_places_beside_other_things_are_kept(nlp, text, surface):
+    assert mention_of(nlp, text, surface).place is not None
 
 
 @pytest.mark.parametrize("text, surface, kind", [
