@@ -7,8 +7,10 @@ by the preposition that introduces them (in/at/near: location; from/out of: orig
 destination; on/against: target) and the temporal expression that the parse attaches to it.
 
 Not everything with a trigger is an event: negated, modal ("would be able to launch"),
-conditional, purposive ("to take the city back") and wished-for ("vowed to rebuild") triggers are
-dropped. Reported speech ("said that X recaptured Y") is kept and flagged.
+conditional, purposive ("to take the city back"), wished-for ("vowed to rebuild") and descriptive
+("the groups it is fighting") triggers are dropped. Reported speech ("said that X recaptured Y")
+is kept and flagged. A date that bounds a period ("killed since Sunday"), the time of writing
+("now") or a day in a name ("the Sunday Times") dates no event.
 """
 from __future__ import annotations
 
@@ -815,11 +817,10 @@ def _assign_date(draft: _Draft, dated: dict[int, TimeMention], reports: dict[int
 def _place_by_when_clause(drafts: list[_Draft]) -> None:
     """An event with no place of its own, dated by a "when" clause, happened where that clause's
     event did ("murdered X when they swept into the city": in the city)."""
-    by_token = {d.cand.token.i: d for d in drafts}
     for draft in drafts:
         if draft.places or draft.date_source != "inherited":
             continue
-        for other in by_token.values():
+        for other in drafts:
             clause = other.cand.token
             if other is draft or other.date is not draft.date or not any(c.lower_ == "when" for c in clause.children):
                 continue
