@@ -13,3 +13,25 @@ def test_date_scores_compare_sets_of_dates():
     assert (scores["precision"], scores["recall"]) == (0.5, 0.25)
     assert abs(scores["f1"] - 1 / 3) < 1e-9
     assert date_scores(set(), {D(2012, 1, 1)})["f1"] == 0.0
+
+
+def _extraction(article_id: str, published: dt.date, day: dt.date, trigger_at: int = 0):
+    from etl.pipeline import ArticleExtraction
+    from etl.records import Article, EventMention
+
+    article = Article(article_id, "BBC", "", "", published, "", "metadata", "en", "text", "x.jsonl", article_id)
+    mention = EventMention(article_id, f"{article_id}:{trigger_at}-{trigger_at + 6}", "s", 0, 1, "killed", trigger_at,
+                           trigger_at + 6, "Violence against civilians", "Attack", "", "", "on 3 May", "", day, day, "day",
+                           "", "")
+    return ArticleExtraction(article, (), (), (mention,))
+
+
+def test_only_articles_published_within_the_gold_span_are_input_as_in_news_tls():
+    from etl.bench.timeline import _score_timeline
+
+    gold = [D(2012, 5, 1), D(2012, 5, 3), D(2012, 5, 31)]
+    inside = _extraction("in", D(2012, 5, 4), D(2012, 5, 3))
+    after = [_extraction(f"late{n}", D(2012, 6, 2), D(2012, 5, 2), n * 10) for n in range(3)]  # well reported, but late
+    scores = _score_timeline(gold, [inside, *after], {})
+    assert scores["articles_in_span"] == 1
+    assert (scores["precision"], scores["recall"]) == (1.0, 1 / 3)  # only 3 May is predicted, and it is gold
