@@ -501,7 +501,8 @@ def _apply_qualifiers(spans: list[_Span], text: str) -> None:
     country that contains it keeps only the readings that fit together."""
     spans = sorted(spans, key=lambda s: s.start)
     for i, (name, qualifier) in enumerate(zip(spans, spans[1:])):
-        if text[name.end:qualifier.start].strip() != "," or not qualifier.candidates or any(
+        if text[name.end:qualifier.start].strip() != "," or not qualifier.candidates or \
+                qualifier.method == "demonym" or any(
                 c.place.kind in ("country", "continent", "region") and c.how <= gz.HOW_ALTERNATE
                 for c in name.candidates):
             continue  # "China, Japan": countries are listed, not qualified
@@ -626,7 +627,7 @@ def _drop_names_of_other_things(doc: Doc, spans: list[_Span]) -> list[_Span]:
     for span in spans:
         if span.method == "abbreviation" and "$" in text[span.start:span.end + 1]:
             continue
-        if gz.name_key(span.text) in diseases and (span.method != "demonym") and not (
+        if gz.name_key(span.text) in diseases and span.method != "demonym" and not (
                 span.place_like and span.hint):
             continue
         letters = [ch for ch in span.text if ch.isalpha()]

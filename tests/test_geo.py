@@ -122,6 +122,7 @@ def test_divisions_the_article_names_decide(nlp, text, surface, country, admin1)
     ("Cases rose in China, Japan and Korea.", "China", "country"),   # a list, not China in Japan
     ("Cases rose in Aleppo, Homs and Hama.", "Homs", "city"),      # a list of cities
     ("Wyoming reported cases; Michigan did too.", "Wyoming", "admin1"),  # not Wyoming, Michigan
+    ("Shelling hit Aleppo, Syrian media said.", "Aleppo", "city"),  # a demonym qualifies nothing
 ])
 def test_lists_are_not_qualified_names(nlp, text, surface, kind):
     assert mention_of(nlp, text, surface).place.kind == kind
