@@ -50,11 +50,14 @@ class _Cluster:
     main_places: set[str] = field(default_factory=set)
     place_actors: set[tuple[str, str]] = field(default_factory=set)
     article_ids: set[str] = field(default_factory=set)
+    first_id: str | None = None  # the smallest mention id, which orders clusters
     ends: dict[dt.date, int] = field(default_factory=dict)  # members by their last day
     single_days: dict[dt.date, int] = field(default_factory=dict)  # day-precise one-day members, by that day
 
     def add(self, mention: EventMention, ids: frozenset[str]) -> None:
         self.mentions.append(mention)
+        if self.first_id is None or mention.mention_id < self.first_id:
+            self.first_id = mention.mention_id
         if mention.date_start is not None:
             self.start = mention.date_start if self.start is None else min(self.start, mention.date_start)
             end = mention.date_end or mention.date_start
@@ -324,13 +327,18 @@ class _ClusterIndex:
     def __init__(self, places: Mapping[str, Place]):
         self.places = places
         self.keys: dict[tuple, dict[int, _Cluster]] = defaultdict(dict)
+        self._around: dict[tuple[str, int], list[tuple[int, int]]] = {}
 
     def _cells(self, place_id: str, spread: int = 0) -> list[tuple[int, int]]:
-        place = self.places.get(place_id)
-        if place is None:
-            return []
-        row, col = math.floor(place.lat / self.CELL_DEGREES), math.floor(place.lon / self.CELL_DEGREES)
-        return [(row + dr, col + dc) for dr in range(-spread, spread + 1) for dc in range(-2 * spread, 2 * spread + 1)]
+        cells = self._around.get((place_id, spread))
+        if cells is None:
+            place = self.places.get(place_id)
+            cells = []
+            if place is not None:
+                row, col = math.floor(place.lat / self.CELL_DEGREES), math.floor(place.lon / self.CELL_DEGREES)
+                cells = [(row + dr, col + dc) for dr in range(-spread, spread + 1) for dc in range(-2 * spread, 2 * spread + 1)]
+            self._around[(place_id, spread)] = cells
+        return cells
 
     def add(self, cluster: _Cluster, mention: EventMention) -> None:
         kind = mention.sub_event_type
@@ -361,7 +369,7 @@ class _ClusterIndex:
             bucket = self.keys.get(key, {})
             if key[0] in ("article", "actor-week") or len(bucket) <= self.FEW:  # many events there: ambiguous
                 found.update(bucket)
-        return sorted(found.values(), key=lambda c: min(m.mention_id for m in c.mentions))
+        return sorted(found.values(), key=lambda c: c.first_id)
 
 
 def _attach_undated(undated: list[EventMention], clusters: list[_Cluster], articles: Mapping[str, Article],
@@ -461,9 +469,12 @@ def _date_choice(cluster: _Cluster, articles: Mapping[str, Article]) -> tuple[Ev
 
 
 def _majority(values: Sequence[str]) -> str:
-    counted = Counter(v for v in values if v)
-    if not counted:
-        return ""
+    counted: dict[str, int] = {}
+    for value in values:
+        if value:
+            counted[value] = counted.get(value, 0) + 1
+    if len(counted) < 2:
+        return next(iter(counted), "")
     return min(counted.items(), key=lambda kv: (-kv[1], kv[0]))[0]
 
 
