@@ -162,8 +162,10 @@ def _blocked_ranges(doc: Doc) -> tuple[list[tuple[int, int]], list[tuple[int, in
         if _continues_place_list(doc, ent.start):  # a list item NER calls a PERSON
             continue
         (ranges if ent.label_ == "PERSON" else org_ranges).append((ent.start_char, ent.end_char))
-        if ent.label_ == "PERSON" and _is_capitalised(ent[-1]):
-            surnames.add(ent[-1].text)
+        if ent.label_ == "PERSON":  # the surname, past a possessive ("Willie Campbell's")
+            surname = next((t for t in reversed(ent) if _is_capitalised(t)), None)
+            if surname is not None and surname.i > ent.start:
+                surnames.add(surname.text)
     for surname in surnames:  # "Bashar al-Assad" ... later "Assad"
         for m in re.finditer(rf"(?<![\w-]){re.escape(surname)}(?![\w-])", text):
             ranges.append((m.start(), m.end()))

@@ -48,6 +48,8 @@ def test_spelling_variants_are_one_place(nlp, text, surface, place_id):
     ("Officials at the FDA and the CDC in Atlanta met on Monday.", "CDC"),
     ("The Health Secretary met the Pope in Rome.", "Secretary"),              # titles
     ("The Health Secretary met the Pope in Rome.", "Pope"),
+    ("A jury in Texas found Willie Campbell's act a crime. Campbell, 42, will appeal.",
+     "Campbell"),  # a surname after a possessive
 ])
 def test_people_and_organisations_are_not_places(nlp, text, non_place):
     texts = {m.text for m in places(nlp, text) if m.place is not None}
