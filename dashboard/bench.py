@@ -102,7 +102,7 @@ def measure(processed_dir: Path, runs: int) -> dict[str, float]:
     try:
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            shell = [_time_page(browser, f"{base}/sources", lambda page: None) for _ in range(runs)]
+            shell = [_time_page(browser, f"{base}/add_articles", lambda page: None) for _ in range(runs)]
             timeline = [_time_page(browser, f"{base}/timeline", _timeline_drawn) for _ in range(runs)]
             maps = [_time_page(browser, f"{base}/map", _map_drawn) for _ in range(runs)]
             browser.close()
@@ -192,7 +192,7 @@ def main(args: argparse.Namespace) -> int:
         for size, processed in stores.items():
             times = query_times(processed)
             print(f"{size:>8} " + "  ".join(f"{name} {seconds:.3f}" for name, seconds in times.items()), flush=True)
-        print("\nin Chromium; shell: a page without chart or map (Streamlit's own cost on this machine); "
+        print("\nin Chromium; shell: the Add articles page, no chart, map or store query (Streamlit and the sidebar); "
               "KB: sent to the browser over the websocket for one load")
         print(f"{'store':>8} {'events':>8} {'shell s':>8} {'timeline first/median s':>24} {'map first/median s':>20} "
               f"{'KB shell/timeline/map':>22} {'server RSS/peak MB':>19}")
