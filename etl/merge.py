@@ -375,10 +375,12 @@ class _ClusterIndex:
 def _attach_undated(undated: list[EventMention], clusters: list[_Cluster], articles: Mapping[str, Article],
                     places: Mapping[str, Place]) -> list[_Cluster]:
     """An undated mention joins the one dated event it fits: in its own article first (the same
-    story told again), else anywhere when it names the same place, else a recent event (within
-    RECENT_DAYS before its article's publication) with the same named actor, else the only event
-    of its type by that actor in the whole collection. Ambiguous or
-    unmatched mentions become undated events of their own, merged among themselves."""
+    story told again); else, when it names a place, the one event at that place, else among those
+    a recent one (within RECENT_DAYS before its article's publication) with the same named actor,
+    else the only event of its type by that actor in the whole collection. A mention that names no
+    place joins nothing outside its article: an actor alone ("troops are fighting gangs") would
+    lend one event the sources of every article that speaks of that actor. Ambiguous or unmatched
+    mentions become undated events of their own, merged among themselves."""
     if not undated:
         return clusters
     index = _ClusterIndex(places)
@@ -401,10 +403,12 @@ def _attach_undated(undated: list[EventMention], clusters: list[_Cluster], artic
                    and (not ids or any(same_place(ids, other) for other in c.place_sets))
                    and (published is None or c.start <= published)]
         same_article = [c for c in fitting if mention.article_id in c.article_ids]
-        same_place_ = [c for c in fitting if ids]
-        recent = [c for c in fitting if published is not None and mention.actor1 and mention.actor1 in c.actors1
+        # beyond its own article, a mention that names no place has only its actor to go on: too little
+        across = fitting if ids else []
+        same_place_ = across
+        recent = [c for c in across if published is not None and mention.actor1 and mention.actor1 in c.actors1
                   and c.end is not None and c.end >= published - dt.timedelta(days=RECENT_DAYS)]
-        same_actor = [c for c in fitting if mention.actor1 and mention.actor1 in c.actors1
+        same_actor = [c for c in across if mention.actor1 and mention.actor1 in c.actors1
                       and len(index.keys.get(("actor", mention.sub_event_type, mention.actor1), ())) <= index.FEW]
         target = next((group[0] for group in (same_article, same_place_, recent, same_actor) if len(group) == 1), None)
         if target is not None:

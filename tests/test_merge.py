@@ -112,6 +112,16 @@ def test_an_ambiguous_undated_mention_stays_undated_unless_one_candidate_is_rece
     assert [(e.date_start, e.n_mentions) for e in events] == [(dt.date(2015, 5, 1), 1), (dt.date(2016, 3, 27), 2)]
 
 
+def test_an_undated_mention_without_a_place_joins_only_its_own_article():
+    dated = mention("art0", 10, actor1="ISIS", sub_type="Non-state actor overtakes territory")
+    # another article that names the actor but no place: the actor alone is not enough
+    elsewhere = mention("art1", 20, date=None, place=None, actor1="ISIS", sub_type="Non-state actor overtakes territory")
+    assert [e.n_sources for e in run([dated, elsewhere])] == [1, 1]
+    # the same words in the article that dated the event are the story told again
+    again = mention("art0", 40, date=None, place=None, actor1="ISIS", sub_type="Non-state actor overtakes territory")
+    assert [e.n_mentions for e in run([dated, again])] == [2]
+
+
 def test_places_and_destinations_are_pooled_and_summarised():
     destination = EventPlace(RAQQA.place_id, "destination", "Raqqa")
     origin = EventPlace(PALMYRA.place_id, "origin", "Palmyra")
