@@ -74,6 +74,7 @@ _DIGRAPHS = (("ou", "u"), ("qu", "k"), ("q", "k"), ("kh", "k"), ("ph", "f"),
              ("dh", "d"), ("th", "t"), ("sh", "s"), ("gh", "g"))
 
 
+@functools.lru_cache(maxsize=65536)  # pure, and asked for the same few names again and again
 def name_key(text: str) -> str:
     """Case-, accent- and punctuation-blind key: 'Ḩamāh' -> 'hamah', 'U.S.' -> 'us'."""
     if not text.isascii():
@@ -466,6 +467,10 @@ class Gazetteer:
         self._con = sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True,
                                     check_same_thread=False)
         self._lock = threading.Lock()  # one connection shared by the dashboard's threads
+        # An article asks for the same names again and again (every capitalised run, each
+        # spelling per mention); the index is immutable, so answers are kept per key.
+        self._cached_by_key = functools.lru_cache(maxsize=65536)(self._query_by_key)
+        self._cached_has_key = functools.lru_cache(maxsize=65536)(self._query_has_key)
 
     def _rows(self, sql: str, params: tuple) -> list[tuple]:
         with self._lock:
@@ -496,17 +501,21 @@ class Gazetteer:
         return list(found.values())
 
     def _by_key(self, table: str, key: str, hows: tuple[int, ...]) -> list[Candidate]:
-        if not key:
-            return []
+        return list(self._cached_by_key(table, key, hows)) if key else []
+
+    def _query_by_key(self, table: str, key: str, hows: tuple[int, ...]) -> tuple[Candidate, ...]:
         marks = ",".join("?" * len(hows))
         rows = self._rows(
             f"SELECT {_PLACE_COLUMNS}, MIN(n.how) FROM {table} n JOIN places p ON p.id = n.pid "
             f"WHERE n.key = ? AND n.how IN ({marks}) GROUP BY p.id", (key, *hows))
-        return [Candidate(_place(row[:-1]), row[-1]) for row in rows]
+        return tuple(Candidate(_place(row[:-1]), row[-1]) for row in rows)
 
     def has_key(self, text: str) -> bool:
         key = name_key(text)
-        return bool(key) and bool(self._rows("SELECT 1 FROM names WHERE key = ? LIMIT 1", (key,)))
+        return bool(key) and self._cached_has_key(key)
+
+    def _query_has_key(self, key: str) -> bool:
+        return bool(self._rows("SELECT 1 FROM names WHERE key = ? LIMIT 1", (key,)))
 
     def get(self, place_id: str) -> Place | None:
         rows = self._rows(f"SELECT {_PLACE_COLUMNS} FROM places p WHERE p.place_id = ?",

@@ -13,6 +13,7 @@ ranking), but an event should not be placed at "Russian".
 """
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections import Counter
@@ -23,7 +24,7 @@ from etl import gazetteer as gz
 from etl.records import Place, PlaceMention
 
 if TYPE_CHECKING:  # spaCy is not imported at run time: a lookup-only process starts fast
-    from spacy.tokens import Doc
+    from spacy.tokens import Doc, Span
 
 # Nouns that make the name next to them a place: "the city of X", "X province".
 SETTLEMENT_NOUNS = frozenset(
@@ -89,10 +90,18 @@ MAX_SPAN_TOKENS = 6
 _EDGE_PUNCT = "-'’‘\"“”:,;()[]{}/\\+*"
 
 
+def _text(doc: Doc) -> str:
+    """The article's text, joined once: spaCy rebuilds `doc.text` from every token per access."""
+    cached = doc.user_data.get("geo_text")
+    if cached is None:
+        cached = doc.user_data["geo_text"] = doc.text
+    return cached
+
+
 def _trimmed(doc: Doc, i: int, j: int) -> tuple[int, int, str]:
     """Character offsets and text of tokens i..j without edge punctuation ('"Syrian' in JSON)."""
     start, end = doc[i].idx, doc[j - 1].idx + len(doc[j - 1])
-    text = doc.text[start:end]
+    text = _text(doc)[start:end]
     stripped = text.lstrip(_EDGE_PUNCT)
     start += len(text) - len(stripped)
     stripped = stripped.rstrip(_EDGE_PUNCT)
@@ -146,10 +155,9 @@ def _blocked_ranges(doc: Doc) -> tuple[list[tuple[int, int]], list[tuple[int, in
     No place may lie inside either; a demonym may lie inside an organisation ("Syrian Army").
     """
     ranges, org_ranges = [], []
-    text = doc.text
-    for name in gz.not_places():
-        flags = 0 if len(name) <= 3 or name.isupper() else re.IGNORECASE
-        for m in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text, flags):
+    text = _text(doc)
+    for pattern in _not_place_patterns():
+        for m in pattern.finditer(text):
             ranges.append((m.start(), m.end()))
     gazetteer = gz.get_gazetteer()
     surnames = set()
@@ -170,6 +178,14 @@ def _blocked_ranges(doc: Doc) -> tuple[list[tuple[int, int]], list[tuple[int, in
         for m in re.finditer(rf"(?<![\w-]){re.escape(surname)}(?![\w-])", text):
             ranges.append((m.start(), m.end()))
     return ranges, org_ranges
+
+
+@functools.lru_cache(maxsize=1)
+def _not_place_patterns() -> tuple[re.Pattern, ...]:
+    """The listed non-places as whole-word patterns (short or upper-case ones case-sensitive)."""
+    return tuple(re.compile(rf"(?<![\w-]){re.escape(name)}(?![\w-])",
+                            0 if len(name) <= 3 or name.isupper() else re.IGNORECASE)
+                 for name in gz.not_places())
 
 
 def _continues_place_list(doc: Doc, i: int) -> bool:
@@ -246,7 +262,7 @@ def _lookup_span(gazetteer: gz.Gazetteer, doc: Doc, i: int, j: int) -> _Span | N
     if j < len(doc) and doc[j].lower_ in FACILITY_NOUNS:  # "Evin prison" as one place
         longer = _span_candidates(gazetteer, f"{text} {doc[j].text}")
         if longer:
-            return _Span(start, doc[j].idx + len(doc[j]), doc.text[start:doc[j].idx + len(doc[j])],
+            return _Span(start, doc[j].idx + len(doc[j]), _text(doc)[start:doc[j].idx + len(doc[j])],
                          "gazetteer", candidates=longer)
     if i >= 2 and doc[i - 1].lower_ == "of" and doc[i - 2].lower_ in FACILITY_NOUNS:
         # "the temples of Bel and ...": the facility named after the name.
@@ -290,11 +306,16 @@ def _lowercase_words(doc: Doc) -> frozenset[str]:
     return cached
 
 
-def _running_text_names(doc: Doc) -> frozenset[str]:
+def _headline_sentences(doc: Doc) -> list[tuple[Span, bool]]:
+    """Each sentence and whether it is a title-case headline, judged once per article."""
+    return [(sent, _is_headline(sent)) for sent in doc.sents]
+
+
+def _running_text_names(sentences: list[tuple[Span, bool]]) -> frozenset[str]:
     """Words capitalised inside running sentences: names, as opposed to title-case headlines."""
     names = set()
-    for sent in doc.sents:
-        if not _is_headline(sent):
+    for sent, headline in sentences:
+        if not headline:
             names.update(t.text for t in sent[1:] if _is_capitalised(t) and t.pos_ == "PROPN")
     return frozenset(names)
 
@@ -316,7 +337,7 @@ def _unknown_name(doc: Doc, i: int, j0: int, headline: bool, blocked, spans) -> 
     place_like = _context(doc, i, j)[0] and after not in ("state", "states")
     if not place_like and spans:  # "the towns of A, B and C": C continues A's list
         prev = spans[-1]
-        gap = doc.text[prev.end:token.idx].strip().lower()
+        gap = _text(doc)[prev.end:token.idx].strip().lower()
         place_like = prev.place_like and gap in (",", "and", ", and", "or")
     if not place_like:
         return None
@@ -328,11 +349,16 @@ def recognise(doc: Doc) -> list[_Span]:
     gazetteer = gz.get_gazetteer()
     people, organisations = _blocked_ranges(doc)
     blocked = people + organisations
-    running_names = _running_text_names(doc)
-    ner_by_start = {ent.start: ent for ent in doc.ents if ent.label_ in PLACE_LABELS}
+    sentences = _headline_sentences(doc)
+    running_names = _running_text_names(sentences)
+    in_headline = [False] * len(doc)
+    for sent, headline in sentences:
+        in_headline[sent.start:sent.end] = [headline] * len(sent)
+    ents = doc.ents  # a new tuple per access
+    ner_by_start = {ent.start: ent for ent in ents if ent.label_ in PLACE_LABELS}
     spans: list[_Span] = []
     for i0, j0 in _capitalised_runs(doc):
-        headline = _is_headline(doc[i0].sent)
+        headline = in_headline[i0]
         i = i0
         while i < j0:
             if doc[i].lower_ in ("the", "-") or not _is_capitalised(doc[i]):
@@ -354,7 +380,7 @@ def recognise(doc: Doc) -> list[_Span]:
                     found = _lookup_span(gazetteer, doc, i, j - 1)
                     if found is not None:
                         found.end = doc[j - 1].idx + len(doc[j - 1])
-                        found.text = doc.text[found.start:found.end]
+                        found.text = _text(doc)[found.start:found.end]
                         found.place_like = True
                         found.hint = "admin" if doc[j - 1].lower_ in ADMIN_NOUNS else "settlement"
                 if found is not None:
@@ -381,7 +407,7 @@ def recognise(doc: Doc) -> list[_Span]:
             place_like, hint = _context(doc, tokens.start, tokens.end)
             found.place_like = found.place_like or place_like
             found.hint = found.hint or hint
-            ent = next((e for e in doc.ents
+            ent = next((e for e in ents
                         if e.start_char <= found.start and found.end <= e.end_char), None)
             if ent is not None:
                 found.ner = ent.label_
@@ -394,7 +420,7 @@ def recognise(doc: Doc) -> list[_Span]:
 def _inherit_list_context(doc: Doc, spans: list[_Span]) -> None:
     """'the towns of A, B and C': B and C share A's evidence."""
     for prev, span in zip(spans, spans[1:]):
-        gap = doc.text[prev.end:span.start].strip().lower()
+        gap = _text(doc)[prev.end:span.start].strip().lower()
         if prev.place_like and gap in (",", "and", ", and", "or", "&", "-") and not span.place_like:
             span.place_like, span.hint = True, span.hint or prev.hint
 
@@ -562,15 +588,17 @@ def _resolve(spans: list[_Span], text: str) -> list[PlaceMention]:
                if len(s.candidates) == 1 and s.candidates[0].place.kind in ("city", "village", "poi")]
     chosen: dict[str, tuple[gz.Candidate, float]] = {}
     mentions = []
-    for span in spans:
-        key = "|".join((gz.name_key(span.text), span.hint, span.paired_with))
+    name_keys = [gz.name_key(s.text) for s in spans]
+    divisions = [article_divisions([s]) for s in spans]
+    for span, name in zip(spans, name_keys):
+        key = "|".join((name, span.hint, span.paired_with))
         if key not in chosen and span.candidates:
             # A name does not vote for its own reading: "Georgia" next to Alabama and Iowa
             # is the state, however strongly "Georgia" alone suggests the country.
-            same_name = [s for s in spans if gz.name_key(s.text) == gz.name_key(span.text)]
+            same_name = [s for s, k in zip(spans, name_keys) if k == name]
             same_texts = {s.text for s in same_name}
             context = countries - article_countries(same_name)
-            named = article_divisions([s for s in spans if s.text not in same_texts])
+            named = set().union(*(d for s, d in zip(spans, divisions) if s.text not in same_texts))
             total = sum(context.values())
             scored = sorted(((_score(c, span, context, total, anchors, named), c)
                              for c in span.candidates), key=lambda sc: -sc[0])
@@ -616,7 +644,7 @@ def _drop_names_of_other_things(doc: Doc, spans: list[_Span]) -> list[_Span]:
     """Names used for something else: a currency ("US$ 5m"), a disease named after a town or
     river ("West Nile virus", and "West Nile" alone in the same article unless a place pattern
     frames it), an acronym the gazetteer lacks (WHO, FDA, CDC are organisations)."""
-    text = doc.text
+    text = _text(doc)
     diseases = set()
     for span in spans:
         tokens = doc.char_span(span.start, span.end, alignment_mode="expand")
@@ -648,7 +676,7 @@ def recognise_and_resolve(doc: Doc) -> list[PlaceMention]:
     countries = {code for code, _ in article_countries(strong).most_common(3)}
     accepted_keys = {gz.name_key(s.text) for s in spans if s.place_like or s.ner in PLACE_LABELS}
     kept = [s for s in spans if _accept(s, accepted_keys, countries)]
-    return _resolve(kept, doc.text)
+    return _resolve(kept, _text(doc))
 
 
 def resolve_spans(doc: Doc, spans: list[tuple[int, int]]) -> list[PlaceMention]:
@@ -656,7 +684,7 @@ def resolve_spans(doc: Doc, spans: list[tuple[int, int]]) -> list[PlaceMention]:
     gazetteer = gz.get_gazetteer()
     items = []
     for start, end in sorted(spans):
-        text = doc.text[start:end]
+        text = _text(doc)[start:end]
         tokens = doc.char_span(start, end, alignment_mode="expand")
         span = _Span(start, end, text, "gazetteer")
         if tokens is not None:
@@ -666,7 +694,7 @@ def resolve_spans(doc: Doc, spans: list[tuple[int, int]]) -> list[PlaceMention]:
             [gz.Candidate(demonym, gz.HOW_DEMONYM)] if demonym else [])
         span.place_like = True
         items.append(span)
-    return _resolve(items, doc.text)
+    return _resolve(items, _text(doc))
 
 
 def get_place(place_id: str) -> Place | None:

@@ -127,3 +127,12 @@ def test_index_is_rebuilt_when_a_source_changes_and_only_then(tmp_path, monkeypa
     monkeypatch.setattr(gz.importlib.metadata, "version", lambda name: "999")
     gz.ensure_index(tmp_path / "cache", data_dir)
     assert len(builds) == 3  # a package upgrade changes the fingerprint too
+
+
+@pytest.mark.parametrize("name", ["Syria", "Homs Province", "Georgia", "Springfield", "Nowhereville"])
+def test_remembered_lookups_answer_as_the_index_does(gazetteer, name):
+    first = gazetteer.lookup(name)
+    first.clear()  # a caller changing its list must not change the next answer
+    fresh = gz.Gazetteer(gazetteer.path)
+    assert gazetteer.lookup(name) == fresh.lookup(name)
+    assert gazetteer.has_key(name) == fresh.has_key(name) == bool(fresh.lookup(name))

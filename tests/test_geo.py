@@ -188,3 +188,14 @@ def test_never_raises_and_spans_are_sorted_inside_the_text(nlp, text):
         assert text[m.start:m.end] == m.text
         assert m.start >= previous_end
         previous_end = m.end
+
+
+@pytest.mark.parametrize("text", [
+    SYRIA + "Fighters withdrew from Aleppo to Homs, Hama and the outskirts of Idlib.",
+    "Officials in Marion, Ohio, and in Georgia said Aleppo was calm.",
+])
+def test_a_second_pass_over_one_parse_finds_the_same_places(nlp, text):
+    doc = nlp(text)
+    first = recognise_and_resolve(doc)
+    assert recognise_and_resolve(doc) == first == recognise_and_resolve(nlp(text))
+    assert all(text[m.start:m.end] == m.text for m in first)
