@@ -1,7 +1,7 @@
 """Exports of the filtered events: CSV, GeoJSON, TimelineJS and StoryMapJS JSON, an offline map file.
 
 Pure functions from an events DataFrame (as dashboard.queries.events returns it) to bytes or
-JSON-ready dicts. Knight Lab's tools render `text` fields as HTML, so those are escaped.
+JSON-ready dicts; the CSV of CSV_COLUMNS is written by DuckDB (dashboard.queries.events_csv). Knight Lab's tools render `text` fields as HTML, so those are escaped.
 """
 from __future__ import annotations
 
@@ -38,12 +38,6 @@ def _plain(value: Any) -> Any:
 
 def _records(events: pd.DataFrame) -> list[dict]:
     return [{k: _plain(v) for k, v in row.items()} for row in events.to_dict("records")]
-
-
-def events_csv(events: pd.DataFrame) -> bytes:
-    frame = events.reindex(columns=CSV_COLUMNS).copy()
-    frame["sources"] = frame["sources"].map(lambda s: "; ".join(s) if s is not None and not isinstance(s, float) else "")
-    return frame.to_csv(index=False).encode("utf-8")
 
 
 def events_geojson(events: pd.DataFrame) -> dict:

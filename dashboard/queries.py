@@ -7,6 +7,7 @@ down into DuckDB SQL. `cache_resource` holds connections only; `cache_data` hand
 from __future__ import annotations
 
 import datetime as dt
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -51,7 +52,12 @@ def _query(snapshot: str, sql: str, params: list[Any] | dict[str, Any] | None = 
 
 # ---------------------------------------------------------------- filters -> SQL
 
-def _events_sql(where: str, limit: str = "") -> str:
+BY_DATE = "date_start NULLS LAST, event_id"
+BY_SOURCES = "n_sources DESC, n_mentions DESC, date_start NULLS LAST, event_id"
+EVENT_ORDERS = {"date": BY_DATE, "sources": BY_SOURCES}  # how a page of events may be sorted
+
+
+def _events_sql(where: str, limit: str = "", order: str = BY_DATE) -> str:
     """The filtered events with their place and sources; the sources are gathered for the chosen
     events only, so a narrow filter over a large store reads few mentions."""
     return f"""
@@ -68,7 +74,7 @@ def _events_sql(where: str, limit: str = "") -> str:
     )
     SELECT c.*, coalesce(s.sources, []) AS sources, coalesce(s.n_articles, 0) AS n_articles
     FROM chosen c LEFT JOIN cited s USING (event_id)
-    ORDER BY c.date_start NULLS LAST, c.event_id"""
+    ORDER BY {order}"""
 
 
 def where_clause(filters: Filters) -> tuple[str, dict[str, Any]]:
@@ -128,6 +134,33 @@ def event_by_id(snapshot: str, event_id: str) -> pd.DataFrame:
     if not snapshot:
         return _empty_events()
     return _query(snapshot, _events_sql("e.event_id = $id"), {"id": event_id})
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def events_page(snapshot: str, filters: Filters, order: str, limit: int, offset: int = 0) -> pd.DataFrame:
+    """One page of the filtered events, sorted by `order` (a key of EVENT_ORDERS), laid out as `events`."""
+    if not snapshot:
+        return _empty_events()
+    where, params = where_clause(filters)
+    by = EVENT_ORDERS[order]
+    return _query(snapshot, _events_sql(where, f"ORDER BY {by} LIMIT $limit OFFSET $offset", by),
+                  {**params, "limit": limit, "offset": offset})
+
+
+def events_csv(snapshot: str, filters: Filters, columns: list[str]) -> bytes:
+    """The filtered events as CSV (list columns joined by "; "), written by DuckDB without a pandas
+    frame of them all, so an export of a million events costs a file, not the page's memory."""
+    where, params = where_clause(filters)
+    chosen = ", ".join(f"array_to_string({c}, '; ') AS {c}" if c == "sources" else c for c in columns)
+    with tempfile.TemporaryDirectory() as folder:
+        target = Path(folder) / "events.csv"
+        cursor = _connection(snapshot).cursor()
+        try:
+            cursor.execute(f"COPY (SELECT {chosen} FROM ({_events_sql(where)})) TO '{target}' (HEADER, DELIMITER ',')",
+                           params)
+        finally:
+            cursor.close()
+        return target.read_bytes()
 
 
 def _empty_events() -> pd.DataFrame:
@@ -326,16 +359,62 @@ def event_places(snapshot: str, event_ids: tuple[str, ...]) -> pd.DataFrame:
         {"ids": list(event_ids)})
 
 
+ARTICLE_COLUMNS = ("a.article_id, a.source, a.title, a.url, a.published, a.published_time, a.published_source, "
+                   "a.status, a.error, a.path, a.n_chars, a.language, a.removed")
+
+
 @st.cache_data(show_spinner=False)
-def articles(snapshot: str) -> pd.DataFrame:
-    """The corpus without article text: what was read, when it was published and how that is known."""
+def corpus_summary(snapshot: str) -> dict[str, int]:
+    """How many articles were read, how many inputs failed, how many sources there are."""
     if not snapshot:
-        return pd.DataFrame(columns=[n for n in store.SCHEMAS["articles"].names if n != "text"])
-    return _query(snapshot, """
-        SELECT a.article_id, a.source, a.title, a.url, a.published, a.published_time, a.published_source,
-               a.status, a.error, a.path, a.n_chars, a.language, a.removed,
-               (SELECT count(DISTINCT em.event_id) FROM event_mentions em WHERE em.article_id = a.article_id) AS n_events
-        FROM articles a ORDER BY a.published NULLS LAST, a.source, a.path""")
+        return {"articles": 0, "failed": 0, "sources": 0}
+    row = _query(snapshot, """
+        SELECT count(*) FILTER (WHERE status = 'ok') AS ok, count(*) FILTER (WHERE status <> 'ok') AS failed,
+               count(DISTINCT source) FILTER (WHERE status = 'ok') AS sources FROM articles""").iloc[0]
+    return {"articles": int(row["ok"]), "failed": int(row["failed"]), "sources": int(row["sources"])}
+
+
+def _readable(sources: tuple[str, ...]) -> tuple[str, dict[str, Any]]:
+    if not sources:
+        return "a.status = 'ok'", {}
+    return "a.status = 'ok' AND list_contains($sources, a.source)", {"sources": list(sources)}
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def count_articles(snapshot: str, sources: tuple[str, ...] = ()) -> int:
+    """Readable articles (of the given sources, or all)."""
+    if not snapshot:
+        return 0
+    where, params = _readable(sources)
+    return int(_query(snapshot, f"SELECT count(*) AS n FROM articles a WHERE {where}", params)["n"].iloc[0])
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def articles_page(snapshot: str, sources: tuple[str, ...], limit: int, offset: int = 0) -> pd.DataFrame:
+    """One page of the readable articles (of the given sources, or all) in publication order, without
+    their text, each with how many events it mentions (counted for this page only)."""
+    if not snapshot:
+        return pd.DataFrame(columns=[c.removeprefix("a.") for c in ARTICLE_COLUMNS.split(", ")] + ["n_events"])
+    where, params = _readable(sources)
+    return _query(snapshot, f"""
+        WITH page AS (
+            SELECT {ARTICLE_COLUMNS} FROM articles a WHERE {where}
+            ORDER BY a.published NULLS LAST, a.source, a.path, a.article_id LIMIT $limit OFFSET $offset
+        ), counted AS (
+            SELECT em.article_id, count(DISTINCT em.event_id) AS n_events FROM event_mentions em
+            WHERE em.article_id IN (SELECT article_id FROM page) GROUP BY em.article_id
+        )
+        SELECT page.*, coalesce(counted.n_events, 0) AS n_events FROM page LEFT JOIN counted USING (article_id)
+        ORDER BY page.published NULLS LAST, page.source, page.path, page.article_id""",
+        {**params, "limit": limit, "offset": offset})
+
+
+@st.cache_data(show_spinner=False)
+def failed_articles(snapshot: str) -> pd.DataFrame:
+    """Inputs that could not be read, and why."""
+    if not snapshot:
+        return pd.DataFrame(columns=["path", "source", "error"])
+    return _query(snapshot, "SELECT path, source, error FROM articles WHERE status <> 'ok' ORDER BY path")
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -359,11 +438,15 @@ def article_spans(snapshot: str, article_id: str) -> pd.DataFrame:
         ORDER BY start""", {"id": article_id})
 
 
+PLACE_OPTIONS = 300  # the sidebar offers the places of most events; a URL or filter may name any other
+
+
 @st.cache_data(show_spinner=False)
 def filter_options(snapshot: str) -> dict[str, Any]:
-    """What the sidebar offers: every type, actor, country, place and source in the store, the date span."""
+    """What the sidebar offers: every type, actor, country and source in the store, the PLACE_OPTIONS
+    places with most events (id -> name), the date span."""
     empty = {"event_types": [], "actors": [], "countries": [], "places": {}, "sources": [],
-             "date_min": None, "date_max": None}
+             "date_min": None, "date_max": None, "snapshot": snapshot}
     if not snapshot:
         return empty
 
@@ -372,9 +455,14 @@ def filter_options(snapshot: str) -> dict[str, Any]:
 
     span = _query(snapshot, "SELECT min(date_start) AS lo, max(coalesce(date_end, date_start)) AS hi FROM events")
     places = _query(snapshot, """
-        SELECT DISTINCT p.place_id, coalesce(p.label, p.name) AS name FROM places p
-        WHERE p.place_id IN (SELECT place_id FROM events UNION SELECT place_id FROM event_places)
-        ORDER BY name""")
+        WITH used AS (
+            SELECT place_id, event_id FROM events WHERE place_id IS NOT NULL AND place_id <> ''
+            UNION SELECT place_id, event_id FROM event_places
+        ), ranked AS (
+            SELECT place_id, count(*) AS n FROM used GROUP BY place_id ORDER BY n DESC, place_id LIMIT $limit
+        )
+        SELECT r.place_id, coalesce(p.label, p.name) AS name FROM ranked r JOIN places p USING (place_id)
+        ORDER BY name, r.place_id""", {"limit": PLACE_OPTIONS})
     return {
         "event_types": column("SELECT DISTINCT event_type FROM events ORDER BY 1"),
         "actors": column("SELECT DISTINCT a FROM (SELECT actor1 AS a FROM events UNION SELECT actor2 FROM events) ORDER BY 1"),
@@ -383,7 +471,18 @@ def filter_options(snapshot: str) -> dict[str, Any]:
         "sources": column("SELECT DISTINCT source FROM articles WHERE status = 'ok' ORDER BY 1"),
         "date_min": _as_date(span["lo"].iloc[0]),
         "date_max": _as_date(span["hi"].iloc[0]),
+        "snapshot": snapshot,  # where the sidebar looks up the names of chosen places beyond those offered
     }
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def place_names(snapshot: str, place_ids: tuple[str, ...]) -> dict[str, str]:
+    """Names of the given places (those the store lacks are left out)."""
+    if not snapshot or not place_ids:
+        return {}
+    frame = _query(snapshot, "SELECT place_id, coalesce(label, name) AS name FROM places WHERE list_contains($ids, place_id)",
+                   {"ids": list(place_ids)})
+    return dict(zip(frame["place_id"], frame["name"]))
 
 
 def _as_date(value: Any) -> dt.date | None:

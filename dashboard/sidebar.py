@@ -11,6 +11,7 @@ from typing import Any
 
 import streamlit as st
 
+from dashboard import queries
 from dashboard.filters import SELECTED_EVENT_PARAM, Filters, query_params_dict
 
 _KEYS = {
@@ -87,9 +88,11 @@ def render_filters(options: dict[str, Any]) -> Filters:
         actors = st.multiselect("Actor", _with_chosen(options["actors"], _KEYS["actors"]), key=_KEYS["actors"])
         countries = st.multiselect("Country", _with_chosen(options["countries"], _KEYS["countries"]),
                                    key=_KEYS["countries"])
-        place_names = options["places"]
-        places = st.multiselect("Place", _with_chosen(list(place_names), _KEYS["places"]), key=_KEYS["places"],
-                                format_func=lambda pid: place_names.get(pid, pid))
+        place_options = _with_chosen(list(options["places"]), _KEYS["places"])
+        place_names = {**queries.place_names(options.get("snapshot", ""), tuple(place_options[len(options["places"]):])),
+                       **options["places"]}
+        places = st.multiselect("Place", place_options, key=_KEYS["places"], format_func=lambda pid: place_names.get(pid, pid),
+                                help=f"the {len(options['places'])} places of most events; a shared link may add others")
         sources = st.multiselect("Source", _with_chosen(options["sources"], _KEYS["sources"]), key=_KEYS["sources"])
         min_sources = st.number_input("Minimum number of sources", min_value=1, step=1, key=_KEYS["min_sources"])
         text = st.text_input("Search text", key=_KEYS["text"], placeholder="words in summaries and quotes")

@@ -160,3 +160,16 @@ def events_at(events: pd.DataFrame, clicked: dict | None, tolerance: float = 1e-
 
 ATTRIBUTION_LINE = ("Places from [GeoNames](https://www.geonames.org/) (CC BY 4.0); basemap from Natural Earth "
                     "(public domain).")
+
+
+def draw_grid_map(ctx: Context, *, key: str, height: int) -> None:
+    """A static map of the filtered events counted per grid cell, for a result too large to draw event by event."""
+    extent = queries.extent(ctx.snapshot, ctx.filters)
+    if extent["box"] is None:
+        st.info("None of the filtered events has a place on the map.")
+        return
+    cell = maps.cell_for(extent["box"])
+    cells = maps.bin_rows(queries.map_bins(ctx.snapshot, ctx.filters, cell, None), cell)
+    fmap = maps.build_binned_map(cells, [], pd.DataFrame(columns=queries.MOVEMENT_COLUMNS), extent["box"])
+    st.caption(f"{extent['n']} located events counted per {cell:g}\u00b0 grid cell; the Map page zooms in.")
+    st_folium(fmap, key=key, height=height, use_container_width=True, returned_objects=[])

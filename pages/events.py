@@ -1,13 +1,27 @@
-"""Events: the filtered events as a searchable, sortable table; a selected row shows its sources."""
+"""Events: the filtered events as a table, a page at a time; a selected row shows its sources.
+
+The count, the sort and the page are DuckDB's: the browser gets one page, however many events match.
+"""
+import math
+
 import streamlit as st
 
 from dashboard import context, exports_ui, queries, sidebar, views
 
+PAGE_SIZE = 500
+
 ctx = context.get()
 st.title("Events")
-events = queries.events(ctx.snapshot, ctx.filters)
-st.caption(f"{len(events)} events. Sort by clicking a column header; search with the table's magnifier "
-           "or the sidebar's text search.")
+n_events = queries.count_events(ctx.snapshot, ctx.filters)
+order_col, page_col = st.columns([3, 1])
+order = order_col.radio("Sort by", list(queries.EVENT_ORDERS), horizontal=True, key="events_order",
+                        format_func={"date": "date", "sources": "number of sources"}.get)
+n_pages = max(1, math.ceil(n_events / PAGE_SIZE))
+page = int(page_col.number_input(f"Page (of {n_pages})", min_value=1, max_value=n_pages, step=1, key="events_page"))
+events = queries.events_page(ctx.snapshot, ctx.filters, order, PAGE_SIZE, (page - 1) * PAGE_SIZE)
+first = (page - 1) * PAGE_SIZE + 1 if n_events else 0
+st.caption(f"Events {first} to {first + len(events) - 1 if n_events else 0} of {n_events}. Narrow them with the "
+           "sidebar's filters and text search; the table's own sort and search work within this page.")
 table = events[["date_start", "date_end", "date_precision", "date_text", "event_type", "sub_event_type", "summary",
                 "actor1", "actor2", "place_name", "country_code", "geo_precision", "n_sources", "sources",
                 "disputed", "event_id"]]
@@ -21,4 +35,4 @@ rows = state.selection.rows if state else []
 if rows:
     sidebar.select_event(table.iloc[rows[0]]["event_id"])
 views.show_event_details(ctx, sidebar.selected_event())
-exports_ui.download_buttons(ctx, events)
+exports_ui.download_buttons(ctx, n_events)

@@ -86,8 +86,8 @@ else:
     moves = queries.movements(ctx.snapshot, ctx.filters)
     dates = sorted({d for d in events["date_start"].dropna()})
     playing, until = playback(dates)
-    if until is not None:
-        shown = events[events["date_start"].isna() | (events["date_start"] <= until)]
+    if until is not None:  # as the date filter (and the large map) does: up to a date leaves out the undated
+        shown = events[events["date_start"].notna() & (events["date_start"] <= until)]
         moves = moves[moves["event_id"].isin(shown["event_id"])]
     else:
         shown = events

@@ -1,7 +1,14 @@
-"""Overview: the corpus as read, the span of dates, the key events, a small map."""
+"""Overview: the corpus as read, the span of dates, the key events, a small map.
+
+Everything is counted or ranked in DuckDB: the page reads ten key events, a page of articles and,
+for a large result, grid cells instead of events, so it loads as fast at a million events as at ten.
+"""
 import streamlit as st
 
-from dashboard import context, queries, views
+from dashboard import context, maps, queries, views
+
+KEY_EVENTS = 10
+CORPUS_ROWS = 200  # the first articles by publication date; the Sources page pages through all
 
 ctx = context.get()
 st.title("Overview")
@@ -9,19 +16,18 @@ if not ctx.snapshot:
     st.warning("There is no processed store yet. Run `python -m etl run` or restart the app to build it.")
     st.stop()
 
-articles = queries.articles(ctx.snapshot)
-events = queries.events(ctx.snapshot, ctx.filters)
-ok = articles[articles["status"] == "ok"]
+corpus = queries.corpus_summary(ctx.snapshot)
+n_events = queries.count_events(ctx.snapshot, ctx.filters)
 cols = st.columns(5)
-cols[0].metric("Articles", len(ok))
-cols[1].metric("Failed inputs", int((articles["status"] != "ok").sum()))
-cols[2].metric("Sources", ok["source"].nunique())
-cols[3].metric("Events", len(events), help="after the sidebar filters" if ctx.filters.active else None)
+cols[0].metric("Articles", corpus["articles"])
+cols[1].metric("Failed inputs", corpus["failed"])
+cols[2].metric("Sources", corpus["sources"])
+cols[3].metric("Events", n_events, help="after the sidebar filters" if ctx.filters.active else None)
 lo, hi = ctx.options["date_min"], ctx.options["date_max"]
 cols[4].metric("Span of dates", f"{lo} to {hi}" if lo else "none")
 
 st.subheader("Key events, by number of sources")
-key_events = events.sort_values(["n_sources", "n_mentions", "date_start"], ascending=[False, False, True]).head(10)
+key_events = queries.events_page(ctx.snapshot, ctx.filters, "sources", KEY_EVENTS)
 st.dataframe(
     key_events[["date_start", "date_text", "summary", "event_type", "place_name", "n_sources", "sources"]],
     hide_index=True, width="stretch",
@@ -34,16 +40,25 @@ left, right = st.columns([3, 2])
 with left:
     st.subheader("Corpus")
     st.caption("How each publication date was known: manifest, dateline, url, or inferred from the "
-               "dates the article mentions (then treat it with care).")
+               "dates the article mentions (then treat it with care)."
+               + (f" The first {CORPUS_ROWS} of {corpus['articles']} articles; the Sources page lists them all."
+                  if corpus["articles"] > CORPUS_ROWS else ""))
+    articles = queries.articles_page(ctx.snapshot, (), CORPUS_ROWS)
     st.dataframe(
-        articles[["source", "title", "published", "published_source", "status", "error", "n_events", "url"]],
+        articles[["source", "title", "published", "published_source", "n_events", "url"]],
         hide_index=True, width="stretch",
         column_config={"published_source": "date known from", "n_events": st.column_config.NumberColumn("events"),
                        "url": st.column_config.TextColumn("url")},
     )
+    failed = queries.failed_articles(ctx.snapshot)
+    if not failed.empty:
+        st.caption(f"{len(failed)} inputs could not be read: " + ", ".join(failed["path"].astype(str).head(20)))
 with right:
     st.subheader("Where")
-    views.draw_map(ctx, events, key="overview_map", height=360, heat=False)
+    if n_events > maps.AGGREGATE_ABOVE:
+        views.draw_grid_map(ctx, key="overview_map", height=360)
+    else:
+        views.draw_map(ctx, queries.events(ctx.snapshot, ctx.filters), key="overview_map", height=360, heat=False)
 st.caption(views.ATTRIBUTION_LINE)
 info = queries.run_info(ctx.processed_dir)
 if info:

@@ -101,7 +101,8 @@ def dense_store(tmp_path_factory) -> Path:
     return processed
 
 
-@pytest.mark.parametrize("page", ["pages/timeline.py", "pages/map.py", "pages/overview.py"])
+@pytest.mark.parametrize("page", ["pages/timeline.py", "pages/map.py", "pages/overview.py", "pages/events.py",
+                                  "pages/sources.py"])
 def test_dense_store_pages_aggregate_without_exception(app, dense_store, monkeypatch, page):
     monkeypatch.setattr(config, "PROCESSED_DIR", dense_store)
     app.run()
@@ -109,6 +110,37 @@ def test_dense_store_pages_aggregate_without_exception(app, dense_store, monkeyp
     assert not app.exception, [e.value for e in app.exception]
     if page.endswith("timeline.py"):
         assert any("counts per" in c.value for c in app.caption)
+    if page.endswith("events.py"):  # one page of the 2500 events, and how many there are
+        assert len(app.dataframe[0].value) == 500 and any("of 2500" in c.value for c in app.caption)
+    if page.endswith("sources.py"):  # the article list is paged too
+        assert len(app.selectbox(key="sources_article").options) == 100
+
+
+def test_events_page_pages_through_the_events_sorted_by_sources(app, dense_store, monkeypatch):
+    monkeypatch.setattr(config, "PROCESSED_DIR", dense_store)
+    app.run()
+    app.switch_page("pages/events.py").run()
+    app.radio(key="events_order").set_value("sources").run()
+    first = app.dataframe[0].value
+    app.number_input(key="events_page").set_value(5).run()
+    last = app.dataframe[0].value
+    assert not app.exception, [e.value for e in app.exception]
+    assert first["n_sources"].is_monotonic_decreasing and first["n_sources"].min() >= last["n_sources"].max()
+    assert not set(first["event_id"]) & set(last["event_id"])
+
+
+def test_sidebar_offers_few_places_but_keeps_one_a_url_names(app, dense_store, monkeypatch):
+    from dashboard import queries
+
+    monkeypatch.setattr(config, "PROCESSED_DIR", dense_store)
+    monkeypatch.setattr(queries, "PLACE_OPTIONS", 5)
+    queries.filter_options.clear()  # drop what an earlier test cached with every place offered
+    app.query_params["place"] = "synthetic:0000049"
+    app.run()
+    places = app.multiselect(key="flt_places")
+    assert len(places.options) == 6 and "Town 49" in places.options and places.value == ["synthetic:0000049"]
+    assert app.query_params.get("place") in ("synthetic:0000049", ["synthetic:0000049"])
+    queries.filter_options.clear()
 
 
 @pytest.mark.slow

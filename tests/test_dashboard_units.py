@@ -132,6 +132,50 @@ def test_filter_options_and_counts(snapshot):
     assert counts["n_events"].sum() == 6
 
 
+@pytest.mark.parametrize("order, key", [
+    ("date", lambda e: (e["date_start"] is None, e["date_start"] or D.min, e["event_id"])),
+    ("sources", lambda e: (-e["n_sources"], -e["n_mentions"], e["date_start"] is None, e["date_start"] or D.min,
+                           e["event_id"])),
+])
+@pytest.mark.parametrize("filters", [Filters(), Filters(event_types=("Battles",)), Filters(sources=("RT",))])
+def test_events_page_is_a_slice_of_the_sorted_filtered_events(snapshot, order, key, filters):
+    every = sorted(queries.events(snapshot, filters).to_dict("records"), key=key)
+    pages = [queries.events_page(snapshot, filters, order, 2, offset) for offset in range(0, len(every) + 2, 2)]
+    assert [e for page in pages for e in page["event_id"]] == [e["event_id"] for e in every]
+    assert list(pages[0].columns) == list(queries.events(snapshot, filters).columns)
+    recapture = next((p for p in pages if "ev-recapture" in set(p["event_id"])), None)
+    if recapture is not None:
+        assert list(recapture.set_index("event_id").loc["ev-recapture", "sources"]) == ["Blog", "Reuters"]
+
+
+def test_corpus_summary_and_failed_inputs(snapshot):
+    assert queries.corpus_summary(snapshot) == {"articles": 4, "failed": 1, "sources": 4}
+    assert queries.failed_articles(snapshot).to_dict("records") == [
+        {"path": "empty.txt", "source": "", "error": "empty file"}]
+
+
+@pytest.mark.parametrize("sources, expected", [
+    ((), ["a1", "a2", "a4", "a3"]),  # by publication date
+    (("RT", "Blog"), ["a2", "a3"]),
+    (("Nobody",), []),
+])
+def test_articles_pages_list_the_readable_articles_with_their_event_counts(snapshot, sources, expected):
+    assert queries.count_articles(snapshot, sources) == len(expected)
+    pages = [queries.articles_page(snapshot, sources, 3, offset) for offset in (0, 3, 6)]
+    listed = pd.concat(pages)
+    assert listed["article_id"].tolist() == expected
+    assert "text" not in listed.columns
+    events_per_article = {"a1": 2, "a2": 3, "a3": 1, "a4": 1}  # distinct events each mentions
+    assert dict(zip(listed["article_id"], listed["n_events"])) == {a: events_per_article[a] for a in expected}
+
+
+def test_sidebar_offers_the_places_of_most_events_and_names_any_other(snapshot, monkeypatch):
+    monkeypatch.setattr(queries, "PLACE_OPTIONS", 1)
+    offered = queries.filter_options.__wrapped__(snapshot)["places"]
+    assert offered == {"geonames:170015": "Palmyra"}  # four events name it; every other place fewer
+    assert queries.place_names(snapshot, ("geonames:163345", "geonames:none")) == {"geonames:163345": "Sukhnah"}
+
+
 def test_no_store_means_empty_results(tmp_path):
     assert queries.snapshot_of(tmp_path) == ""
     assert queries.events("", Filters()).empty
@@ -264,12 +308,16 @@ def test_offline_map_html_inlines_everything(all_events):
 
 # ---------------------------------------------------------------- exports parse back
 
-def test_csv_export_parses(all_events):
-    rows = list(csv.DictReader(io.StringIO(exports.events_csv(all_events).decode("utf-8"))))
-    assert len(rows) == len(all_events)
-    recapture = next(r for r in rows if r["event_id"] == "ev-recapture")
-    assert recapture["date_start"] == "2016-03-27" and recapture["sources"] == "Blog; Reuters"
-    assert next(r for r in rows if r["event_id"] == "ev-hostile")["summary"] == HOSTILE
+@pytest.mark.parametrize("filters", [Filters(), Filters(event_types=("Battles",)), Filters(sources=("RT",))])
+def test_csv_export_parses_and_holds_the_filtered_events(snapshot, filters):
+    rows = list(csv.DictReader(io.StringIO(queries.events_csv(snapshot, filters, exports.CSV_COLUMNS).decode("utf-8"))))
+    assert [r["event_id"] for r in rows] == queries.events(snapshot, filters)["event_id"].tolist()
+    assert list(rows[0]) == exports.CSV_COLUMNS
+    every = {r["event_id"]: r for r in rows}
+    if "ev-recapture" in every:
+        assert every["ev-recapture"]["date_start"] == "2016-03-27" and every["ev-recapture"]["sources"] == "Blog; Reuters"
+    if "ev-hostile" in every:
+        assert every["ev-hostile"]["summary"] == HOSTILE
 
 
 def test_geojson_export_parses(all_events):
