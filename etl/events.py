@@ -343,7 +343,7 @@ def _describes(token: Token) -> bool:
 
 def _is_reported(token: Token) -> bool:
     sent = token.sent
-    before = sent.doc.text[sent.start_char:token.idx]
+    before = sent.text[:token.idx - sent.start_char]
     if sum(before.count(q) for q in '"“”') % 2 == 1:
         return True
     walker = token
