@@ -20,8 +20,8 @@ n_pages = max(1, math.ceil(n_events / PAGE_SIZE))
 page = int(page_col.number_input(f"Page (of {n_pages})", min_value=1, max_value=n_pages, step=1, key="events_page"))
 events = queries.events_page(ctx.snapshot, ctx.filters, order, PAGE_SIZE, (page - 1) * PAGE_SIZE)
 first = (page - 1) * PAGE_SIZE + 1 if n_events else 0
-st.caption(f"Events {first} to {first + len(events) - 1 if n_events else 0} of {n_events}. Narrow them with the "
-           "sidebar's filters and text search; the table's own sort and search work within this page.")
+st.caption(f"{n_events} events. This page shows {first} to {first + len(events) - 1 if n_events else 0}; narrow them "
+           "with the sidebar's filters and text search; the table's own sort and search work within this page.")
 table = events[["date_start", "date_end", "date_precision", "date_text", "event_type", "sub_event_type", "summary",
                 "actor1", "actor2", "place_name", "country_code", "geo_precision", "n_sources", "sources",
                 "disputed", "event_id"]]
