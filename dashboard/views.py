@@ -150,6 +150,14 @@ def draw_map(ctx: Context, events: pd.DataFrame, *, key: str, height: int = 520,
                      center=center, zoom=zoom) or {}
 
 
+def up_to(events: pd.DataFrame, until: dt.date | None) -> pd.DataFrame:
+    """The events that started by `until` (all when None). Like the date filter, and so like the large map's
+    playback, a date leaves out the undated events: they cannot be placed before it."""
+    if until is None:
+        return events
+    return events[events["date_start"].notna() & (events["date_start"] <= until)]
+
+
 def events_at(events: pd.DataFrame, clicked: dict | None, tolerance: float = 1e-4) -> list[str]:
     """Event ids at a clicked map position."""
     if not clicked or clicked.get("lat") is None or events.empty:

@@ -86,11 +86,8 @@ else:
     moves = queries.movements(ctx.snapshot, ctx.filters)
     dates = sorted({d for d in events["date_start"].dropna()})
     playing, until = playback(dates)
-    if until is not None:  # as the date filter (and the large map) does: up to a date leaves out the undated
-        shown = events[events["date_start"].notna() & (events["date_start"] <= until)]
-        moves = moves[moves["event_id"].isin(shown["event_id"])]
-    else:
-        shown = events
+    shown = views.up_to(events, until)
+    moves = moves[moves["event_id"].isin(shown["event_id"])]
     st.caption(f"{len(shown)} of {len(events)} events. Circle size: number of sources; dashed circles: places known "
                "only to a region or country; dashed arrows: movements. Layers (top right): heat map, online tiles.")
     result = views.draw_map(ctx, shown, key="main_map", moves=moves, height=560, returned=["last_object_clicked"],

@@ -176,6 +176,15 @@ def test_sidebar_offers_the_places_of_most_events_and_names_any_other(snapshot, 
     assert queries.place_names(snapshot, ("geonames:163345", "geonames:none")) == {"geonames:163345": "Sukhnah"}
 
 
+@pytest.mark.parametrize("until", [None, D(2015, 5, 31), D(2016, 3, 27), D(2016, 12, 31)])
+def test_map_playback_up_to_a_date_shows_what_the_date_filter_keeps(snapshot, all_events, until):
+    undated = all_events.iloc[[0]].assign(event_id="ev-undated", date_start=None, date_end=None)
+    shown = views.up_to(pd.concat([all_events, undated], ignore_index=True), until)
+    kept = ["ev-undated", *all_events["event_id"]] if until is None else queries.events(
+        snapshot, Filters(date_to=until))["event_id"].tolist()
+    assert sorted(shown["event_id"]) == sorted(kept)
+
+
 def test_no_store_means_empty_results(tmp_path):
     assert queries.snapshot_of(tmp_path) == ""
     assert queries.events("", Filters()).empty
