@@ -454,25 +454,40 @@ def filter_options(snapshot: str) -> dict[str, Any]:
         return [v for v in _query(snapshot, sql).iloc[:, 0].tolist() if v]
 
     span = _query(snapshot, "SELECT min(date_start) AS lo, max(coalesce(date_end, date_start)) AS hi FROM events")
-    places = _query(snapshot, """
-        WITH used AS (
-            SELECT place_id, event_id FROM events WHERE place_id IS NOT NULL AND place_id <> ''
-            UNION SELECT place_id, event_id FROM event_places
-        ), ranked AS (
-            SELECT place_id, count(*) AS n FROM used GROUP BY place_id ORDER BY n DESC, place_id LIMIT $limit
-        )
-        SELECT r.place_id, coalesce(p.label, p.name) AS name FROM ranked r JOIN places p USING (place_id)
-        ORDER BY name, r.place_id""", {"limit": PLACE_OPTIONS})
     return {
         "event_types": column("SELECT DISTINCT event_type FROM events ORDER BY 1"),
         "actors": column("SELECT DISTINCT a FROM (SELECT actor1 AS a FROM events UNION SELECT actor2 FROM events) ORDER BY 1"),
         "countries": column("SELECT DISTINCT p.country_code FROM events e JOIN places p USING (place_id) ORDER BY 1"),
-        "places": dict(zip(places["place_id"], places["name"])),
+        "places": _top_places(snapshot, Filters(), PLACE_OPTIONS),
         "sources": column("SELECT DISTINCT source FROM articles WHERE status = 'ok' ORDER BY 1"),
         "date_min": _as_date(span["lo"].iloc[0]),
         "date_max": _as_date(span["hi"].iloc[0]),
         "snapshot": snapshot,  # where the sidebar looks up the names of chosen places beyond those offered
     }
+
+
+def _top_places(snapshot: str, filters: Filters, limit: int) -> dict[str, str]:
+    where, params = where_clause(filters)
+    frame = _query(snapshot, f"""
+        WITH chosen AS (
+            SELECT e.event_id, e.place_id FROM events e LEFT JOIN places p USING (place_id) WHERE {where}
+        ), used AS (
+            SELECT place_id, event_id FROM chosen WHERE place_id IS NOT NULL AND place_id <> ''
+            UNION SELECT ep.place_id, ep.event_id FROM event_places ep WHERE ep.event_id IN (SELECT event_id FROM chosen)
+        ), ranked AS (
+            SELECT place_id, count(*) AS n FROM used GROUP BY place_id ORDER BY n DESC, place_id LIMIT $limit
+        )
+        SELECT r.place_id, coalesce(p.label, p.name) AS name FROM ranked r JOIN places p USING (place_id)
+        ORDER BY name, r.place_id""", {**params, "limit": limit})
+    return dict(zip(frame["place_id"], frame["name"]))
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def top_places(snapshot: str, filters: Filters, limit: int) -> dict[str, str]:
+    """The `limit` places of most filtered events (where they happened, or a place they name), id -> name."""
+    if not snapshot:
+        return {}
+    return _top_places(snapshot, filters, limit)
 
 
 @st.cache_data(show_spinner=False, max_entries=256)

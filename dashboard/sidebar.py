@@ -88,11 +88,17 @@ def render_filters(options: dict[str, Any]) -> Filters:
         actors = st.multiselect("Actor", _with_chosen(options["actors"], _KEYS["actors"]), key=_KEYS["actors"])
         countries = st.multiselect("Country", _with_chosen(options["countries"], _KEYS["countries"]),
                                    key=_KEYS["countries"])
-        place_options = _with_chosen(list(options["places"]), _KEYS["places"])
-        place_names = {**queries.place_names(options.get("snapshot", ""), tuple(place_options[len(options["places"]):])),
-                       **options["places"]}
+        offered = _places_offered(options, Filters(
+            date_from=date_from, date_to=date_to, event_types=tuple(event_types), actors=tuple(actors),
+            countries=tuple(countries), sources=tuple(st.session_state.get(_KEYS["sources"], [])),
+            min_sources=int(st.session_state.get(_KEYS["min_sources"]) or 1),
+            text=(st.session_state.get(_KEYS["text"]) or "").strip()))
+        place_options = _with_chosen(list(offered), _KEYS["places"])
+        place_names = {**queries.place_names(options.get("snapshot", ""), tuple(place_options[len(offered):])),
+                       **offered}
         places = st.multiselect("Place", place_options, key=_KEYS["places"], format_func=lambda pid: place_names.get(pid, pid),
-                                help=f"the {len(options['places'])} places of most events; a shared link may add others")
+                                help=f"the {len(offered)} places of most events under the other filters; "
+                                     "a shared link may add others")
         sources = st.multiselect("Source", _with_chosen(options["sources"], _KEYS["sources"]), key=_KEYS["sources"])
         min_sources = st.number_input("Minimum number of sources", min_value=1, step=1, key=_KEYS["min_sources"])
         text = st.text_input("Search text", key=_KEYS["text"], placeholder="words in summaries and quotes")
@@ -104,6 +110,13 @@ def render_filters(options: dict[str, Any]) -> Filters:
     )
     sync_url(filters)
     return filters
+
+
+def _places_offered(options: dict[str, Any], others: Filters) -> dict[str, str]:
+    """The places of most events under every filter but the place filter (the store's, when none is set)."""
+    if not others.active:
+        return options["places"]
+    return queries.top_places(options.get("snapshot", ""), others, queries.PLACE_OPTIONS)
 
 
 def _with_chosen(options: list[str], key: str) -> list[str]:

@@ -140,6 +140,9 @@ def test_sidebar_offers_few_places_but_keeps_one_a_url_names(app, dense_store, m
     places = app.multiselect(key="flt_places")
     assert len(places.options) == 6 and "Town 49" in places.options and places.value == ["synthetic:0000049"]
     assert app.query_params.get("place") in ("synthetic:0000049", ["synthetic:0000049"])
+    app.multiselect(key="flt_types").select(app.multiselect(key="flt_types").options[0]).run()
+    narrowed = app.multiselect(key="flt_places")  # the places of most events of that type, and the one chosen
+    assert not app.exception and len(narrowed.options) <= 6 and narrowed.value == ["synthetic:0000049"]
     queries.filter_options.clear()
 
 

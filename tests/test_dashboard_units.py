@@ -176,6 +176,17 @@ def test_sidebar_offers_the_places_of_most_events_and_names_any_other(snapshot, 
     assert queries.place_names(snapshot, ("geonames:163345", "geonames:none")) == {"geonames:163345": "Sukhnah"}
 
 
+@pytest.mark.parametrize("filters, limit, expected", [
+    (Filters(countries=("AE",)), 10, {"geonames:292223": "Dubai"}),
+    (Filters(event_types=("Strategic developments",)), 10,  # where they happened and where the retreat went
+     {"geonames:170015": "Palmyra", "geonames:163345": "Sukhnah", "geonames:163915": "Raqqa", "geonames:170794": "Deir ez-Zor"}),
+    (Filters(), 1, {"geonames:170015": "Palmyra"}),  # four events; every other place fewer
+    (Filters(text="no such words"), 10, {}),
+])
+def test_top_places_rank_the_places_of_the_filtered_events(snapshot, filters, limit, expected):
+    assert queries.top_places(snapshot, filters, limit) == expected
+
+
 @pytest.mark.parametrize("until", [None, D(2015, 5, 31), D(2016, 3, 27), D(2016, 12, 31)])
 def test_map_playback_up_to_a_date_shows_what_the_date_filter_keeps(snapshot, all_events, until):
     undated = all_events.iloc[[0]].assign(event_id="ev-undated", date_start=None, date_end=None)
