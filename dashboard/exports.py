@@ -1,7 +1,12 @@
 """Exports of the filtered events: CSV, GeoJSON, TimelineJS and StoryMapJS JSON, an offline map file.
 
 Pure functions from an events DataFrame (as dashboard.queries.events returns it) to bytes or
-JSON-ready dicts; the CSV of CSV_COLUMNS is written by DuckDB (dashboard.queries.events_csv). Knight Lab's tools render `text` fields as HTML, so those are escaped.
+JSON-ready dicts; the CSV and GeoJSON of CSV_COLUMNS are written by DuckDB for every filtered event
+(dashboard.queries.events_csv, events_geojson). Knight Lab's tools render `text` fields as HTML, so those are escaped.
+
+TimelineJS, StoryMapJS and the offline map are made to be presented, and neither a browser nor an
+audience copes with a million slides or markers: they hold at most PRESENTATION_CAP events, the
+ones reported by most sources, in date order.
 """
 from __future__ import annotations
 
@@ -18,6 +23,7 @@ CSV_COLUMNS = ["event_id", "date_start", "date_end", "date_precision", "date_tex
                "summary", "actor1", "actor2", "place_id", "place_name", "country_code", "latitude", "longitude",
                "geo_precision", "fatalities", "n_sources", "n_mentions", "sources", "first_reported", "confidence",
                "disputed"]
+PRESENTATION_CAP = 1000
 
 
 def _plain(value: Any) -> Any:
@@ -38,17 +44,6 @@ def _plain(value: Any) -> Any:
 
 def _records(events: pd.DataFrame) -> list[dict]:
     return [{k: _plain(v) for k, v in row.items()} for row in events.to_dict("records")]
-
-
-def events_geojson(events: pd.DataFrame) -> dict:
-    """Located events as Point features with every column as a property."""
-    features = []
-    for row in _records(events):
-        if row.get("latitude") is None or row.get("longitude") is None:
-            continue
-        features.append({"type": "Feature", "geometry": {"type": "Point", "coordinates": [row["longitude"], row["latitude"]]},
-                         "properties": {k: v for k, v in row.items() if k in CSV_COLUMNS}})
-    return {"type": "FeatureCollection", "features": features}
 
 
 def _tl_date(value: Any, precision: str) -> dict | None:

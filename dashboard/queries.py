@@ -163,6 +163,37 @@ def events_csv(snapshot: str, filters: Filters, columns: list[str]) -> bytes:
         return target.read_bytes()
 
 
+def events_geojson(snapshot: str, filters: Filters, columns: list[str]) -> bytes:
+    """The located filtered events as a GeoJSON FeatureCollection (`columns` as properties), written by
+    DuckDB like `events_csv`, so the export of a million events never becomes a pandas frame."""
+    where, params = where_clause(filters)
+    properties = ", ".join(f"'{c}': {c}" for c in columns)
+    with tempfile.TemporaryDirectory() as folder:
+        target = Path(folder) / "features.json"
+        cursor = _connection(snapshot).cursor()
+        try:
+            cursor.execute(f"""COPY (
+                SELECT 'Feature' AS type, {{'type': 'Point', 'coordinates': [longitude, latitude]}} AS geometry,
+                       {{{properties}}} AS properties
+                FROM ({_events_sql(where)}) WHERE latitude IS NOT NULL AND longitude IS NOT NULL
+            ) TO '{target}' (FORMAT JSON, ARRAY true)""", params)
+        finally:
+            cursor.close()
+        return b'{"type": "FeatureCollection", "features": ' + target.read_bytes() + b"}"
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def most_reported(snapshot: str, filters: Filters, limit: int, dated: bool = False) -> pd.DataFrame:
+    """The `limit` filtered events reported by most sources (only dated ones if `dated`), in date order,
+    laid out as `events`: what a story or a presentation of a large result can step through."""
+    if not snapshot:
+        return _empty_events()
+    where, params = where_clause(filters)
+    if dated:
+        where += " AND e.date_start IS NOT NULL"
+    return _query(snapshot, _events_sql(where, f"ORDER BY {BY_SOURCES} LIMIT $limit"), {**params, "limit": limit})
+
+
 def _empty_events() -> pd.DataFrame:
     columns = store.SCHEMAS["events"].names + ["place_name", "country_code", "place_kind", "sources", "n_articles"]
     return pd.DataFrame(columns=columns)
@@ -183,10 +214,13 @@ def event_counts(snapshot: str, filters: Filters, grain: str) -> pd.DataFrame:
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def count_events(snapshot: str, filters: Filters) -> int:
+def count_events(snapshot: str, filters: Filters, dated: bool = False) -> int:
+    """Filtered events (only those with a start date if `dated`)."""
     if not snapshot:
         return 0
     where, params = where_clause(filters)
+    if dated:
+        where += " AND e.date_start IS NOT NULL"
     frame = _query(snapshot, f"SELECT count(*) AS n FROM events e LEFT JOIN places p USING (place_id) WHERE {where}", params)
     return int(frame["n"].iloc[0])
 
@@ -307,6 +341,15 @@ def movements(snapshot: str, filters: Filters) -> pd.DataFrame:
         return pd.DataFrame(columns=MOVEMENT_COLUMNS)
     where, params = where_clause(filters)
     return _query(snapshot, f"{_movements_sql(where)} ORDER BY c.event_id, d.place_id", params)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def movements_of(snapshot: str, event_ids: tuple[str, ...]) -> pd.DataFrame:
+    """Origin -> destination pairs of the given events, laid out as `movements`."""
+    if not snapshot or not event_ids:
+        return pd.DataFrame(columns=MOVEMENT_COLUMNS)
+    return _query(snapshot, f"{_movements_sql('list_contains($ids, e.event_id)')} ORDER BY c.event_id, d.place_id",
+                  {"ids": list(event_ids)})
 
 
 def _movements_sql(where: str) -> str:

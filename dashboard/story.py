@@ -7,6 +7,7 @@ from dashboard.safe import escape_html
 
 NEXT_KEY, PREVIOUS_KEY, PRESENT_KEY = "story_next", "story_previous", "story_present"
 ZOOM_FOR_PRECISION = {1: 9, 2: 8, 3: 7, 4: 5}
+MAX_EVENTS = 200  # a story a person can step through; a larger filtered set tells its most reported events
 
 # Arrow keys press the Next/Previous buttons. Static code (no data in it), added to the page once.
 KEYBOARD_JS = """
@@ -69,3 +70,9 @@ def view_of(event: dict) -> tuple[tuple[float, float] | None, int]:
     precision = event.get("geo_precision")
     zoom = ZOOM_FOR_PRECISION.get(int(precision), 8) if precision is not None and not pd.isna(precision) else 8
     return (float(lat), float(lon)), zoom
+
+
+def bounded_caption(shown: int, total: int) -> str:
+    """What the story leaves out of a large filtered set, and how to tell another part of it."""
+    return (f"{total:,} dated events match the filters: the story steps through the {shown:,} reported by most "
+            "sources, in date order. Narrow the filters (dates, type, place, source or text) to tell another part.")

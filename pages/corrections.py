@@ -4,16 +4,17 @@ Each action is a record in the collection's corrections log, applied at once and
 run of the ETL; the history shows who made it, when, what it replaced, and whether it still
 finds its target (an orphaned one is highlighted, never silently dropped).
 """
+import dataclasses
 import datetime as dt
 
 import pandas as pd
 import streamlit as st
 
 from dashboard import context, corrections_ui, queries, sidebar
-from dashboard.filters import Filters
 from dashboard.safe import escape_markdown as md
 
 _DONE = "corrections_last_outcome"
+CHOICES = 500  # events offered at once; a search or the sidebar's filters reach the others
 PRECISIONS = ("day", "week", "month", "season", "quarter", "year", "time", "decade", "century", "none")
 
 
@@ -59,13 +60,19 @@ if not ctx.snapshot:
 st.text_input("Your name (shown with your corrections)", key="corr_author", placeholder="analyst")
 st.text_input("Why (optional note)", key="corr_note")
 
-# The sidebar's filters narrow the choice (a large store has thousands); the selected event is always offered.
-events = queries.events(ctx.snapshot, ctx.filters)
-chosen = sidebar.selected_event()
-if chosen and chosen not in set(events["event_id"]):
-    every = queries.events(ctx.snapshot, Filters())
-    events = pd.concat([every[every["event_id"] == chosen], events], ignore_index=True)
-st.caption(f"{len(events)} events under the sidebar's filters; narrow them there to find one faster.")
+# The sidebar's filters and a search narrow the choice (a large store has millions): the page offers at most
+# CHOICES of them, read by a query; an event named by id (in the search or the URL) is always offered.
+find = st.text_input("Find an event", key="corr_find", placeholder="words of its summary, actors, place or sentences; or its id")
+searched = dataclasses.replace(ctx.filters, text=find.strip()) if find.strip() else ctx.filters
+events = queries.events_page(ctx.snapshot, searched, "date", CHOICES)
+n_matching = queries.count_events(ctx.snapshot, searched) if len(events) == CHOICES else len(events)
+for named in (find.strip(), sidebar.selected_event()):
+    if named and named not in set(events["event_id"]):
+        events = pd.concat([queries.event_by_id(ctx.snapshot, named), events], ignore_index=True)
+chosen = sidebar.selected_event() or (find.strip() if find.strip() in set(events["event_id"]) else None)
+shown = f"the first {CHOICES:,} in date order of " if n_matching > CHOICES else ""
+st.caption(f"{shown}{n_matching:,} events under the sidebar's filters{' and the search' if find.strip() else ''}; "
+           "narrow them there or search to find one faster.")
 labels = {row["event_id"]: label(row) for _, row in events.iterrows()}
 ids = list(labels)
 if ids:

@@ -4,7 +4,7 @@ import streamlit as st
 from dashboard import context, queries, story, views
 
 ctx = context.get()
-events = queries.events(ctx.snapshot, ctx.filters).dropna(subset=["date_start"])
+events = queries.most_reported(ctx.snapshot, ctx.filters, story.MAX_EVENTS, dated=True)
 if events.empty:
     st.title("Story")
     st.info("No dated events match the filters.")
@@ -12,6 +12,9 @@ if events.empty:
 
 with st.container(key="story_controls"):
     st.title("Story")
+    n_dated = queries.count_events(ctx.snapshot, ctx.filters, dated=True)
+    if n_dated > len(events):
+        st.caption(story.bounded_caption(len(events), n_dated))
     labels = {row.event_id: f"{row.date_start} · {row.summary}" for row in events.itertuples()}
     picked = st.multiselect("Events to present (empty: all, in date order)", list(labels), format_func=labels.get,
                             key="story_pick")
@@ -42,4 +45,4 @@ with text_col:
 with map_col:
     center, zoom = story.view_of(event)
     views.draw_map(ctx, chosen, key="story_map", height=560 if present else 480, center=center, zoom=zoom,
-                   moves=queries.movements(ctx.snapshot, ctx.filters), heat=False, view=",".join(sorted(picked)))
+                   moves=queries.movements_of(ctx.snapshot, tuple(events["event_id"])), heat=False, view=",".join(sorted(picked)))

@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dashboard import exports, maps, periods, queries, story, timeline, views
+from dashboard import exports, exports_ui, maps, periods, queries, story, timeline, views
 from dashboard.filters import Filters
 from dashboard.safe import css_token, escape_html, escape_markdown, safe_url
 from dashboard_fixtures import HOSTILE, build_fixture_store
@@ -340,12 +340,63 @@ def test_csv_export_parses_and_holds_the_filtered_events(snapshot, filters):
         assert every["ev-hostile"]["summary"] == HOSTILE
 
 
-def test_geojson_export_parses(all_events):
-    document = json.loads(exports.to_json_bytes(exports.events_geojson(all_events)))
-    assert document["type"] == "FeatureCollection" and len(document["features"]) == len(all_events)
-    feature = next(f for f in document["features"] if f["properties"]["event_id"] == "ev-recapture")
-    assert feature["geometry"]["coordinates"] == [38.27, 34.56]
-    assert feature["properties"]["sources"] == ["Blog", "Reuters"]
+@pytest.mark.parametrize("filters", [Filters(), Filters(event_types=("Battles",)), Filters(sources=("RT",)),
+                                     Filters(text="nothing says this")])
+def test_geojson_export_holds_every_located_filtered_event(snapshot, filters):
+    document = json.loads(queries.events_geojson(snapshot, filters, exports.CSV_COLUMNS))
+    located = queries.events(snapshot, filters).dropna(subset=["latitude", "longitude"])
+    assert document["type"] == "FeatureCollection"
+    assert sorted(f["properties"]["event_id"] for f in document["features"]) == sorted(located["event_id"])
+    for feature in document["features"]:
+        assert list(feature["properties"]) == exports.CSV_COLUMNS
+        row = located.set_index("event_id").loc[feature["properties"]["event_id"]]
+        assert feature["geometry"] == {"type": "Point", "coordinates": [row["longitude"], row["latitude"]]}
+    recapture = next((f for f in document["features"] if f["properties"]["event_id"] == "ev-recapture"), None)
+    if recapture is not None:
+        assert recapture["geometry"]["coordinates"] == [38.27, 34.56]
+        assert recapture["properties"]["sources"] == ["Blog", "Reuters"]
+        assert recapture["properties"]["date_start"] == "2016-03-27"
+    hostile = next((f for f in document["features"] if f["properties"]["event_id"] == "ev-hostile"), None)
+    if hostile is not None:
+        assert hostile["properties"]["summary"] == HOSTILE  # DuckDB escapes it as JSON, faithfully
+
+
+@pytest.mark.parametrize("limit", [1, 2, 3, 10])
+@pytest.mark.parametrize("dated", [False, True])
+@pytest.mark.parametrize("filters", [Filters(), Filters(event_types=("Battles",)), Filters(text="nothing says this")])
+def test_most_reported_are_the_top_by_sources_in_date_order(snapshot, limit, dated, filters):
+    ranked = queries.events_page(snapshot, filters, "sources", 100)
+    if dated:
+        ranked = ranked[ranked["date_start"].notna()]
+    expected = ranked.head(limit)
+    found = queries.most_reported(snapshot, filters, limit, dated)
+    assert set(found["event_id"]) == set(expected["event_id"])
+    assert list(found.columns) == list(queries.events(snapshot, filters).columns)
+    dates = [(d is None, d or D.min, e) for d, e in zip(found["date_start"], found["event_id"])]
+    assert dates == sorted(dates)
+    assert queries.count_events(snapshot, filters, dated=True) == len(ranked)
+
+
+def test_movements_of_events_are_theirs_among_the_filtered_movements(snapshot):
+    every = queries.movements(snapshot, Filters())
+    for event_id in set(every["event_id"]):
+        assert queries.movements_of(snapshot, (event_id,)).equals(every[every["event_id"] == event_id].reset_index(drop=True))
+    assert queries.movements_of(snapshot, ("ev-fall",)).empty and queries.movements_of(snapshot, ()).empty
+
+
+@pytest.mark.parametrize("n_events, capped", [(0, False), (exports.PRESENTATION_CAP, False),
+                                              (exports.PRESENTATION_CAP + 1, True), (10**6, True)])
+def test_presentation_exports_say_when_they_are_capped(n_events, capped):
+    caption = exports_ui.capped_caption(n_events)
+    assert (caption is not None) == capped
+    if capped:
+        assert f"{exports.PRESENTATION_CAP:,}" in caption and f"{n_events:,}" in caption
+
+
+@pytest.mark.parametrize("shown, total", [(200, 201), (200, 10**6)])
+def test_story_caption_says_what_it_leaves_out(shown, total):
+    caption = story.bounded_caption(shown, total)
+    assert f"{shown:,}" in caption and f"{total:,}" in caption and "filters" in caption
 
 
 def test_timelinejs_export_follows_the_format(all_events):
