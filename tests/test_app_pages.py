@@ -181,3 +181,32 @@ def test_timeline_with_a_date_window_draws_the_window_in_detail(app):
     app.switch_page("pages/timeline.py").run()
     assert not app.exception, [e.value for e in app.exception]
     assert any(h.value == "2015-06-01 to 2016-06-30" for h in app.subheader)
+
+
+def test_dense_story_steps_through_the_most_reported_and_says_so(app, dense_store, monkeypatch):
+    from dashboard import story
+
+    monkeypatch.setattr(config, "PROCESSED_DIR", dense_store)
+    app.run()
+    app.switch_page("pages/story.py").run()
+    assert not app.exception, [e.value for e in app.exception]
+    assert any("reported by most sources" in c.value for c in app.caption)
+    assert len(app.multiselect(key="story_pick").options) == story.MAX_EVENTS
+    assert f"1 / {story.MAX_EVENTS}" in _all_html(app)
+
+
+def test_dense_corrections_offer_a_bounded_choice_and_find_by_id(app, dense_store, monkeypatch):
+    from dashboard import queries
+    from dashboard.filters import Filters
+
+    monkeypatch.setattr(config, "PROCESSED_DIR", dense_store)
+    app.run()
+    app.switch_page("pages/corrections.py").run()
+    assert not app.exception, [e.value for e in app.exception]
+    assert len(app.selectbox(key="corr_event").options) == 500
+    assert any("first 500 in date order of 2,500" in c.value for c in app.caption)
+    snapshot = queries.snapshot_of(dense_store)
+    last = queries.events_page(snapshot, Filters(), "date", 1, 2499)["event_id"].iloc[0]
+    app.text_input(key="corr_find").input(last).run()
+    assert not app.exception, [e.value for e in app.exception]
+    assert app.selectbox(key="corr_event").value == last
