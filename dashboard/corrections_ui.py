@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import pyarrow.parquet as pq
 
 from etl import corrections, gazetteer, geo, pipeline, store
 from etl.records import Place
@@ -19,9 +20,16 @@ from etl.records import Place
 _WRITE = threading.Lock()  # one writer per server process: sessions share the store
 
 
+def _column(processed_dir: Path, table: str, column: str, filters: list | None = None) -> list:
+    """One column of a table of the current snapshot (rows matching `filters`), read without the
+    others: a large store's mentions are millions of rows."""
+    snap = store.current_snapshot(processed_dir)
+    files = store.table_files(snap, table) if snap is not None else []
+    return [value for f in files for value in pq.read_table(f, columns=[column], filters=filters).column(column).to_pylist()]
+
+
 def _mention_ids(processed_dir: Path, event_id: str) -> tuple[str, ...]:
-    rows = store.read_table(processed_dir, "event_mentions").to_pylist()
-    return tuple(sorted(r["mention_id"] for r in rows if r["event_id"] == event_id))
+    return tuple(sorted(_column(processed_dir, "event_mentions", "mention_id", [("event_id", "==", event_id)])))
 
 
 def record(processed_dir: Path, action: str, *, author: str, note: str = "", event_id: str = "",
@@ -69,5 +77,4 @@ def describe_place(place: Place) -> str:
 
 def spellings(processed_dir: Path) -> list[str]:
     """Every place spelling the store's articles use, for a fix applied to all its mentions."""
-    rows = store.read_table(Path(processed_dir), "place_mentions").column("text").to_pylist()
-    return sorted({r for r in rows if r}, key=str.casefold)
+    return sorted({r for r in _column(Path(processed_dir), "place_mentions", "text") if r}, key=str.casefold)
