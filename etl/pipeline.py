@@ -244,6 +244,11 @@ def _publish(processed_dir: Path, extractions, failures, version, old_failures, 
 def republish(processed_dir: Path | None = None) -> tuple[Path, bool]:
     """Publish the current store again with the corrections log re-applied; nothing is re-extracted."""
     processed_dir = Path(processed_dir or config.PROCESSED_DIR)
+    with store.writer_lock(processed_dir):
+        return _republish(processed_dir)
+
+
+def _republish(processed_dir: Path) -> tuple[Path, bool]:
     previous = _Previous.load(processed_dir)
     extractions = sorted((previous.extraction(aid) for aid in previous.articles), key=lambda x: x.article.article_id)
     info = {**store.read_run_info(processed_dir), "republished": True}
@@ -262,10 +267,18 @@ def run(paths: Sequence[Path], processed_dir: Path | None = None, *, rebuild: bo
     Incremental: the store keeps every article of earlier runs; an input read again with the
     same bytes under the same pipeline version is reused, a changed one replaces its old
     version, and an input that fails now keeps its previously stored version. `rebuild`
-    starts from an empty store.
+    starts from an empty store. Runs on one store take turns (`store.writer_lock`).
     """
-    started = time.perf_counter()
     processed_dir = Path(processed_dir or config.PROCESSED_DIR)
+    with store.writer_lock(processed_dir):
+        return _run(paths, processed_dir, rebuild=rebuild, manifest=manifest, progress=progress, engine=engine,
+                    workers=workers, scheduler=scheduler)
+
+
+def _run(paths: Sequence[Path], processed_dir: Path, *, rebuild: bool, manifest: Path | None,
+         progress: Callable[[int, int], None] | None, engine: str, workers: int | None,
+         scheduler: str | None) -> RunSummary:
+    started = time.perf_counter()
     version = pipeline_version()
     articles, failures = ingest.read_corpus([Path(p) for p in paths], manifest)
     failures = list(failures)

@@ -17,8 +17,10 @@ publishes nothing, which keeps a second run over unchanged input byte-identical.
 """
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
+import fcntl
 import hashlib
 import json
 import os
@@ -373,6 +375,20 @@ def _write_snapshot(directory: Path, tables: Mapping[str, pa.Table], files: Mapp
     finally:
         db.close()
     (directory / "run.json").write_text(json.dumps(run_info, indent=2, sort_keys=True, default=str))
+
+
+@contextlib.contextmanager
+def writer_lock(processed_dir: Path):
+    """One writer per store at a time. Two writers (the app and a CLI run, or two servers on one
+    store) would each build from the same previous snapshot and the last swap would drop the
+    other's articles or corrections; the second one waits instead."""
+    processed_dir.mkdir(parents=True, exist_ok=True)
+    with open(processed_dir / ".writer.lock", "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def publish(processed_dir: Path, tables: Mapping[str, pa.Table], run_info: dict) -> tuple[Path, bool]:

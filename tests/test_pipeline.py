@@ -5,6 +5,7 @@ import os
 import shutil
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -164,6 +165,27 @@ def test_an_undated_article_gets_an_inferred_reference_date(tmp_path):
     assert row["published"].isoformat() == "2016-02-27"
     anchors = {r["text"]: r["anchor"] for r in store.read_table(processed, "timexes").to_pylist()}
     assert anchors.get("Last month") == "inferred"
+
+
+def test_a_run_waits_while_another_writer_holds_the_store(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "one.txt").write_text("Rebels captured the town of Idlib on 28 March 2015.\n")
+    pipeline.run([folder], tmp_path / "warm")  # the model loaded: unhindered, this run takes well under a second
+    processed = tmp_path / "store"
+    finished = threading.Event()
+
+    def second_writer():
+        pipeline.run([folder], processed)
+        finished.set()
+
+    with store.writer_lock(processed):  # as another server's run would
+        worker = threading.Thread(target=second_writer)
+        worker.start()
+        assert not finished.wait(3.0)
+        assert store.current_snapshot(processed) is None
+    worker.join(timeout=300)
+    assert finished.is_set() and store.current_snapshot(processed) is not None
 
 
 def _cli(*args: str, env_extra: dict | None = None) -> subprocess.CompletedProcess:
