@@ -28,3 +28,13 @@ def eval_dir() -> Path:
     if not EVAL_DIR.is_dir():
         pytest.skip("../shared/eval is absent (a fresh clone has no eval corpora)")
     return EVAL_DIR
+
+
+@pytest.fixture(scope="module")
+def fixture_store(tmp_path_factory) -> Path:
+    """The small hand-made dashboard store (tests/dashboard_fixtures.py), one per test module."""
+    from dashboard_fixtures import build_fixture_store
+
+    processed = tmp_path_factory.mktemp("processed")
+    build_fixture_store(processed)
+    return processed

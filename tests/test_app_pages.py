@@ -8,17 +8,10 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from etl import config
-from dashboard_fixtures import build_fixture_store, navigating_app_test
+from dashboard_fixtures import navigating_app_test
 
 PAGES = ["pages/overview.py", "pages/timeline.py", "pages/map.py", "pages/events.py", "pages/sources.py",
          "pages/story.py"]
-
-
-@pytest.fixture(scope="module")
-def fixture_store(tmp_path_factory) -> Path:
-    processed = tmp_path_factory.mktemp("processed")
-    build_fixture_store(processed)
-    return processed
 
 
 @pytest.fixture

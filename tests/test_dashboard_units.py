@@ -17,16 +17,14 @@ from hypothesis import strategies as st
 from dashboard import exports, exports_ui, maps, periods, queries, story, timeline, views
 from dashboard.filters import Filters
 from dashboard.safe import css_token, escape_html, escape_markdown, safe_url
-from dashboard_fixtures import HOSTILE, build_fixture_store
+from dashboard_fixtures import HOSTILE
 
 D = dt.date
 
 
 @pytest.fixture(scope="module")
-def snapshot(tmp_path_factory) -> str:
-    processed = tmp_path_factory.mktemp("processed")
-    build_fixture_store(processed)
-    return queries.snapshot_of(processed)
+def snapshot(fixture_store) -> str:
+    return queries.snapshot_of(fixture_store)
 
 
 @pytest.fixture(scope="module")

@@ -3,12 +3,11 @@ the collection chosen by URL, pages run without exception, a correction made on 
 the log and the store, undo from the page withdraws it, and the CLI sees the same store."""
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard_fixtures import build_fixture_store, navigating_app_test
+from dashboard_fixtures import navigating_app_test
 from etl import cli, collections, config, corrections, pipeline, store
 
 
@@ -25,18 +24,11 @@ def collection(tmp_path_factory, seed_dir):
     return root, made
 
 
-@pytest.fixture(scope="module")
-def bundled_store(tmp_path_factory) -> Path:
-    processed = tmp_path_factory.mktemp("bundled")
-    build_fixture_store(processed)
-    return processed
-
-
 @pytest.fixture
-def app(collection, bundled_store, monkeypatch) -> AppTest:
+def app(collection, fixture_store, monkeypatch) -> AppTest:
     root, made = collection
     monkeypatch.setenv("TIMELINE_COLLECTIONS_DIR", str(root))
-    monkeypatch.setattr(config, "PROCESSED_DIR", bundled_store)  # never the checkout's own store
+    monkeypatch.setattr(config, "PROCESSED_DIR", fixture_store)  # never the checkout's own store
     at = navigating_app_test(monkeypatch, timeout=90)
     at.query_params["collection"] = made.slug
     return at
