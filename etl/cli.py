@@ -257,13 +257,16 @@ def _correct(args: argparse.Namespace) -> int:
 def _run(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
-    from etl import pipeline
+    from etl import pipeline, store
 
     paths = args.paths or [config.RAW_DIR]
     missing = [p for p in paths if not p.exists()]
     if missing:
         print(f"error: no such file or folder: {', '.join(map(str, missing))}", file=sys.stderr)
         return EXIT_USAGE
+    store_dir = args.store or config.PROCESSED_DIR
+    if store.writer_busy(store_dir):
+        print(f"another run is writing to {store_dir}; this one starts when it has finished", file=sys.stderr)
     bar = None if args.quiet else tqdm(total=0, unit="article", desc="extracting", file=sys.stderr)
 
     def progress(done: int, total: int) -> None:
@@ -282,7 +285,6 @@ def _run(args: argparse.Namespace) -> int:
         return EXIT_RUN_FAILED
     if bar is not None:
         bar.close()
-    store_dir = args.store or config.PROCESSED_DIR
     print(
         f"articles read {summary.articles_read}, processed {summary.articles_processed}, "
         f"unchanged {summary.articles_unchanged}, kept from earlier runs {summary.articles_kept}, "

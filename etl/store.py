@@ -391,6 +391,20 @@ def writer_lock(processed_dir: Path):
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
+def writer_busy(processed_dir: Path) -> bool:
+    """Whether another writer holds the store now: lets a caller say it waits instead of seeming hung."""
+    lock = Path(processed_dir) / ".writer.lock"
+    if not lock.exists():
+        return False
+    with open(lock, "a") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        fcntl.flock(handle, fcntl.LOCK_UN)
+        return False
+
+
 def publish(processed_dir: Path, tables: Mapping[str, pa.Table], run_info: dict) -> tuple[Path, bool]:
     """Write a complete snapshot, then swap `current` to it in one atomic rename.
 

@@ -6,6 +6,7 @@ import shutil
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -186,6 +187,26 @@ def test_a_run_waits_while_another_writer_holds_the_store(tmp_path):
         assert store.current_snapshot(processed) is None
     worker.join(timeout=300)
     assert finished.is_set() and store.current_snapshot(processed) is not None
+
+
+def test_a_cli_run_says_it_waits_for_the_other_writer(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "one.txt").write_text("Rebels captured the town of Idlib on 28 March 2015.\n")
+    processed = tmp_path / "store"
+    assert not store.writer_busy(processed)
+    errors = tmp_path / "stderr.txt"
+    with store.writer_lock(processed), open(errors, "w") as err_file:
+        assert store.writer_busy(processed)
+        cli = subprocess.Popen([sys.executable, "-m", "etl", "run", str(folder), "--store", str(processed), "--quiet"],
+                               cwd=ROOT, stdout=subprocess.PIPE, stderr=err_file, text=True)
+        deadline = time.monotonic() + 120
+        while "another run is writing to" not in errors.read_text() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert "another run is writing to" in errors.read_text() and cli.poll() is None
+    out, _ = cli.communicate(timeout=600)
+    assert cli.returncode == 0, errors.read_text()
+    assert "store published" in out and not store.writer_busy(processed)
 
 
 def _cli(*args: str, env_extra: dict | None = None) -> subprocess.CompletedProcess:
