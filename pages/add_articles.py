@@ -12,7 +12,7 @@ import streamlit as st
 
 from dashboard import collections_ui, context
 from dashboard.safe import escape_markdown as md
-from etl import collections, ingest, pipeline
+from etl import collections, ingest, pipeline, store
 
 _RESULT = "add_articles_result"
 
@@ -24,7 +24,8 @@ def _run_lock(slug: str) -> threading.Lock:
 
 
 def process(collection: collections.Collection, added: list[str], refused: list[str]) -> None:
-    bar = st.progress(0.0, text="Reading articles...")
+    waiting = store.writer_busy(collection.processed_dir)
+    bar = st.progress(0.0, text="Waiting for another run on this collection to finish..." if waiting else "Reading articles...")
 
     def progress(done: int, total: int) -> None:
         bar.progress(done / total if total else 1.0, text=f"Extracting: {done} of {total} articles")
