@@ -72,6 +72,41 @@ def _from_stated(ctx: _Context, unit: str, step: int) -> str | None:
     return _fmt_day(dt.date(*parts) + dt.timedelta(days=step))
 
 
+def _note_quarter(ctx: _Context, year: int | None, q: int, *, reported: bool = False, stated_end: bool = False) -> None:
+    """Remember the quarter a financial report is about: "a year ago", "the year-earlier period"
+    refer to it. That is the first quarter mentioned that has ended or whose results are reported
+    in the past tense (a report's lede names it; "a fourth-quarter charge" ahead does not replace
+    it), or one given by its closing date ("the quarter ended Sept. 30")."""
+    ref = ctx.reference
+    ended = reported or ref is None or year is None or (year, q) < (ref.year, quarter_of(ref))
+    if stated_end or (ctx.last_quarter is None and ended):
+        ctx.last_quarter = q
+
+
+_QUARTER_ENDED = re.compile(r"\s+(?P<verb>ended|ending)\s+(?P<month>" + MONTH_RE + r")\s+(?P<day>\d{1,2})\b(?:,?\s+(?P<year>\d{4})\b)?")
+
+
+def _quarter_ended(text: str, end: int, ref: dt.date | None) -> tuple[int, int] | None:
+    """(year, quarter) of "the quarter ended Sept. 30": the calendar quarter holding most of the
+    three months that close on that date (a fiscal quarter ending July 31 is mostly the second)."""
+    m = _QUARTER_ENDED.match(text, end)
+    if m is None:
+        return None
+    month, day = _month_num(m["month"]), int(m["day"])
+    if m["year"]:
+        year = int(m["year"])
+    elif ref is not None:
+        year = _resolve_day_year(month, day, ref, PAST)
+        if m["verb"] == "ended" and _valid(year, month, day) and dt.date(year, month, day) > ref:
+            year -= 1  # a quarter that "ended" closed before the report
+    else:
+        return None
+    if not _valid(year, month, day):
+        return None
+    middle = dt.date(year, month, day) - dt.timedelta(days=45)
+    return middle.year, quarter_of(middle)
+
+
 def _month_num(word: str) -> int:
     return MONTHS[word.lower().rstrip(".")[:3]]
 
@@ -329,7 +364,7 @@ def _normalise(raw: Raw, text: str, doc: Doc, ctx: _Context) -> _Result | None:
     if rule == "season":
         return _season(g, raw, ref, tense, text)
     if rule == "quarter":
-        result = _quarter(g, ref, ctx)
+        result = _quarter(g, ref, ctx, _quarter_ended(text, raw.end, ref), tense() == PAST)
         if result is not None and re.match(r"the\s+\w+-quarter$", low):
             result["start"] = raw.start + 4  # "the third-quarter loss": the article belongs to the noun
         return result
@@ -340,7 +375,7 @@ def _normalise(raw: Raw, text: str, doc: Doc, ctx: _Context) -> _Result | None:
         return _res("DATE", f"{year}", relative=False)
     if rule == "quarter_code":
         q = int(g["q"][1])
-        ctx.last_quarter = q
+        _note_quarter(ctx, int(g["year"]) if "year" in g else (ref.year if ref else None), q)
         if "year" in g:
             return _res("DATE", f"{g['year']}-Q{q}", relative=False)
         return _res("DATE", f"{ref.year}-Q{q}" if ref else f"XXXX-Q{q}")
@@ -349,15 +384,25 @@ def _normalise(raw: Raw, text: str, doc: Doc, ctx: _Context) -> _Result | None:
             return None
         adj = (g.get("adj") or "").strip().lower()
         is_period = low.endswith("period")
+        closing = _quarter_ended(text, raw.end, ref)
+        if closing is not None and not adj and "ago" not in g:
+            _note_quarter(ctx, *closing, stated_end=True)
+            return _res("DATE", f"{closing[0]}-Q{closing[1]}")
+        if adj == "latest" and not is_period:
+            # the latest quarter reported is the last one that has ended
+            q = quarter_of(ref) - 1 or 4
+            return _res("DATE", f"{ref.year if q != 4 else ref.year - 1}-Q{q}")
         if ctx.last_quarter is None:
             if is_period:
                 return None
             q = quarter_of(ref) - 1 or 4
             year = ref.year if q != 4 else ref.year - 1
             return _res("DATE", f"{year}-Q{q}") if adj == "latest" else _res("DATE", f"{ref.year}-QX")
-        year = ref.year - 1 if adj.startswith("year-") else ref.year
+        # "the year-ago quarter", "the corresponding period last year", "last year's quarter"
+        year_before = "year-" in adj or "ago" in g or g["det"].lower().startswith("last")
+        year = ref.year - 1 if year_before else ref.year
         q = ctx.last_quarter
-        if q > quarter_of(ref) and not adj.startswith("year-"):
+        if q > quarter_of(ref) and not year_before:
             year -= 1
         return _res("DATE", f"{year}-Q{q}")
     if rule == "half":
@@ -523,8 +568,8 @@ def _cued_tense(text: str, raw: Raw, tense, doc: Doc) -> str | None:
         return PAST if pluperfect_clause(doc, raw.start, raw.end) else FUTURE
     if re.search(r"\b(?:payable|due|effective)\s+(?:on\s+)?$", before):
         return FUTURE  # "a dividend, payable Dec. 15": the payment lies ahead
-    if re.search(r"\bsince\s+(?:the\s+)?$", before):
-        return PAST  # "since Oct. 23"
+    if re.search(r"\b(?:since|ended)\s+(?:the\s+)?$", before):
+        return PAST  # "since Oct. 23", "the quarter ended Oct. 31"
     if re.match(r"'s\b", text[raw.end:raw.end + 3]):
         return PAST  # "Wednesday's ruling" has been made
     clause = tense()
@@ -666,31 +711,39 @@ def _season(g: dict, raw: Raw, ref, tense, text) -> _Result | None:
     return _res("DATE", f"{year}-{season}", mod=_edge_mod(g.get("edge")))
 
 
-def _quarter(g: dict, ref: dt.date | None, ctx: _Context) -> _Result | None:
+def _quarter(g: dict, ref: dt.date | None, ctx: _Context, closing: tuple[int, int] | None,
+             reported: bool) -> _Result | None:
     qword = g["q"].lower()
     named = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4}
     if qword in named:
         q = named[qword]
+    elif closing is not None:
+        q = closing[1]
     else:
         if ref is None:
             return None
         q = ctx.last_quarter or (quarter_of(ref) - 1 or 4)
         if qword == "current":
             q = quarter_of(ref)
-    ctx.last_quarter = q
     if "year" in g or "year0" in g:
-        return _res("DATE", f"{g.get('year') or g['year0']}-Q{q}", relative=False)
+        year = int(g.get("year") or g["year0"])
+        _note_quarter(ctx, year, q, reported=reported)
+        return _res("DATE", f"{year}-Q{q}", relative=False)
     if ref is None:
+        _note_quarter(ctx, None, q)
         return _res("DATE", f"XXXX-Q{q}")
     yref = re.sub(r"\s+", " ", g.get("yref", "").lower())
     rel = g.get("rel", "").lower()
     year = ref.year
-    if yref.startswith("last") or yref.startswith("the year") or rel == "last":
+    if closing is not None:
+        year = closing[0]  # "the fourth quarter ended Sept. 30": the year it closed in
+    elif yref.startswith("last") or yref.startswith("the year") or rel == "last":
         year -= 1
     elif yref.startswith("next") or rel == "next":
         year += 1
-    elif qword in ("last", "previous", "latest", "final") and q == 4 and quarter_of(ref) != 4 and qword != "final":
+    elif qword in ("last", "previous", "latest") and q == 4 and quarter_of(ref) != 4:
         year -= 1
+    _note_quarter(ctx, year, q, reported=reported, stated_end=closing is not None)
     return _res("DATE", f"{year}-Q{q}")
 
 
@@ -729,7 +782,7 @@ def _rel_unit(g: dict, ref: dt.date | None, ctx: _Context) -> _Result | None:
             q, year = 4, year - 1
         elif q == 5:
             q, year = 1, year + 1
-        ctx.last_quarter = q
+        _note_quarter(ctx, year, q)
         return _res("DATE", f"{year}-Q{q}", mod=mod)
     return None
 

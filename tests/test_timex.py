@@ -169,6 +169,34 @@ def test_resolution_against_other_reference_dates(nlp, reference, sentence, phra
     assert _one(nlp, sentence, phrase, reference).value == value
 
 
+@pytest.mark.parametrize("reference,text,phrase,value", [
+    # the quarter a report is about is the first one it reports in the past tense ...
+    (dt.date(1989, 11, 2), "Ralston reported a 47% decline in fourth-quarter earnings. It earned $45 million, "
+     "compared with $84 million a year earlier.", "a year earlier", "1988-Q4"),
+    # ... not one still ahead ("a fourth-quarter charge" to come); "the latest quarter" has ended
+    (dt.date(1989, 11, 2), "Third-quarter profit rose 11%. The sale will result in a fourth-quarter charge. "
+     "Profit fell in the latest quarter, from $6 million a year ago.", "a year ago", "1988-Q3"),
+    (dt.date(1989, 11, 2), "The sale will result in a fourth-quarter charge. Profit fell in the latest quarter.",
+     "the latest quarter", "1989-Q3"),
+    # a quarter named by its closing date is the calendar quarter holding most of its months
+    (dt.date(1989, 10, 26), "For the quarter ended Sept. 30, Delta posted net income of $133 million.",
+     "the quarter", "1989-Q3"),
+    (dt.date(1989, 10, 30), "In the quarter ended July 31, Jayark had sales of $5 million.", "the quarter",
+     "1989-Q2"),
+    # a quarter that "ended" on a day not yet reached closed a year before
+    (dt.date(1989, 10, 27), "In the comparable year-ago quarter, the second quarter ended Oct. 31, it lost money.",
+     "the second quarter", "1988-Q2"),
+    # the same quarter a year before, however it is said
+    (dt.date(1989, 11, 1), "Profit rose in the third quarter, from $1.8 million for the corresponding period "
+     "last year.", "the corresponding period last year", "1988-Q3"),
+    (dt.date(1989, 10, 26), "Profit rose in the third quarter. For the quarter a year ago, it earned $16 million.",
+     "the quarter a year ago", "1988-Q3"),
+])
+def test_financial_quarters(nlp, reference, text, phrase, value):
+    mention = _one(nlp, text, phrase, reference)
+    assert (mention.value, mention.precision) == (value, "quarter")
+
+
 @pytest.mark.parametrize("sentence,not_a_date", [
     ("Isis murdered 82-year-old Khaled al-Asaad.", "82-year-old"),
     ("Though he is well into his fifties, he signed up.", "fifties"),
