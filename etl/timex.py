@@ -426,12 +426,19 @@ def _normalise(raw: Raw, text: str, doc: Doc, ctx: _Context) -> _Result | None:
             value = _from_stated(ctx, g["unit"].lower(), 1 if rel == "following" else -1)
             if value is not None:
                 return _res("DATE", value, mod=_edge_mod(g.get("edge")), relative=False)
+        if g["unit"][0].isupper() and not span_text.isupper():
+            return None  # "ABC's \"This Week\"": a title
         return _rel_unit(g, ref, ctx)
     if rule == "year_end":
         if ref is None:
             return None
         unit = (g.get("unit") or "year").lower()
-        value = {"year": f"{ref.year}", "month": f"{ref.year}-{ref.month:02d}", "week": week_value(ref)}[unit]
+        day = ref
+        if re.search(r"\bsince\s+$", text[max(0, raw.start - 8):raw.start].lower()):
+            # "up 5% since year-end": the end of the last full year (month, week) before the report
+            day = {"year": dt.date(ref.year, 1, 1), "month": ref.replace(day=1),
+                   "week": ref - dt.timedelta(days=ref.weekday())}[unit] - dt.timedelta(days=1)
+        value = {"year": f"{day.year}", "month": f"{day.year}-{day.month:02d}", "week": week_value(day)}[unit]
         return _res("DATE", value, mod="END", approx="approx" in g)
     if rule == "the_weekend":
         if ref is None:
@@ -509,6 +516,8 @@ def _normalise(raw: Raw, text: str, doc: Doc, ctx: _Context) -> _Result | None:
         # several months" does: a DURATION with an X (TIMEX3 keeps PAST_REF/FUTURE_REF for
         # adverbs such as "recently" and "the future").
         return _res("DURATION", _dur_value("X", unit), approx=rel in ("several", "few", "many", "some"))
+    if rule == "units_ahead":  # "in the weeks ahead": a stretch of unstated length
+        return _res("DURATION", _dur_value("X", unit_code(g["unit"])))
     if rule == "bare_plural":
         word = next(g[k] for k in ("unit", "unit2", "unit3", "unit4", "unit5") if k in g).lower()
         unit = unit_code(word)
@@ -799,7 +808,7 @@ def _ref_word(word: str, raw: Raw, doc: Doc, text: str) -> _Result | None:
         return None  # "the past three summers": not the past at large
     if word in ("recently", "lately", "the past", "then current", "then-current"):
         return _res("DATE", "PAST_REF")  # "the then current price" was current then
-    if word in ("the future", "the near future"):
+    if word in ("the future", "the near future", "the near term", "the short term"):
         return _res("DATE", "FUTURE_REF")
     return None
 

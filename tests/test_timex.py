@@ -63,6 +63,8 @@ CASES = [
     ("The site was recently looted.", "recently", "DATE", "PAST_REF", "none"),
     ("Holders may buy shares at half the then current market price.", "then current", "DATE", "PAST_REF", "none"),
     ("Nobody can say what the future holds.", "the future", "DATE", "FUTURE_REF", "none"),
+    ("We don't minimize the challenges of the near term.", "the near term", "DATE", "FUTURE_REF", "none"),
+    ("Funds may sell bonds in the weeks ahead.", "the weeks ahead", "DURATION", "PXW", "none"),
     # absolute dates in the usual shapes
     ("Sun Mar 27, 2016 11:55:38", "Sun Mar 27, 2016 11:55:38", "TIME", "2016-03-27T11:55:38", "time"),
     ("The report is dated 27/03/2016.", "27/03/2016", "DATE", "2016-03-27", "day"),
@@ -162,6 +164,9 @@ def test_approximation_and_modifiers(nlp, sentence, phrase, approx, mod):
     # "the previous Friday" counts from the day last mentioned
     (dt.date(1989, 10, 30), "On Oct. 27 the index fell 4.5% from the previous Friday.", "the previous Friday",
      "1989-10-20"),
+    # "since year-end" looks back to the end of the last full year; "by year-end" ahead to this one's
+    (dt.date(1989, 10, 30), "The index has risen 12% since year-end.", "year-end", "1988"),
+    (dt.date(1989, 10, 30), "The deal should close by year-end.", "year-end", "1989"),
     # without a stated date, "the following year" counts from the publication date
     (dt.date(1989, 10, 26), "Sales will recover the following year.", "following year", "1990"),
 ])
@@ -212,6 +217,7 @@ def test_financial_quarters(nlp, reference, text, phrase, value):
     ("The annual March for Life drew crowds.", "March"),
     ("He won a second term.", "a second"),
     ("The Communist Party daily Granma praised the boy.", "daily"),
+    ('Baker said on ABC\'s "This Week" that talks would go on.', "This Week"),
     ("Marches caused riots for the past three summers.", "the past"),
 ])
 def test_not_dates(nlp, sentence, not_a_date):
