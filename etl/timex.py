@@ -107,6 +107,9 @@ def _quarter_ended(text: str, end: int, ref: dt.date | None) -> tuple[int, int] 
     return middle.year, quarter_of(middle)
 
 
+_ASIDE_WEEKDAY = re.compile(r"\s*\([^()\n]{1,25}\)\s*,?\s*(?P<wd>" + WEEKDAY_RE + r")\b")
+
+
 def _month_num(word: str) -> int:
     return MONTHS[word.lower().rstrip(".")[:3]]
 
@@ -332,8 +335,13 @@ def _normalise(raw: Raw, text: str, doc: Doc, ctx: _Context) -> _Result | None:
         return _res("DURATION", _dur_value("X", unit_code(g["unit"])), approx=True, relative=False)
     if rule == "tonight":
         return _res("TIME", f"{_fmt_day(ref)}TNI" if ref else "XXXX-XX-XXTNI")
-    if rule in ("clock", "clock24", "noon"):
+    if rule in ("clock", "clock24", "noon", "clock_part"):
         high_noon = text[max(0, raw.start - 5):raw.start].lower() == "high "
+        if rule == "clock_part":  # "4 in the morning" is 4 a.m.
+            g = {**g, "ampm": "am" if g["part"].lower() == "morning" else "pm"}
+        day_after_aside = _ASIDE_WEEKDAY.match(text, raw.end) if not g.get("wd") and "month" not in g else None
+        if day_after_aside:  # "at 10:35 a.m. (0735 GMT) Friday": the day is Friday's
+            g = {**g, "wd": day_after_aside["wd"]}
         return _clock(g, ref, _cued_tense(text, raw, tense, doc) if g.get("wd") else None, high_noon)
     if rule == "decade":
         edge = g.get("edge") or g.get("edge2")

@@ -107,6 +107,7 @@ RULES: list[tuple[str, re.Pattern]] = [
     # Clock times.
     ("clock", _p(r"(?<![\w:.])(?P<hh>1[0-2]|0?[1-9])(?::(?P<mi>[0-5]\d))?\s*(?P<ampm>" + _AMPM + r")" + _TZ + r"(?:,?\s+(?:(?P<wd>" + WEEKDAY_RE + r"|today|yesterday|tomorrow)|(?P<month>" + MONTH_RE + r")\s+(?P<day>" + _DAYNUM + r")\b))?")),
     ("clock24", _p(r"(?<![\w:.])(?P<hh>[01]?\d|2[0-3]):(?P<mi>[0-5]\d)(?P<tz>" + _TZ[:-1] + r"|\s*(?:hrs|hours|h)\b)(?:,?\s+(?P<wd>" + WEEKDAY_RE + r"|today|yesterday|tomorrow))?")),
+    ("clock_part", _p(r"(?<![\w:.$,])(?P<hh>1[0-2]|0?[1-9])(?::(?P<mi>[0-5]\d))?\s+(?:o'clock\s+)?in\s+the\s+(?P<part>morning|afternoon|evening)\b")),
     ("noon", _p(r"\b(?P<what>noon|midnight|midday)(?:,?\s+(?P<wd>" + WEEKDAY_RE + r"|today|yesterday|tomorrow))?")),
     # Decades and centuries.
     ("decade", _p(r"\b(?:the\s+)?(?:(?P<edge>early|mid|late)[\s-]+)?(?P<dec>1[0-9]\d0|20[0-9]0)'?s\b|\bthe\s+(?:(?P<edge2>early|mid|late)[\s-]+)?'?(?P<dec2>[2-9]0)'?s\b")),

@@ -164,6 +164,11 @@ def test_approximation_and_modifiers(nlp, sentence, phrase, approx, mod):
     # "the previous Friday" counts from the day last mentioned
     (dt.date(1989, 10, 30), "On Oct. 27 the index fell 4.5% from the previous Friday.", "the previous Friday",
      "1989-10-20"),
+    # a clock time takes the weekday that follows an aside; "4 in the morning" is a clock time
+    (dt.date(1998, 8, 8), "The blast occurred at about 10:35 a.m. (0735 GMT) Friday.", "10:35 a.m.",
+     "1998-08-07T10:35"),
+    (dt.date(2000, 4, 5), "The father will leave at 4 in the morning, Castro said.", "4 in the morning",
+     "2000-04-05T04:00"),
     # "since year-end" looks back to the end of the last full year; "by year-end" ahead to this one's
     (dt.date(1989, 10, 30), "The index has risen 12% since year-end.", "year-end", "1988"),
     (dt.date(1989, 10, 30), "The deal should close by year-end.", "year-end", "1989"),
