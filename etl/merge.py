@@ -18,11 +18,14 @@ event they fit, or else merged among themselves.
 from __future__ import annotations
 
 import datetime as dt
+import bisect
 import hashlib
+import heapq
 import math
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from operator import attrgetter
 from typing import Mapping, Sequence
 
 from etl.events import kinds_by_subtype
@@ -44,20 +47,17 @@ class _Cluster:
     # What the dated sweep needs to tell in O(1) whether a mention fits every member (see _Sweep).
     order: int = 0
     min_end: dt.date | None = None
-    actors1: set[str] = field(default_factory=set)
-    actors2: set[str] = field(default_factory=set)
+    actor1: str = ""  # the one actor its members name ("" none): a clashing mention never joins
+    actor2: str = ""
     place_sets: set[frozenset[str]] = field(default_factory=set)
     main_places: set[str] = field(default_factory=set)
     place_actors: set[tuple[str, str]] = field(default_factory=set)
     article_ids: set[str] = field(default_factory=set)
-    first_id: str | None = None  # the smallest mention id, which orders clusters
     ends: dict[dt.date, int] = field(default_factory=dict)  # members by their last day
     single_days: dict[dt.date, int] = field(default_factory=dict)  # day-precise one-day members, by that day
 
     def add(self, mention: EventMention, ids: frozenset[str]) -> None:
         self.mentions.append(mention)
-        if self.first_id is None or mention.mention_id < self.first_id:
-            self.first_id = mention.mention_id
         if mention.date_start is not None:
             self.start = mention.date_start if self.start is None else min(self.start, mention.date_start)
             end = mention.date_end or mention.date_start
@@ -68,9 +68,9 @@ class _Cluster:
                 self.single_days[end] = self.single_days.get(end, 0) + 1
         self.article_ids.add(mention.article_id)
         if mention.actor1:
-            self.actors1.add(mention.actor1)
+            self.actor1 = mention.actor1
         if mention.actor2:
-            self.actors2.add(mention.actor2)
+            self.actor2 = mention.actor2
         if ids:
             self.place_sets.add(ids)
         if mention.place_id:
@@ -126,10 +126,8 @@ def _same_place(ids: frozenset[str], other: frozenset[str], places: Mapping[str,
 
 def _actors_fit(mention: EventMention, cluster: "_Cluster") -> bool:
     """The mention's actors clash with no member's (an unnamed actor clashes with nothing)."""
-    for actor, named in ((mention.actor1, cluster.actors1), (mention.actor2, cluster.actors2)):
-        if actor and (len(named) > 1 or (named and actor not in named)):
-            return False
-    return True
+    return ((not mention.actor1 or not cluster.actor1 or mention.actor1 == cluster.actor1)
+            and (not mention.actor2 or not cluster.actor2 or mention.actor2 == cluster.actor2))
 
 
 class _PlaceBlocks:
@@ -211,6 +209,53 @@ class _PlaceBlocks:
         return found
 
 
+class _OldestByActors:
+    """Open clusters under their actors, oldest first, so the oldest cluster whose actors fit a
+    mention is the head of at most four heaps instead of the end of a scan through every open
+    cluster. Heaps are lazy: an entry whose cluster has since named an actor, closed (its
+    earliest end is before today) or, in the placeless index, gained a place is dropped when it
+    comes up; none of these can be undone, so a dropped entry is never needed again."""
+
+    def __init__(self, placeless: bool):
+        self.placeless = placeless
+        self.heaps: dict[tuple, list[tuple[int, _Cluster]]] = defaultdict(list)
+
+    @staticmethod
+    def _keys(actor1: str, actor2: str) -> set[tuple]:
+        return {(None, None), (actor1, None), (None, actor2), (actor1, actor2)}  # None: any actor
+
+    def file(self, cluster: _Cluster, before: tuple[str, str] | None = None) -> None:
+        """Under the cluster's actors (again, after it named one it lacked before)."""
+        keys = self._keys(cluster.actor1, cluster.actor2)
+        if before is not None:
+            keys -= self._keys(*before)
+        for key in keys:
+            heapq.heappush(self.heaps[key], (cluster.order, cluster))
+
+    def _head(self, key: tuple, today: dt.date) -> _Cluster | None:
+        heap = self.heaps.get(key)
+        while heap:
+            cluster = heap[0][1]
+            if (cluster.min_end >= today and (key[0] is None or key[0] == cluster.actor1)
+                    and (key[1] is None or key[1] == cluster.actor2) and not (self.placeless and cluster.place_sets)):
+                return cluster
+            heapq.heappop(heap)
+        return None
+
+    def oldest(self, actor1: str, actor2: str, today: dt.date) -> _Cluster | None:
+        """The oldest cluster open today whose actors do not clash with these."""
+        best = None
+        for first in ("", actor1) if actor1 else (None,):
+            for second in ("", actor2) if actor2 else (None,):
+                found = self._head((first, second), today)
+                if found is not None and (best is None or found.order < best.order):
+                    best = found
+        return best
+
+
+_ORDER = attrgetter("order")
+
+
 class _Sweep:
     """Dated mentions of one sub-event type, in date order, each joining the best open cluster
     whose every member it fits (else starting its own).
@@ -219,71 +264,79 @@ class _Sweep:
     their dates overlap, or are one day apart at day precision (then only when some member has
     the same place and actor1). Among the clusters it fits, the same place wins, then any, then
     a one-day disagreement; ties go to the oldest cluster. Each cluster keeps summaries (actors,
-    place sets, earliest end) so a fit is decided without visiting its members, and clusters are
-    found through place blocking keys rather than by scanning every open one. Dates are
+    place sets, earliest end) so a fit is decided without visiting its members. A mention that
+    names no place fits, among the clusters open today, the oldest whose actors fit: that is
+    the head of an actor index (_OldestByActors). A mention with a place looks first at the
+    clusters at that very place (the same place wins outright), then walks the clusters filed
+    under its place blocking keys oldest first and stops at the first that fits. Dates are
     intervals whose end is not before their start, as etl.timex makes them.
     """
 
     def __init__(self, blocks: _PlaceBlocks):
         self.blocks = blocks
         self.clusters: list[_Cluster] = []
-        self.by_key: dict[tuple, list[_Cluster]] = defaultdict(list)
+        self.by_key: dict[tuple, list[_Cluster]] = defaultdict(list)  # each oldest first
         self.filed: dict[int, set[tuple]] = defaultdict(set)
         self.swept: dict[tuple, dt.date] = {}  # when each bucket was last cleared of finished clusters
-        self.without_place: list[_Cluster] = []  # clusters whose members name no place, oldest first
-        self.everything: list[_Cluster] = []  # every cluster still able to take a mention, oldest first
-        self.today: dt.date | None = None
+        self.open = _OldestByActors(placeless=False)
+        self.placeless = _OldestByActors(placeless=True)  # clusters whose members name no place
 
-    def add(self, mention: EventMention) -> None:
+    def add(self, mention: EventMention, ids: frozenset[str]) -> None:
         start = mention.date_start
-        if start != self.today:  # a cluster whose earliest end is two days past can take nothing more
-            self.today = start
-            self.everything = [c for c in self.everything if c.min_end + DAY >= start]
-            self.without_place = [c for c in self.without_place if not c.place_sets and c.min_end >= start]
-        ids = frozenset(_place_ids(mention))
-        target = self._best(mention, ids)
+        target = self._best(mention, ids) if ids else self.open.oldest(mention.actor1, mention.actor2, start)
         if target is None:
             target = _Cluster(order=len(self.clusters))
             self.clusters.append(target)
-            self.everything.append(target)
-            self.without_place.append(target)
-        target.add(mention, ids)
+            target.add(mention, ids)
+            self.open.file(target)
+            if not ids:
+                self.placeless.file(target)
+        else:
+            before = (target.actor1, target.actor2)
+            target.add(mention, ids)
+            if before != (target.actor1, target.actor2):
+                self.open.file(target, before)
+                if not target.place_sets:
+                    self.placeless.file(target, before)
         if ids:
-            filed = self.filed[id(target)]
+            filed = self.filed[target.order]
             for place_id in ids:
                 for key in self.blocks.keys(place_id):
                     if key not in filed:
                         filed.add(key)
-                        self.by_key[key].append(target)
+                        bisect.insort(self.by_key[key], target, key=_ORDER)
 
-    def _candidates(self, ids: frozenset[str]) -> list[_Cluster]:
-        if not ids:
-            return self.everything
-        start = self.today
-        found: dict[int, _Cluster] = {}
-        for place_id in ids:
-            for key in self.blocks.probes(place_id):
-                bucket = self.by_key.get(key)
-                if not bucket:
-                    continue
-                if self.swept.get(key) != start:
-                    self.swept[key] = start
-                    bucket[:] = [c for c in bucket if c.min_end + DAY >= start]
-                for cluster in bucket:
-                    found[cluster.order] = cluster
-        for cluster in self.without_place:
-            found[cluster.order] = cluster
-        return [found[order] for order in sorted(found)]
+    def _bucket(self, key: tuple, start: dt.date) -> list[_Cluster]:
+        bucket = self.by_key.get(key)
+        if not bucket:
+            return []
+        if self.swept.get(key) != start:
+            self.swept[key] = start
+            bucket[:] = [c for c in bucket if c.min_end + DAY >= start]
+        return bucket
 
     def _best(self, mention: EventMention, ids: frozenset[str]) -> _Cluster | None:
-        best, best_score = None, 9
-        for cluster in self._candidates(ids):
+        start = mention.date_start
+        if mention.place_id:  # the same place wins outright: the oldest open cluster there that fits
+            for cluster in self._bucket(("id", mention.place_id), start):
+                if self._score(mention, ids, cluster) == 0:
+                    return cluster
+        placeless = self.placeless.oldest(mention.actor1, mention.actor2, start)  # fits, at score 1
+        buckets = [b for b in (self._bucket(key, start) for place_id in ids for key in self.blocks.probes(place_id)) if b]
+        one_day_off = None
+        last = -1
+        for cluster in heapq.merge(*buckets, key=_ORDER) if len(buckets) > 1 else buckets[0] if buckets else ():
+            if placeless is not None and cluster.order > placeless.order:
+                break
+            if cluster.order == last:
+                continue
+            last = cluster.order
             score = self._score(mention, ids, cluster)
-            if score < best_score:
-                best, best_score = cluster, score
-                if score == 0 or (score == 1 and not mention.place_id):
-                    break  # nothing later can do better
-        return best
+            if score == 1:
+                return cluster
+            if score == 2 and one_day_off is None:
+                one_day_off = cluster
+        return placeless or one_day_off
 
     def _score(self, mention: EventMention, ids: frozenset[str], cluster: _Cluster) -> int:
         """0 same place, 1 compatible, 2 one day apart with place and actor agreeing, 9 no fit."""
@@ -312,7 +365,7 @@ def _cluster_dated(mentions: list[EventMention], places: Mapping[str, Place]) ->
     for sub_type in sorted(by_type):
         sweep = _Sweep(blocks)
         for mention in sorted(by_type[sub_type], key=lambda m: (m.date_start, m.date_end or m.date_start, m.mention_id)):
-            sweep.add(mention)
+            sweep.add(mention, frozenset(_place_ids(mention)))
         clusters.extend(sweep.clusters)
     return clusters
 
@@ -353,15 +406,19 @@ class _ClusterIndex:
         for key in keys:
             self.keys[key][id(cluster)] = cluster
 
-    def candidates(self, mention: EventMention, published: dt.date | None) -> list[_Cluster]:
+    def candidates(self, mention: EventMention, published: dt.date | None, ids: frozenset[str]) -> list[_Cluster]:
+        """In no particular order (a mention joins a cluster only when it is the one that fits).
+        A mention that names no place joins only within its article: the others are not asked."""
         kind = mention.sub_event_type
         keys = [("article", kind, mention.article_id)]
+        if not ids:
+            return list(self.keys.get(keys[0], {}).values())
         if len(self.keys.get(("actor", kind, mention.actor1), ())) <= self.FEW:
             keys.append(("actor", kind, mention.actor1))
         if published is not None:
             first, last = (published - dt.timedelta(days=RECENT_DAYS)).toordinal() // 7, published.toordinal() // 7
             keys.extend(("actor-week", kind, mention.actor1, week) for week in range(first, last + 1))
-        for place_id in _place_ids(mention):
+        for place_id in ids:
             keys.append(("place", kind, place_id))
             keys.extend(("cell", kind, cell) for cell in self._cells(place_id, spread=1))
         found: dict[int, _Cluster] = {}
@@ -369,7 +426,7 @@ class _ClusterIndex:
             bucket = self.keys.get(key, {})
             if key[0] in ("article", "actor-week") or len(bucket) <= self.FEW:  # many events there: ambiguous
                 found.update(bucket)
-        return sorted(found.values(), key=lambda c: c.first_id)
+        return list(found.values())
 
 
 def _attach_undated(undated: list[EventMention], clusters: list[_Cluster], articles: Mapping[str, Article],
@@ -395,41 +452,44 @@ def _attach_undated(undated: list[EventMention], clusters: list[_Cluster], artic
             found = same[(ids, other)] = _same_place(ids, other, places)
         return found
 
-    leftovers: dict[tuple[str, str, str], dict[int, _Cluster]] = defaultdict(dict)  # by (type, actor1, place)
+    leftovers: dict[tuple[str, str, str], list[_Cluster]] = defaultdict(list)  # by (type, actor1, place), oldest first
+    homes: list[_Cluster] = []  # undated events, oldest (smallest first mention id) first
+    filed: set[tuple[tuple[str, str, str], int]] = set()
     for mention in sorted(undated, key=lambda m: m.mention_id):
         ids = frozenset(_place_ids(mention))
         published = articles[mention.article_id].published if mention.article_id in articles else None
-        fitting = [c for c in index.candidates(mention, published) if _actors_fit(mention, c)
+        fitting = [c for c in index.candidates(mention, published, ids) if _actors_fit(mention, c)
                    and (not ids or any(same_place(ids, other) for other in c.place_sets))
                    and (published is None or c.start <= published)]
         same_article = [c for c in fitting if mention.article_id in c.article_ids]
         # beyond its own article, a mention that names no place has only its actor to go on: too little
         across = fitting if ids else []
         same_place_ = across
-        recent = [c for c in across if published is not None and mention.actor1 and mention.actor1 in c.actors1
+        recent = [c for c in across if published is not None and mention.actor1 and mention.actor1 == c.actor1
                   and c.end is not None and c.end >= published - dt.timedelta(days=RECENT_DAYS)]
-        same_actor = [c for c in across if mention.actor1 and mention.actor1 in c.actors1
-                      and len(index.keys.get(("actor", mention.sub_event_type, mention.actor1), ())) <= index.FEW]
+        few = len(index.keys.get(("actor", mention.sub_event_type, mention.actor1), ())) <= index.FEW
+        same_actor = [c for c in across if mention.actor1 and mention.actor1 == c.actor1 and few]
         target = next((group[0] for group in (same_article, same_place_, recent, same_actor) if len(group) == 1), None)
         if target is not None:
             target.add(mention, ids)
             index.add(target, mention)
             continue
         kind = mention.sub_event_type
-        pool: dict[int, _Cluster] = {}
-        for actor in {mention.actor1, ""}:
-            for place_id in ids | {""}:
-                pool.update(leftovers.get((kind, actor, place_id), {}))
-        home = next((c for c in sorted(pool.values(), key=lambda c: c.mentions[0].mention_id)
+        pools = [pool for actor in {mention.actor1, ""} for place_id in ids | {""}
+                 if (pool := leftovers.get((kind, actor, place_id)))]
+        home = next((c for c in heapq.merge(*pools, key=_ORDER)
                      if _actors_fit(mention, c) and (not ids or all(same_place(ids, other) for other in c.place_sets))),
                     None)
         if home is None:
-            home = _Cluster()
+            home = _Cluster(order=len(homes))
+            homes.append(home)
         home.add(mention, ids)
         for place_id in ids or {""}:
-            leftovers[(kind, mention.actor1, place_id)][id(home)] = home
-    unique = {id(c): c for bucket in leftovers.values() for c in bucket.values()}
-    return clusters + sorted(unique.values(), key=lambda c: c.mentions[0].mention_id)
+            key = (kind, mention.actor1, place_id)
+            if (key, home.order) not in filed:
+                filed.add((key, home.order))
+                bisect.insort(leftovers[key], home, key=_ORDER)
+    return clusters + homes
 
 
 def _source_name(article: Article | None, article_id: str) -> str:

@@ -1,6 +1,7 @@
 """Merging event mentions into events: built by hand, so each rule is tested on its own."""
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import random
 
@@ -238,5 +239,22 @@ def test_the_sweep_groups_dated_mentions_as_the_pairwise_rule_does():
     for seed in range(60):
         rng = random.Random(seed)
         mentions = [_random_mention(rng, i) for i in range(rng.randint(5, 60))]
+        swept = sorted(sorted(m.mention_id for m in c.mentions) for c in merge._cluster_dated(mentions, WIDE))
+        assert swept == _reference_clusters(mentions, WIDE), seed
+
+
+def test_the_sweep_matches_the_pairwise_rule_over_weeks_as_clusters_open_and_close():
+    """Longer random runs (a month of days, month and year dates that keep clusters open, more
+    actors) exercise clusters closing, naming an actor late and gaining a place late."""
+    days = [dt.date(2016, 3, 1) + dt.timedelta(days=i) for i in range(31)]
+    for seed in range(25):
+        rng = random.Random(1000 + seed)
+        mentions = []
+        for i in range(rng.randint(50, 200)):
+            m = _random_mention(rng, i)
+            if m.date_precision in ("day", "time"):
+                day = rng.choice(days)
+                m = dataclasses.replace(m, date_start=day, date_end=day)
+            mentions.append(dataclasses.replace(m, actor1=rng.choice(["", "", "ISIS", "Syrian government forces", "YPG"])))
         swept = sorted(sorted(m.mention_id for m in c.mentions) for c in merge._cluster_dated(mentions, WIDE))
         assert swept == _reference_clusters(mentions, WIDE), seed
