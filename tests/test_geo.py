@@ -130,6 +130,22 @@ def test_lists_are_not_qualified_names(nlp, text, surface, kind):
     assert mention_of(nlp, text, surface).place.kind == kind
 
 
+@pytest.mark.parametrize("text, surface, place_id", [
+    # Listed beside states, a name that is also a city is the state.
+    ("Cases were found in Utah, Virginia, Washington and Wyoming.", "Washington", "admin1:US-WA"),
+    # Alone, the capital (a city bigger than its namesake division's other towns).
+    ("Officials in Washington said the vaccine was safe.", "Washington", "geonames:4140963"),
+    ("She died in a Buenos Aires hospital in June.", "Buenos Aires", "geonames:3435910"),
+    # A city of millions abroad outweighs a small namesake in the article's country.
+    ("Farmers in Texas and Ohio lost flocks. The FAO in Rome said the virus spread.", "Rome",
+     "geonames:3169070"),
+    # A town's own name beats another town's former name (St. Albans was once Philippi).
+    ("A woman of Philippi, West Virginia, was convicted.", "Philippi", "geonames:4818074"),
+])
+def test_division_or_city_and_big_namesakes(nlp, text, surface, place_id):
+    assert mention_of(nlp, text, surface).place.place_id == place_id
+
+
 @pytest.mark.parametrize("text, surface, name, precision", [
     ("Police in Texas said the flu reached North Dallas schools.", "North Dallas", "Dallas", 2),
     ("Farms across California's Salinas Valley were hit.", "Salinas Valley", "Salinas", 2),
