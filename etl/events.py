@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import csv
 import functools
+import re
 from collections import Counter
 from dataclasses import dataclass
 from typing import Sequence
@@ -131,6 +132,15 @@ class _Context:
     main_country: str
     actor_mentions: list[tuple[int, actors.Actor]]  # (token index, actor) in reading order
     lead_sentences: frozenset[int]  # start token of the first sentences that carry a trigger
+    entries: list[_Entry]  # a chronology's entries, in reading order
+
+
+@dataclass(frozen=True)
+class _Entry:
+    """One entry of a chronology: "12 November : Arab League suspends Syria" (tokens start..end)."""
+    start: int
+    end: int
+    date: TimeMention
 
 
 @dataclass
@@ -178,6 +188,7 @@ def _build_context(doc: Doc, article: Article, timexes: Sequence[TimeMention],
         places_in_order.append((span.root.i, mention))
     places_in_order.sort(key=lambda item: item[0])
     timex_heads: dict[int, TimeMention] = {}
+    dated_spans: list[tuple[Span, TimeMention]] = []
     for mention in timexes:
         # "now", "current": the time of writing describes a state, it does not date an event
         if mention.type not in ("DATE", "TIME") or mention.date_start is None or mention.value == "PRESENT_REF":
@@ -186,13 +197,58 @@ def _build_context(doc: Doc, article: Article, timexes: Sequence[TimeMention],
         if span is None:
             continue
         root = span.root
-        if root.dep_ == "compound" and root.head.pos_ == "PROPN" and not span.start <= root.head.i < span.end:
-            continue  # part of a name: "the Sunday Times", "the Friday Mosque"
+        if (root.dep_ == "compound" and root.head.pos_ == "PROPN" and not span.start <= root.head.i < span.end
+                and not any(t.is_punct for t in doc[span.end:root.head.i])):
+            continue  # part of a name: "the Sunday Times", "the Friday Mosque"; not "17 May - Rebels"
         timex_heads.setdefault(root.i, mention)
+        dated_spans.append((span, mention))
+    entries = _chronology(doc, dated_spans)
+    for entry in entries:  # an entry's heading dates its entry, not the clause the parser hung it on
+        timex_heads = {i: m for i, m in timex_heads.items() if m is not entry.date}
     main_country = countries.most_common(1)[0][0] if countries else ""
-    ctx = _Context(doc, article, place_at, places_in_order, timex_heads, main_country, [], frozenset())
+    ctx = _Context(doc, article, place_at, places_in_order, timex_heads, main_country, [], frozenset(), entries)
     ctx.actor_mentions = _actor_mentions(ctx)
     return ctx
+
+
+ENTRY_MARKS = frozenset({":", "-", "–", "—"})
+ENTRY_PRECISIONS = frozenset({"day", "month"})  # "0932 :" on a live page is a clock time, not a year
+CLOCK = re.compile(r"\d{1,2}[:.]\d{2}$")  # "28th March 2012 - 15:39": a comment's time stamp, not an entry
+
+
+def _chronology(doc: Doc, dated_spans: list[tuple[Span, TimeMention]]) -> list[_Entry]:
+    """The entries of a chronology or fact box ("10 May - Two suicide bombers blow themselves up
+    ...  17 May - ..."): a date followed by a colon or a dash, with no preposition or article before it,
+    heads an entry that runs to the next heading or the end of the paragraph. A chronology's
+    lines often reach the parser run together, so its parse cannot say which date goes with
+    which clause; the layout can. One such date alone is no list, and heads nothing; a date
+    followed by a clock time stamps a reader's comment."""
+    headings = []
+    for span, mention in sorted(dated_spans, key=lambda item: item[0].start):
+        after = span.end
+        while after < len(doc) and doc[after].is_space:
+            after += 1
+        before = doc[span.start - 1] if span.start > 0 else None
+        if (mention.precision in ENTRY_PRECISIONS and after < len(doc) - 1 and doc[after].text in ENTRY_MARKS
+                and not (before is not None and before.pos_ in ("ADP", "DET")) and not CLOCK.match(doc[after + 1].text)):
+            headings.append((span.start, after + 1, mention))
+    if len(headings) < 2:
+        return []
+    entries = []
+    for n, (_, body, mention) in enumerate(headings):
+        end = headings[n + 1][0] if n + 1 < len(headings) else len(doc)
+        end = next((t.i for t in doc[body:end] if t.is_space and "\n" in t.text), end)
+        entries.append(_Entry(body, end, mention))
+    return entries
+
+
+def _entry_of(token: Token, ctx: _Context) -> _Entry | None:
+    return next((e for e in ctx.entries if e.start <= token.i < e.end), None)
+
+
+def _in_entry(mention: TimeMention, entry: _Entry, doc: Doc) -> bool:
+    end = doc[entry.end].idx if entry.end < len(doc) else len(doc.text)
+    return doc[entry.start].idx <= mention.start < end
 
 
 def _actor_mentions(ctx: _Context) -> list[tuple[int, actors.Actor]]:
@@ -766,13 +822,13 @@ def _draft(cand: _Candidate, ctx: _Context) -> _Draft | None:
     kind = _choose_kind(cand.spec, actor1, actor2)
     if kind.family == "civilians" and actor2 is not None and actor2.kind in ARMED_PATIENTS:
         kind = kinds_by_subtype().get("Armed clash", kind)
-    if kind.requires == "patient" and patient_token is None:
-        return None
+    if kind.requires == "patient" and patient_token is None and not cand.spec.noun:
+        return None  # "killed" needs its victims; "the killings in X" names them itself
     places = _places(cand, kind, patient_token, ctx)
     if kind.requires == "place_object" and not places:
         return None
     if cand.spec.noun and not places and token.i not in ctx.timex_heads and not any(
-            t.i in ctx.timex_heads for t in token.subtree):
+            t.i in ctx.timex_heads for t in token.subtree) and _entry_of(token, ctx) is None:
         return None
     confidence = kind.confidence - (0.1 if cand.spec.noun else 0.0)
     if actor1 is not None and places:
@@ -790,10 +846,18 @@ def _assign_date(draft: _Draft, dated: dict[int, TimeMention], reports: dict[int
     subordinated to; else the date of the report that tells it; else, for a just-completed
     event in the lead, the publication date. Each fallback costs confidence."""
     token = draft.cand.token
+    entry = _entry_of(token, ctx)
+    if entry is not None and not (token.i in dated and _in_entry(dated[token.i], entry, ctx.doc)):
+        draft.date, draft.date_source = entry.date, "own"  # a date of its own within the entry still wins
+        return
     if token.i in dated:
         draft.date, draft.date_source = dated[token.i], "own"
         return
     if draft.cand.spec.noun:
+        return
+    described = _described_date(token, ctx)
+    if described is not None and not _has_later_marker(token):
+        draft.date, draft.date_source = described, "own"
         return
     linked = {**{i: m for i, m in clauses.items() if _linked(token, ctx.doc[i])},
               **{i: m for i, m in dated.items() if _linked(token, ctx.doc[i])}}
@@ -812,6 +876,27 @@ def _assign_date(draft: _Draft, dated: dict[int, TimeMention], reports: dict[int
         if published is not None:
             draft.date, draft.date_source = published, "publication"
             draft.confidence -= PUBLICATION_DATE_PENALTY
+
+
+def _described_date(token: Token, ctx: _Context) -> TimeMention | None:
+    """A relative clause tells what happened at the time its noun names: "on 22 April, when 72
+    protesters were killed"; "Friday's violence, in which scores of protesters were killed"."""
+    clause = token
+    while clause.dep_ == "conj" and clause.head.i != clause.i:
+        clause = clause.head
+    if clause.dep_ != "relcl":
+        return None
+    noun = clause.head
+    if noun.i in ctx.timex_heads:
+        return ctx.timex_heads[noun.i]
+    for child in noun.children:
+        if child.dep_ in ("poss", "compound", "npadvmod") and child.i in ctx.timex_heads:
+            return ctx.timex_heads[child.i]
+        if child.dep_ == "prep" and child.lower_ in ("on", "in", "at") and child.i < clause.i:
+            obj = _child(child, "pobj")
+            if obj is not None and obj.i in ctx.timex_heads:
+                return ctx.timex_heads[obj.i]
+    return None
 
 
 def _place_by_when_clause(drafts: list[_Draft]) -> None:

@@ -35,6 +35,11 @@ DATES = {  # text -> (value, precision, start, end)
     "Sunday": ("2016-03-27", "day", PUBLISHED, PUBLISHED),
     "in August": ("2015-08", "month", dt.date(2015, 8, 1), dt.date(2015, 8, 31)),
     "on February 27": ("2016-02-27", "day", dt.date(2016, 2, 27), dt.date(2016, 2, 27)),
+    "Friday": ("2016-03-25", "day", dt.date(2016, 3, 25), dt.date(2016, 3, 25)),
+    "12 November": ("2015-11-12", "day", dt.date(2015, 11, 12), dt.date(2015, 11, 12)),
+    "14 November": ("2015-11-14", "day", dt.date(2015, 11, 14), dt.date(2015, 11, 14)),
+    "10 May": ("2015-05-10", "day", dt.date(2015, 5, 10), dt.date(2015, 5, 10)),
+    "17 May": ("2015-05-17", "day", dt.date(2015, 5, 17), dt.date(2015, 5, 17)),
 }
 
 
@@ -181,6 +186,46 @@ def test_a_when_clause_after_a_relative_clause_dates_and_places_the_main_verb_on
     murder = one(found, "Attack")
     assert (murder.date_value, [p.place_id for p in murder.places]) == ("2015-05", [PLACES["Palmyra"].place_id])
     assert one(found, "Destruction of property").date_start is None  # the when-clause is not sure to reach it
+
+
+@pytest.mark.parametrize("text", [
+    "Rights groups condemned Friday's violence, in which scores of protesters were killed in Palmyra.",
+    "The uprising saw its bloodiest day on Friday, when 72 protesters were killed by security forces in Palmyra.",
+])
+def test_a_relative_clause_takes_the_date_of_the_noun_it_describes(nlp, text):
+    assert one(extract(nlp, text), "Attack").date_value == "2016-03-25"
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a chronology run together on one line: each clause takes its own entry's date, not the next one
+    ("Key dates 12 November : Arab League suspends Syria from the organization 14 November : "
+     "Ministers meet in Rabat and agree a plan",
+     {"Sanctions or suspension": "2015-11-12"}),
+    ("Recent attacks 10 May - Two suicide bombers blow themselves up in Damascus 17 May - Rebels capture Palmyra",
+     {"Destruction of property": "2015-05-10", "Non-state actor overtakes territory": "2015-05-17"}),
+])
+def test_a_chronology_entry_dates_the_events_it_lists(nlp, text, expected):
+    found = extract(nlp, text)
+    assert {sub: one(found, sub).date_value for sub in expected} == expected
+
+
+def test_a_date_followed_by_a_clock_time_stamps_a_comment_and_heads_no_entry(nlp):
+    def entries(text):
+        doc = nlp(text)
+        timexes, _ = _mentions(text)
+        return [(e.date.text, doc[e.start].text) for e in events._chronology(doc, [(doc.char_span(t.start, t.end), t) for t in timexes])]
+
+    assert entries("12 November - 15:39 The army killed civilians. 14 November - 11:28 Rebels killed civilians.") == []
+    assert entries("12 November - The army killed civilians. 14 November - Rebels killed civilians.") == [
+        ("12 November", "The"), ("14 November", "Rebels")]
+    assert entries("On 12 November - a Sunday - the army killed civilians. 14 November - Rebels killed civilians.") == []
+
+
+def test_killings_and_attacks_named_by_a_noun_are_events_without_a_stated_victim(nlp):
+    found = extract(nlp, "There are conflicting reports about mass killings on Sunday in Palmyra.")
+    assert one(found, "Attack").date_value == "2016-03-27"
+    attack = one(extract(nlp, "The government denied that it used heavy weapons in its attack on Palmyra."), "Armed clash")
+    assert (attack.actor1, attack.place_text) == ("Syrian government forces", "Palmyra")  # "its": the government
 
 
 def test_reported_speech_that_reports_an_event_is_kept_and_flagged(nlp):
