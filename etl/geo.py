@@ -75,6 +75,7 @@ HOW_PENALTY = {gz.HOW_NAME: 0.0, gz.HOW_ALTERNATE: 0.5, gz.HOW_ABBREVIATION: 0.0
 GEONAMES_ALTERNATE_PENALTY = 0.5
 NAMESAKE_CITY_POPULATION = 500_000
 WORLD_CITY_POPULATION, WORLD_CITY_BONUS = 1_000_000, 1.5
+COUNTY_RADIUS_KM = 60
 PRECISION = {"city": 1, "village": 1, "poi": 1, "admin2": 2, "admin1": 3, "region": 3,
              "country": 4, "continent": 4}
 # Words that make "X" + word a part of X or the land around it, when the whole is unknown.
@@ -531,20 +532,24 @@ def rank_candidates(candidates: list[gz.Candidate], countries: set[str] = frozen
 
 
 def _contains(outer: Place, inner: Place) -> bool:
-    """Is `inner` a place inside the country or first-level division `outer`?"""
+    """Is `inner` a place inside the country, first-level division or county `outer`?"""
     if inner.country_code != outer.country_code or inner.kind in ("country", "continent",
                                                                   "region"):
         return False
+    if outer.kind == "admin2":  # counties carry their state, not their outline: near enough
+        return (inner.kind in ("city", "village", "poi") and inner.admin1 == outer.admin1
+                and _haversine_km(outer, inner) < COUNTY_RADIUS_KM)
     return outer.kind == "country" or (outer.kind == "admin1" and inner.kind != "admin1"
                                        and inner.admin1 == outer.admin1)
 
 
 def _apply_qualifiers(spans: list[_Span], text: str) -> None:
-    """"Blakely, Georgia", "Marion, Ohio": a name followed by a comma and the division or
-    country that contains it keeps only the readings that fit together."""
+    """"Blakely, Georgia", "Marion, Ohio", "Austin, in Scott County": a name followed by a
+    comma and the county, division or country that contains it keeps only the readings that
+    fit together."""
     spans = sorted(spans, key=lambda s: s.start)
     for i, (name, qualifier) in enumerate(zip(spans, spans[1:])):
-        if text[name.end:qualifier.start].strip() != "," or not qualifier.candidates or \
+        if text[name.end:qualifier.start].strip() not in (",", ", in") or not qualifier.candidates or \
                 qualifier.method == "demonym" or any(
                 c.place.kind in ("country", "continent", "region") and c.how <= gz.HOW_ALTERNATE
                 for c in name.candidates):
@@ -561,9 +566,25 @@ def _apply_qualifiers(spans: list[_Span], text: str) -> None:
             name.candidates = list({id(n): n for n, _ in pairs}.values())
             qualifier.candidates = list({id(q): q for _, q in pairs}.values())
             name.paired_with, qualifier.paired_with = qualifier.text, name.text
+    # "Austin, Indiana" once, then "Austin": the same spelling keeps the qualified meaning.
+    qualified = {gz.name_key(s.text): s.candidates for s in spans if s.paired_with}
+    for span in spans:
+        if not span.paired_with and gz.name_key(span.text) in qualified:
+            kept = {c.place.place_id for c in qualified[gz.name_key(span.text)]}
+            span.candidates = [c for c in span.candidates if c.place.place_id in kept] \
+                or span.candidates
 
 
 LIST_GAPS = frozenset({",", "and", ", and", "or", ", or", "&"})
+# "twelve in Ontario, eight in Alberta, and one in Quebec": counts between list items.
+COUNTED_LIST_GAP = re.compile(
+    r"^(?:,|;)?\s*(?:and\s+|or\s+)?(?:\d[\d,]*|one|two|three|four|five|six|seven|eight|nine|ten|"
+    r"eleven|twelve|several|many|some|others?)\s+(?:were\s+)?(?:in|at|from)$")
+
+
+def _list_gap(gap: str) -> bool:
+    gap = gap.strip().lower()
+    return gap in LIST_GAPS or bool(COUNTED_LIST_GAP.match(gap))
 
 
 def _hint_division_lists(spans: list[_Span], text: str) -> None:
@@ -583,8 +604,7 @@ def _hint_division_lists(spans: list[_Span], text: str) -> None:
         if span.hint:
             continue
         peers = [spans[k] for k in (i - 1, i + 1) if 0 <= k < len(spans)
-                 and text[min(spans[k].end, span.end):max(spans[k].start, span.start)].strip()
-                 in LIST_GAPS]
+                 and _list_gap(text[min(spans[k].end, span.end):max(spans[k].start, span.start)])]
         countries = {d.country_code for d in map(division, peers) if d is not None}
         if any(c.place.kind == "admin1" and c.place.country_code in countries
                for c in span.candidates):

