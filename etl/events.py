@@ -915,12 +915,14 @@ def _place_by_when_clause(drafts: list[_Draft]) -> None:
 
 
 def _fold(drafts: list[_Draft]) -> list[_Draft]:
-    """Triggers of one sub-event type in one sentence with compatible actors tell one event
-    ("pulled out ..., retreating to A, B and C"): keep the best-dated, pool places and numbers."""
+    """Triggers of one sub-event type in one sentence with compatible actors and no two dates
+    of their own tell one event ("pulled out ..., retreating to A, B and C"): keep the
+    best-dated, pool places and numbers."""
     kept: list[_Draft] = []
     for draft in drafts:
         partner = next((k for k in kept if k.kind.sub_event_type == draft.kind.sub_event_type
-                        and _compatible(k.actor1, draft.actor1) and _compatible(k.actor2, draft.actor2)), None)
+                        and _compatible(k.actor1, draft.actor1) and _compatible(k.actor2, draft.actor2)
+                        and _compatible(_day(k), _day(draft))), None)
         if partner is None:
             kept.append(draft)
             continue
@@ -938,6 +940,11 @@ def _fold(drafts: list[_Draft]) -> list[_Draft]:
 
 def _compatible(a: str, b: str) -> bool:
     return not a or not b or a == b
+
+
+def _day(draft: _Draft) -> str:
+    """The date a trigger states itself: two triggers dated differently are two events."""
+    return draft.date.value if draft.date is not None and draft.date_source == "own" else ""
 
 
 def _to_mention(draft: _Draft, sent: Span, ctx: _Context) -> EventMention:

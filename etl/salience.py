@@ -1,13 +1,20 @@
 """How much an event matters to an analyst, read off how the news reported it.
 
 An event matters when many articles report it and when the news keeps referring back to it
-after the day it happened (the signal news-tls's date ranking rests on: dates that later
+long after the day it happened (the signal news-tls's date ranking rests on: dates that later
 articles mention are the ones journalists put on timelines). A report counts only when it
 vouches for the event's date: it states the date itself (not a date the ETL inferred from the
 publication day) at the event's precision, and not after its own publication (an article
 announcing a ceasefire "from 12 April" on 6 April reports a plan, not an event).
 
-    importance = vouching articles + LATER_WEIGHT x those published after the event's last day
+    importance = sum over vouching articles of (1 + log2(1 + days from the event to the article))
+
+A report on the day counts 1; an article that refers back counts once more for each doubling
+of its delay: the next day 2, a week later 4, a month later 6, a year later 9.5. Follow-ups the
+next days are part of the story unfolding; an article that still names the day months later
+(an anniversary, a retrospective, "since the massacre at X on 25 May") says the event
+outlasted the news cycle. The logarithm keeps one retrospective from outweighing a day that
+many articles reported.
 
 Undated events have importance 0: they cannot be placed on a timeline. Timeline days are
 ranked by the importance of the day-precise events on them, added up: a timeline entry is a
@@ -16,12 +23,12 @@ day, and a day with several well-reported events outranks a day with one.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass
 from typing import Iterable, Mapping, Sequence
 
 from etl.records import Event, EventMention
 
-LATER_WEIGHT = 1.0  # a later article referring back counts once more: it shows the event lasted in the news
 DAY_PRECISIONS = frozenset({"day", "time"})  # times of day count as their day
 
 
@@ -32,6 +39,11 @@ class Salience:
     vouching: int  # articles that state its date themselves, on or before their publication
     later: int  # of those, published after the event's last day
     importance: float
+
+
+def report_weight(days_after: int) -> float:
+    """What one vouching article adds: 1 on the day, once more per doubling of its delay."""
+    return 1.0 + math.log2(1 + max(0, days_after))
 
 
 def _vouches(mention: EventMention, event: Event, published: dt.date | None) -> bool:
@@ -49,9 +61,10 @@ def salience(event: Event, mentions: Iterable[EventMention], published: Mapping[
     mentions = list(mentions)
     vouching = {m.article_id for m in mentions if _vouches(m, event, published.get(m.article_id))}
     event_end = event.date_end or event.date_start
-    later = {a for a in vouching if published.get(a) is not None and event_end is not None and published[a] > event_end}
-    return Salience(event.event_id, len({m.article_id for m in mentions}), len(vouching), len(later),
-                    len(vouching) + LATER_WEIGHT * len(later))
+    delays = {a: (published[a] - event_end).days if published.get(a) is not None and event_end is not None else 0
+              for a in vouching}
+    return Salience(event.event_id, len({m.article_id for m in mentions}), len(vouching),
+                    sum(1 for d in delays.values() if d > 0), sum(report_weight(d) for d in delays.values()))
 
 
 def rank_events(events: Sequence[Event], mentions: Iterable[EventMention],

@@ -7,22 +7,26 @@ import pytest
 from hypothesis import given, strategies as st
 
 from etl.records import Event, EventMention
-from etl.salience import LATER_WEIGHT, rank_days, rank_events, salience
+from etl.salience import rank_days, rank_events, report_weight, salience
 
 D = dt.date
 DAY = D(2012, 5, 25)
 
 
-def mention(article: str, day: dt.date | None = DAY, precision: str = "day", text: str = "Friday", n: int = 0) -> EventMention:
-    end = day
+def _end(day: dt.date | None, precision: str) -> dt.date | None:
     if precision == "month" and day is not None:
-        end = (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+        return (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+    return day
+
+
+def mention(article: str, day: dt.date | None = DAY, precision: str = "day", text: str = "Friday", n: int = 0) -> EventMention:
+    end = _end(day, precision)
     return EventMention(article, f"{article}:{n}-{n + 1}", "s", 0, 1, "killed", 0, 6, "Violence against civilians", "Attack",
                         "", "", text, "", day, end, precision if day else "none", "", "")
 
 
 def event(mentions: list[EventMention], day: dt.date | None = DAY, precision: str = "day", event_id: str = "e") -> Event:
-    return Event(event_id, "Violence against civilians", "Attack", "", day, day, precision if day else "none", "", "", None,
+    return Event(event_id, "Violence against civilians", "Attack", "", day, _end(day, precision), precision if day else "none", "", "", None,
                  None, None, "", "", None, len({m.article_id for m in mentions}), len(mentions), None, 0.5, "",
                  tuple(m.mention_id for m in mentions))
 
@@ -31,19 +35,29 @@ PUBLISHED = {"same-day": DAY, "next-day": DAY + dt.timedelta(days=1), "week-late
              "day-before": DAY - dt.timedelta(days=1)}
 
 
-@pytest.mark.parametrize("mentions, vouching, later", [
-    ([mention("same-day")], 1, 0),  # reported on the day
-    ([mention("week-later")], 1, 1),  # referred back to a week later: counts again
-    ([mention("same-day"), mention("same-day", n=5)], 1, 0),  # one article, told twice: one report
-    ([mention("same-day", text="")], 0, 0),  # the date was inferred from publication, not stated
-    ([mention("next-day", DAY.replace(day=1), "month", "May")], 0, 0),  # "in May" does not vouch for a day
-    ([mention("day-before")], 0, 0),  # dated after its own publication: a plan, not a report
-    ([mention("same-day"), mention("next-day", n=2), mention("week-later", text="")], 2, 1),
+@pytest.mark.parametrize("mentions, vouching, later, importance", [
+    ([mention("same-day")], 1, 0, 1),  # reported on the day
+    ([mention("week-later")], 1, 1, 4),  # referred back to a week later: 1 + log2(1 + 7)
+    ([mention("same-day"), mention("same-day", n=5)], 1, 0, 1),  # one article, told twice: one report
+    ([mention("same-day", text="")], 0, 0, 0),  # the date was inferred from publication, not stated
+    ([mention("next-day", DAY.replace(day=1), "month", "May")], 0, 0, 0),  # "in May" does not vouch for a day
+    ([mention("day-before")], 0, 0, 0),  # dated after its own publication: a plan, not a report
+    ([mention("same-day"), mention("next-day", n=2), mention("week-later", text="")], 2, 1, 3),  # 1 + (1 + 1)
 ])
-def test_a_report_vouches_for_the_day_only_when_it_states_it_no_later_than_published(mentions, vouching, later):
+def test_a_report_vouches_for_the_day_only_when_it_states_it_no_later_than_published(mentions, vouching, later, importance):
     score = salience(event(mentions), mentions, PUBLISHED)
     assert (score.reports, score.vouching, score.later) == (len({m.article_id for m in mentions}), vouching, later)
-    assert score.importance == vouching + LATER_WEIGHT * later
+    assert score.importance == pytest.approx(importance)
+
+
+@pytest.mark.parametrize("days, weight", [(0, 1), (1, 2), (3, 3), (7, 4), (31, 6), (-2, 1)])
+def test_a_report_counts_once_more_for_each_doubling_of_its_delay(days, weight):
+    assert report_weight(days) == pytest.approx(weight)
+
+
+def test_one_retrospective_a_year_later_weighs_less_than_ten_reports_on_the_day():
+    assert report_weight(365) < 10 * report_weight(0)
+    assert report_weight(365) > report_weight(30) > report_weight(1) > report_weight(0)
 
 
 def test_month_events_are_vouched_for_by_month_mentions_and_undated_events_weigh_nothing():
@@ -54,9 +68,9 @@ def test_month_events_are_vouched_for_by_month_mentions_and_undated_events_weigh
 
 
 def test_days_add_up_their_events_and_only_day_precise_vouched_events_compete():
-    a = [mention("same-day"), mention("week-later", n=1)]  # 1 + 1 + 1 later
+    a = [mention("same-day"), mention("week-later", n=1)]  # 1 + 4 (a week later)
     b = [mention("next-day", DAY + dt.timedelta(days=1), n=2)]  # 1 on the 26th
-    c = [mention("week-later", DAY + dt.timedelta(days=1), n=3)]  # 1 + 1 later on the 26th
+    c = [mention("week-later", DAY + dt.timedelta(days=1), n=3)]  # 1 + log2(7) on the 26th
     month = [mention("week-later", DAY.replace(day=1), "month", "May", n=4)]
     unstated = [mention("week-later", DAY - dt.timedelta(days=3), text="", n=6)]
     events = [event(a, event_id="a"), event(b, DAY + dt.timedelta(days=1), event_id="b"),
@@ -90,7 +104,8 @@ def test_importance_is_bounded_by_its_reports_and_grows_with_a_later_reference(r
                 for n, (a, shift, precision, stated) in enumerate(rows)]
     before = salience(event(mentions), mentions, PUBLISHED)
     assert 0 <= before.later <= before.vouching <= before.reports
-    assert before.importance <= (1 + LATER_WEIGHT) * before.reports
+    bound = sum(report_weight((PUBLISHED[a] - DAY).days) for a in {m.article_id for m in mentions})
+    assert before.vouching <= before.importance <= bound
     more = mentions + [mention(extra, n=99)]
     after = salience(event(more), more, PUBLISHED)
     assert after.importance >= before.importance
