@@ -258,3 +258,16 @@ def test_the_sweep_matches_the_pairwise_rule_over_weeks_as_clusters_open_and_clo
             mentions.append(dataclasses.replace(m, actor1=rng.choice(["", "", "ISIS", "Syrian government forces", "YPG"])))
         swept = sorted(sorted(m.mention_id for m in c.mentions) for c in merge._cluster_dated(mentions, WIDE))
         assert swept == _reference_clusters(mentions, WIDE), seed
+
+
+def test_merge_leaves_the_cycle_collector_as_it_found_it():
+    import gc
+
+    enabled = gc.isenabled()
+    try:
+        for state in (True, False):
+            (gc.enable if state else gc.disable)()
+            run([mention("art0", 10), mention("art1", 20, date=None)])
+            assert gc.isenabled() is state
+    finally:
+        (gc.enable if enabled else gc.disable)()
