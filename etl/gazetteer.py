@@ -125,6 +125,22 @@ def translit_query_keys(text: str) -> list[str]:
     return [k for k in dict.fromkeys(keys) if len(k) >= 4]
 
 
+MIN_MISSPELT_LENGTH = 7  # shorter country names are other words one slip away (Iran, Iraq)
+
+
+def _one_slip(a: str, b: str) -> bool:
+    """One letter added or dropped, or two neighbours swapped (a changed letter is more often
+    another name: Greenlane, Columbia)."""
+    if len(a) > len(b):
+        a, b = b, a
+    i = 0
+    while i < len(a) and a[i] == b[i]:
+        i += 1
+    if len(a) == len(b):
+        return a[i:i + 2] == b[i:i + 2][::-1] and a[i + 2:] == b[i + 2:]
+    return a[i:] == b[i + 1:]
+
+
 def _usable_alternate(name: str) -> bool:
     """GeoNames alternate names include codes ('PMS') and lowercase romanisations ('tdmr')."""
     if not name or _DIGIT.search(name) or name == name.lower():
@@ -543,6 +559,23 @@ class Gazetteer:
                 if place.country_code in countries:
                     found.setdefault(place.place_id, Candidate(place, HOW_ALTERNATE + 1))
         return list(found.values())
+
+    def misspelt_country(self, text: str) -> list[Candidate]:
+        """Countries one typing slip away ('Mauritious', 'Veitnam'), for long names only."""
+        key = name_key(text)
+        if len(key) < MIN_MISSPELT_LENGTH:
+            return []
+        found = {place.place_id: Candidate(place, HOW_ALTERNATE + 1)
+                 for name, place in self._country_names
+                 if abs(len(name) - len(key)) <= 1 and name != key and _one_slip(name, key)}
+        return list(found.values())
+
+    @functools.cached_property
+    def _country_names(self) -> tuple[tuple[str, Place], ...]:
+        rows = self._rows(
+            f"SELECT n.key, {_PLACE_COLUMNS} FROM names n JOIN places p ON p.id = n.pid "
+            "WHERE p.kind = 'country' AND n.how <= ?", (HOW_ALTERNATE,))
+        return tuple((row[0], _place(row[1:])) for row in rows)
 
     def _by_key(self, table: str, key: str, hows: tuple[int, ...]) -> list[Candidate]:
         return list(self._cached_by_key(table, key, hows)) if key else []

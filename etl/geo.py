@@ -76,6 +76,7 @@ GEONAMES_ALTERNATE_PENALTY = 0.5
 NAMESAKE_CITY_POPULATION = 500_000
 WORLD_CITY_POPULATION, WORLD_CITY_BONUS = 1_000_000, 1.5
 COUNTY_RADIUS_KM = 60
+ANCHOR_CONFIDENCE = 0.95
 PRECISION = {"city": 1, "village": 1, "poi": 1, "admin2": 2, "admin1": 3, "region": 3,
              "country": 4, "continent": 4}
 # Words that make "X" + word a part of X or the land around it, when the whole is unknown.
@@ -88,6 +89,7 @@ PATHOGEN_NOUNS = frozenset("virus viruses fever flu influenza disease syndrome e
                            "vaccine vaccines".split())
 BROAD_KINDS = frozenset({"country", "admin1", "region", "continent"})
 DIVISION_BONUS = 1.5  # a place inside a first-level division the article names
+NEARBY_DIVISION_BONUS, NEARBY_CHARS = 0.75, 200  # ... and names close to the place
 MAX_SPAN_TOKENS = 6
 
 
@@ -501,7 +503,8 @@ def article_divisions(spans: list[_Span]) -> set[tuple[str, str]]:
 
 
 def _score(c: gz.Candidate, span: _Span, countries: Counter, total: float,
-           anchors: list[Place], divisions: set[tuple[str, str]] = frozenset()) -> float:
+           anchors: list[Place], divisions: set[tuple[str, str]] = frozenset(),
+           nearby_divisions: set[tuple[str, str]] = frozenset()) -> float:
     score = _prior(c) + _hint_bonus(c, span.hint) - _namesake_penalty(c, span.candidates, span.hint)
     if total and c.place.country_code:
         share = countries.get(c.place.country_code, 0.0) / total
@@ -513,6 +516,10 @@ def _score(c: gz.Candidate, span: _Span, countries: Counter, total: float,
         # "Marion" in an article that names Ohio; "Wyoming" stays the state, though a town
         # in a named Michigan shares the name.
         score += DIVISION_BONUS
+        if (c.place.country_code, c.place.admin1) in nearby_divisions and c.how == gz.HOW_NAME:
+            # Named in the same passage: Michigan ... Monroe County (for a town's own name,
+            # not a name it once had).
+            score += NEARBY_DIVISION_BONUS
     if c.place.kind not in ("country", "continent", "region") and anchors:
         nearest = min(_haversine_km(c.place, a) for a in anchors if a.place_id != c.place.place_id) \
             if any(a.place_id != c.place.place_id for a in anchors) else math.inf
@@ -560,6 +567,17 @@ def _apply_qualifiers(spans: list[_Span], text: str) -> None:
                             q.place.country_code == a.place.country_code)
                             for a in after.candidates for q in qualifier.candidates):
             continue  # "Aleppo, Homs and Hama": a list, not a qualified name
+        if not name.candidates:
+            # "Greenlane, Auckland": a name the gazetteer lacks lies in or near the town or
+            # division that qualifies it (never a whole country: too coarse to place it).
+            readings = [q for q in qualifier.candidates
+                        if q.place.kind in ("city", "admin2", "admin1")]
+            if readings:
+                best = max(readings, key=lambda q: _prior(q) - _namesake_penalty(
+                    q, qualifier.candidates, qualifier.hint))
+                name.candidates = [gz.Candidate(best.place, gz.HOW_ALTERNATE + 1)]
+                name.hint, name.paired_with = name.hint or "near", qualifier.text
+            continue
         pairs = [(n, q) for n in name.candidates for q in qualifier.candidates
                  if _contains(q.place, n.place)]
         if pairs:
@@ -631,6 +649,37 @@ def _part_of_known_place(gazetteer: gz.Gazetteer, text: str,
             and c.place.kind in ("city", "admin1", "admin2")]  # too little to name land after
 
 
+def _choice_key(span: _Span, name: str) -> str:
+    return "|".join((name, span.hint, span.paired_with))
+
+
+def _choose(spans: list[_Span], name_keys: list[str], countries: Counter,
+            anchors: list[tuple[str, Place]]) -> dict[str, tuple[gz.Candidate, float]]:
+    """The best reading and its confidence for each spelling (and hint) in the article."""
+    chosen: dict[str, tuple[gz.Candidate, float]] = {}
+    divisions = [article_divisions([s]) for s in spans]
+    for span, name in zip(spans, name_keys):
+        key = _choice_key(span, name)
+        if key in chosen or not span.candidates:
+            continue
+        # A name does not vote for its own reading: "Georgia" next to Alabama and Iowa
+        # is the state, however strongly "Georgia" alone suggests the country.
+        same_name = [s for s, k in zip(spans, name_keys) if k == name]
+        same_texts = {s.text for s in same_name}
+        context = countries - article_countries(same_name)
+        named = set().union(*(d for s, d in zip(spans, divisions) if s.text not in same_texts))
+        nearby = set().union(*(d for s, d in zip(spans, divisions) if s.text not in same_texts
+                               and abs(s.start - span.start) < NEARBY_CHARS))
+        total = sum(context.values())
+        others = [place for anchor_name, place in anchors if anchor_name != name]
+        scored = sorted(((_score(c, span, context, total, others, named, nearby), c)
+                         for c in span.candidates), key=lambda sc: -sc[0])
+        best_score, best = scored[0]
+        confidence = 1.0 / sum(math.exp(s - best_score) for s, _ in scored)
+        chosen[key] = (best, confidence)
+    return chosen
+
+
 def _resolve(spans: list[_Span], text: str) -> list[PlaceMention]:
     from etl.geocoder import online_place
 
@@ -645,32 +694,25 @@ def _resolve(spans: list[_Span], text: str) -> list[PlaceMention]:
         if not span.candidates and (span.place_like or span.ner in PLACE_LABELS):
             span.candidates = gazetteer.translit_lookup(span.text, top)
         if not span.candidates and (span.place_like or span.ner in PLACE_LABELS):
+            span.candidates = gazetteer.misspelt_country(span.text)
+        if not span.candidates and (span.place_like or span.ner in PLACE_LABELS):
             place = online_place(span.text, tuple(sorted(top)))  # None unless switched on
             if place is not None:
                 span.candidates = [gz.Candidate(place, gz.HOW_NAME)]
     _apply_qualifiers(spans, text)
     _hint_division_lists(spans, text)
-    anchors = [max(s.candidates, key=_prior).place for s in spans
-               if len(s.candidates) == 1 and s.candidates[0].place.kind in ("city", "village", "poi")]
-    chosen: dict[str, tuple[gz.Candidate, float]] = {}
-    mentions = []
     name_keys = [gz.name_key(s.text) for s in spans]
-    divisions = [article_divisions([s]) for s in spans]
+    anchors = [(name, s.candidates[0].place) for s, name in zip(spans, name_keys)
+               if len(s.candidates) == 1 and s.candidates[0].place.kind in ("city", "village", "poi")]
+    chosen = _choose(spans, name_keys, countries, anchors)
+    # Second pass: the towns the first pass settled on confidently anchor the other names
+    # ("San Juan" among the villages of one province).
+    anchors += [(key.split("|")[0], best.place) for key, (best, confidence) in chosen.items()
+                if confidence >= ANCHOR_CONFIDENCE and best.place.kind in ("city", "village", "poi")]
+    chosen = _choose(spans, name_keys, countries, anchors)
+    mentions = []
     for span, name in zip(spans, name_keys):
-        key = "|".join((name, span.hint, span.paired_with))
-        if key not in chosen and span.candidates:
-            # A name does not vote for its own reading: "Georgia" next to Alabama and Iowa
-            # is the state, however strongly "Georgia" alone suggests the country.
-            same_name = [s for s, k in zip(spans, name_keys) if k == name]
-            same_texts = {s.text for s in same_name}
-            context = countries - article_countries(same_name)
-            named = set().union(*(d for s, d in zip(spans, divisions) if s.text not in same_texts))
-            total = sum(context.values())
-            scored = sorted(((_score(c, span, context, total, anchors, named), c)
-                             for c in span.candidates), key=lambda sc: -sc[0])
-            best_score, best = scored[0]
-            confidence = 1.0 / sum(math.exp(s - best_score) for s, _ in scored)
-            chosen[key] = (best, confidence)
+        key = _choice_key(span, name)
         if span.candidates:
             best, confidence = chosen[key]
             precision = PRECISION.get(best.place.kind, 1)

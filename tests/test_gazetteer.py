@@ -22,6 +22,17 @@ def test_name_key_ignores_spelling_noise(a, b):
     assert gz.name_key(a) == gz.name_key(b)
 
 
+@pytest.mark.parametrize("name, expected", [
+    ("Mauritious", {"country:MU"}),  # a letter added
+    ("Veitnam", {"country:VN"}),     # two swapped
+    ("Greenlane", set()),            # a changed letter is another name, not Greenland
+    ("Irak", set()),                 # too short to tell a slip from another word
+    ("Kenya", set()),                # spelt right: found by lookup, not here
+])
+def test_misspelt_countries(gazetteer, name, expected):
+    assert {c.place.place_id for c in gazetteer.misspelt_country(name)} == expected
+
+
 def test_a_final_st_stays_a_street():
     assert gz.name_key("Main St") == "main st"
 

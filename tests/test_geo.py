@@ -151,6 +151,27 @@ def test_division_or_city_and_big_namesakes(nlp, text, surface, place_id):
     assert {m.place.place_id for m in places(nlp, text) if m.text == surface} == {place_id}
 
 
+@pytest.mark.parametrize("text, surface, place_id, precision", [
+    # A name the gazetteer lacks, qualified by its town or state: near that town, in that state.
+    ("Anyone who ate at the restaurant in Greenlane, Auckland, New Zealand, should see a doctor.",
+     "Greenlane", "geonames:2193733", 2),
+    ("Ivins worked at Fort Detrick, Maryland, for 18 years.", "Fort Detrick", "admin1:US-MD", 3),
+    # A misspelt country (one letter added, dropped or swapped).
+    ("The virus is also present in Seychelles, in Mauritious and in Mayotte.", "Mauritious",
+     "country:MU", 4),
+    # The state named in the same passage decides between namesake counties.
+    ("Two wild swans carried the virus, officials said. The swans were found in Michigan, near "
+     "the state game area in Monroe County. " + "The tests took a week. " * 8 +
+     "The samples had been tested at a laboratory in Ames, Iowa.", "Monroe County",
+     "admin2:US-26115", 2),
+])
+def test_unknown_or_ambiguous_names_by_their_neighbours(nlp, text, surface, place_id, precision):
+    mention = mention_of(nlp, text, surface)
+    assert (mention.place.place_id, mention.precision) == (place_id, precision)
+
+
+
+
 @pytest.mark.parametrize("text, surface, name, precision", [
     ("Police in Texas said the flu reached North Dallas schools.", "North Dallas", "Dallas", 2),
     ("Farms across California's Salinas Valley were hit.", "Salinas Valley", "Salinas", 2),
