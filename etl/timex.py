@@ -40,6 +40,7 @@ class _Context:
     reference: dt.date | None
     last_quarter: int | None = None  # fiscal reporting: "a year ago" means that quarter last year
     stated: tuple[int, int, str] | None = None  # the date last mentioned: (start, end, value)
+    stated_quarter: str | None = None  # the quarter last mentioned ("1988-Q2"): "that quarter" is it
 
 
 _STATED_VALUE = re.compile(r"\d{4}(?:-\d\d(?:-\d\d)?)?")
@@ -49,6 +50,8 @@ def _note_stated(ctx: _Context, raw: Raw, result: "_Result") -> None:
     """Remember the date last mentioned (a year, month or day, stated or resolved): "that year",
     "the following month" refer to it. "1995" inside "Aug. 2, 1995" does not replace the day."""
     value = result["value"][:10]
+    if result["type"] == "DATE" and re.fullmatch(r"\d{4}-Q[1-4]", value):
+        ctx.stated_quarter = value
     if result["type"] not in ("DATE", "TIME") or not _STATED_VALUE.fullmatch(value):
         return
     if ctx.stated and ctx.stated[0] <= raw.start and raw.end <= ctx.stated[1]:
@@ -244,6 +247,9 @@ def _normalise(raw: Raw, text: str, doc: Doc, ctx: _Context) -> _Result | None:
             if ref is None:
                 return _res("DATE", f"XXXX-{month:02d}-{day:02d}", mod=mod)
             year = _resolve_day_year(month, day, ref, _cued_tense(text, raw, tense, doc))
+            if re.search(r"\bended\s+$", text[max(0, raw.start - 7):raw.start]) and _valid(year, month, day) \
+                    and dt.date(year, month, day) > ref:
+                year -= 1  # "the quarter ended Oct. 31" in a report of Oct. 27: last year's Oct. 31
             relative = True
         if not _valid(year, month, day):
             return None
@@ -396,6 +402,8 @@ def _normalise(raw: Raw, text: str, doc: Doc, ctx: _Context) -> _Result | None:
         if closing is not None and not adj and "ago" not in g:
             _note_quarter(ctx, *closing, stated_end=True)
             return _res("DATE", f"{closing[0]}-Q{closing[1]}")
+        if g["det"].lower() == "that" and ctx.stated_quarter and not adj:
+            return _res("DATE", ctx.stated_quarter)
         if adj == "latest" and not is_period:
             # the latest quarter reported is the last one that has ended
             q = quarter_of(ref) - 1 or 4

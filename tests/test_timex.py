@@ -169,6 +169,8 @@ def test_approximation_and_modifiers(nlp, sentence, phrase, approx, mod):
      "1998-08-07T10:35"),
     (dt.date(2000, 4, 5), "The father will leave at 4 in the morning, Castro said.", "4 in the morning",
      "2000-04-05T04:00"),
+    # a period that "ended" on a day not yet reached ended a year before
+    (dt.date(1989, 10, 27), "In the second quarter ended Oct. 31, it lost money.", "Oct. 31", "1988-10-31"),
     # "since year-end" looks back to the end of the last full year; "by year-end" ahead to this one's
     (dt.date(1989, 10, 30), "The index has risen 12% since year-end.", "year-end", "1988"),
     (dt.date(1989, 10, 30), "The deal should close by year-end.", "year-end", "1989"),
@@ -196,6 +198,9 @@ def test_resolution_against_other_reference_dates(nlp, reference, sentence, phra
     # a quarter that "ended" on a day not yet reached closed a year before
     (dt.date(1989, 10, 27), "In the comparable year-ago quarter, the second quarter ended Oct. 31, it lost money.",
      "the second quarter", "1988-Q2"),
+    # "that quarter" is the one last named
+    (dt.date(1989, 10, 27), "In the second quarter ended Oct. 31, it lost money. Results for that quarter "
+     "included a write-down.", "that quarter", "1988-Q2"),
     # the same quarter a year before, however it is said
     (dt.date(1989, 11, 1), "Profit rose in the third quarter, from $1.8 million for the corresponding period "
      "last year.", "the corresponding period last year", "1988-Q3"),
