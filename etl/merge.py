@@ -8,12 +8,19 @@ accepted only when type, place and actors all agree, and the disagreement is rec
 
 Dated mentions of one type are swept in date order, each joining the best open cluster whose
 every member it fits (greedy, so the order is fixed: type, date, end, mention id). Clusters
-keep summaries (actors, place sets, earliest end) and are found through place blocking keys,
-so a mention is compared with the few clusters it could join, never with every open cluster
-or every member: the work grows with the mentions, not with their density. (A self-join of
-candidate pairs in SQL would not: at 10^5 synthetic mentions it already yields 2.4 M pairs,
-and a hundred times more at 10^6.) Undated mentions are attached afterwards to the one dated
-event they fit, or else merged among themselves.
+keep summaries (actors, place sets, earliest end) and are found through indexes: a mention
+without a place takes the head of a heap of open clusters under its actors, one with a place
+walks the clusters filed under its place blocking keys oldest first and stops at the first
+that fits. So a mention is compared with the few clusters it could join, never with every
+open cluster or every member: the work grows with the mentions, not with their density.
+Undated mentions are attached afterwards to the one dated event they fit, or else merged
+among themselves (again oldest first through indexes). Then each cluster becomes an Event.
+
+Why this is a loop and not SQL: each choice depends on every earlier one (a cluster's
+summaries, and so what it can take, change with each mention it takes), which no set-at-a-time
+query expresses; a self-join of candidate pairs, the set-oriented alternative, would not even
+scale: at 10^5 synthetic mentions it already yields 2.4 M pairs, and a hundred times more at
+10^6.
 """
 from __future__ import annotations
 
@@ -279,7 +286,7 @@ class _Sweep:
         self.blocks = blocks
         self.clusters: list[_Cluster] = []
         self.by_key: dict[tuple, list[_Cluster]] = defaultdict(list)  # each oldest first
-        self.filed: dict[int, set[tuple]] = defaultdict(set)
+        self.filed: dict[int, set] = defaultdict(set)  # the place ids and keys each cluster is filed under
         self.swept: dict[tuple, dt.date] = {}  # when each bucket was last cleared of finished clusters
         self.open = _OldestByActors(placeless=False)
         self.placeless = _OldestByActors(placeless=True)  # clusters whose members name no place
@@ -304,6 +311,9 @@ class _Sweep:
         if ids:
             filed = self.filed[target.order]
             for place_id in ids:
+                if place_id in filed:  # its members were there before: filed already
+                    continue
+                filed.add(place_id)
                 for key in self.blocks.keys(place_id):
                     if key not in filed:
                         filed.add(key)
@@ -383,18 +393,21 @@ class _ClusterIndex:
     def __init__(self, places: Mapping[str, Place]):
         self.places = places
         self.keys: dict[tuple, dict[int, _Cluster]] = defaultdict(dict)
-        self._around: dict[tuple[str, int], list[tuple[int, int]]] = {}
+        self._around: dict[tuple[str, str, int], list[tuple]] = {}
 
-    def _cells(self, place_id: str, spread: int = 0) -> list[tuple[int, int]]:
-        cells = self._around.get((place_id, spread))
-        if cells is None:
+    def _place_keys(self, kind: str, place_id: str, spread: int = 0) -> list[tuple]:
+        """The keys of a place and of the map cells around it (spread cells each way, twice as
+        many across: longitude cells are narrower)."""
+        keys = self._around.get((kind, place_id, spread))
+        if keys is None:
             place = self.places.get(place_id)
-            cells = []
+            keys = [("place", kind, place_id)]
             if place is not None:
                 row, col = math.floor(place.lat / self.CELL_DEGREES), math.floor(place.lon / self.CELL_DEGREES)
-                cells = [(row + dr, col + dc) for dr in range(-spread, spread + 1) for dc in range(-2 * spread, 2 * spread + 1)]
-            self._around[(place_id, spread)] = cells
-        return cells
+                keys += [("cell", kind, row + dr, col + dc) for dr in range(-spread, spread + 1)
+                         for dc in range(-2 * spread, 2 * spread + 1)]
+            self._around[(kind, place_id, spread)] = keys
+        return keys
 
     def add(self, cluster: _Cluster, mention: EventMention) -> None:
         kind = mention.sub_event_type
@@ -404,8 +417,7 @@ class _ClusterIndex:
             if cluster.end is not None:
                 keys.append(("actor-week", kind, mention.actor1, cluster.end.toordinal() // 7))
         for place_id in _place_ids(mention):
-            keys.append(("place", kind, place_id))
-            keys.extend(("cell", kind, cell) for cell in self._cells(place_id))
+            keys += self._place_keys(kind, place_id)
         for key in keys:
             self.keys[key][id(cluster)] = cluster
 
@@ -422,8 +434,7 @@ class _ClusterIndex:
             first, last = (published - dt.timedelta(days=RECENT_DAYS)).toordinal() // 7, published.toordinal() // 7
             keys.extend(("actor-week", kind, mention.actor1, week) for week in range(first, last + 1))
         for place_id in ids:
-            keys.append(("place", kind, place_id))
-            keys.extend(("cell", kind, cell) for cell in self._cells(place_id, spread=1))
+            keys += self._place_keys(kind, place_id, spread=1)
         found: dict[int, _Cluster] = {}
         for key in keys:
             bucket = self.keys.get(key, {})
@@ -501,27 +512,26 @@ def _source_name(article: Article | None, article_id: str) -> str:
     return article.source or article.title or article.article_id[:8]
 
 
-def _precision_rank(mention: EventMention) -> int:
-    """Times of day vote as days: sources agree on the day, rarely on the hour."""
-    precision = "day" if mention.date_precision == "time" else mention.date_precision
-    return PRECISION_ORDER.index(precision) if precision in PRECISION_ORDER else len(PRECISION_ORDER)
+_PRECISION_RANK = {precision: rank for rank, precision in enumerate(PRECISION_ORDER)}
+_PRECISION_RANK["time"] = _PRECISION_RANK["day"]  # times of day vote as days: sources agree on the day, rarely on the hour
 
 
 def _date_choice(cluster: _Cluster, articles: Mapping[str, Article]) -> tuple[EventMention | None, str]:
     """The finest date the sources give, by majority of articles; the minority shown as disputed."""
-    dated = [m for m in cluster.mentions if m.date_start is not None]
-    if not dated:
+    unranked = len(PRECISION_ORDER)
+    ranked_mentions = [(_PRECISION_RANK.get(m.date_precision, unranked), m) for m in cluster.mentions if m.date_start is not None]
+    if not ranked_mentions:
         return None, ""
-    finest = min(_precision_rank(m) for m in dated)
-    at_finest = [m for m in dated if _precision_rank(m) == finest]
+    finest = min(rank for rank, _ in ranked_mentions)
+    at_finest = [(m.date_start.isoformat(), m) for rank, m in ranked_mentions if rank == finest]
     articles_by_value: dict[str, set[str]] = defaultdict(set)
-    confidence_by_value: Counter[str] = Counter()
-    for m in at_finest:
-        articles_by_value[m.date_start.isoformat()].add(m.article_id)
-        confidence_by_value[m.date_start.isoformat()] += m.confidence
+    confidence_by_value: dict[str, float] = defaultdict(int)
+    for value, m in at_finest:
+        articles_by_value[value].add(m.article_id)
+        confidence_by_value[value] += m.confidence
     ranked = sorted(articles_by_value, key=lambda v: (-len(articles_by_value[v]), -confidence_by_value[v], v))
     chosen_value = ranked[0]
-    chosen = max((m for m in at_finest if m.date_start.isoformat() == chosen_value),
+    chosen = max((m for value, m in at_finest if value == chosen_value),
                  key=lambda m: (m.confidence, bool(m.date_text), m.mention_id))
     if len(ranked) == 1:
         return chosen, ""

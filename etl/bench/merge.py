@@ -121,10 +121,11 @@ def main(args) -> int:
 
     for n in (int(s) for s in args.sizes.split(",") if s):
         mentions, articles, places = synthetic_mentions(n)
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         events = merge.merge(mentions, articles, places)
-        seconds = time.perf_counter() - started
-        print(f"merge {n:>9,} mentions -> {len(events):>9,} events {seconds:8.2f} s", flush=True)
+        seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
+        print(f"merge {n:>9,} mentions -> {len(events):>9,} events {seconds:8.2f} s ({cpu:.2f} s CPU, "
+              f"load average {os.getloadavg()[0]:.1f})", flush=True)
     if args.store_events:
         _publish(args.store_events)
     return 0
