@@ -33,7 +33,7 @@ import hashlib
 import heapq
 import math
 import re
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass, field
 from operator import attrgetter
 from typing import Mapping, Sequence
@@ -264,6 +264,7 @@ class _OldestByActors:
 
 
 _ORDER = attrgetter("order")
+_MENTION_ID = attrgetter("mention_id")
 
 
 class _Sweep:
@@ -545,18 +546,20 @@ def _date_choice(cluster: _Cluster, articles: Mapping[str, Article]) -> tuple[Ev
     return chosen, "; ".join(parts)
 
 
-def _majority(values: Sequence[str]) -> str:
-    counted: dict[str, int] = {}
-    for value in values:
-        if value:
-            counted[value] = counted.get(value, 0) + 1
+def _most_counted(counted: Mapping[str, int]) -> str:
+    """The value counted most, the alphabetically first on a tie; "" when nothing was counted."""
     if len(counted) < 2:
         return next(iter(counted), "")
     return min(counted.items(), key=lambda kv: (-kv[1], kv[0]))[0]
 
 
-def _main_place(cluster: _Cluster, places: Mapping[str, Place]) -> str:
-    counted = Counter(m.place_id for m in cluster.mentions if m.place_id)
+def _count(counted: dict, value) -> None:
+    if value:
+        counted[value] = counted.get(value, 0) + 1
+
+
+def _main_place(counted: Mapping[str, int], places: Mapping[str, Place]) -> str:
+    """The most precise place the mentions name, the most named among equally precise ones."""
     if not counted:
         return ""
     def rank(item):
@@ -586,9 +589,13 @@ def _filled(template: str, actor1: str, actor2: str, place: str) -> str:
 
 def _summary(cluster: _Cluster, actor1: str, actor2: str, place_id: str, places: Mapping[str, Place], best: EventMention) -> str:
     kind = kinds_by_subtype().get(best.sub_event_type)
-    written = Counter(p.text for m in cluster.mentions for p in m.places if p.place_id == place_id and p.text)
+    written: dict[str, int] = {}
+    for m in cluster.mentions:
+        for p in m.places:
+            if p.place_id == place_id:
+                _count(written, p.text)
     place = places.get(place_id)
-    place_name = _majority(list(written.elements())) or (place.name if place else best.place_text)
+    place_name = _most_counted(written) or (place.name if place else best.place_text)
     destinations = []
     for m in cluster.mentions:
         for p in m.places:
@@ -653,22 +660,34 @@ def _event_of_one(cluster: _Cluster, articles: Mapping[str, Article], places: Ma
 def _event(cluster: _Cluster, articles: Mapping[str, Article], places: Mapping[str, Place]) -> Event:
     if len(cluster.mentions) == 1:
         return _event_of_one(cluster, articles, places)
-    mentions = sorted(cluster.mentions, key=lambda m: m.mention_id)
+    mentions = sorted(cluster.mentions, key=_MENTION_ID)
     dated, disputed = _date_choice(cluster, articles)
     best = max(mentions, key=lambda m: (m.confidence, bool(m.place_id), bool(m.actor1), m.mention_id))
-    sub_type = _majority([m.sub_event_type for m in mentions])
-    event_type = next(m.event_type for m in mentions if m.sub_event_type == sub_type)
-    actor1 = _majority([m.actor1 for m in mentions])
-    actor2 = _majority([m.actor2 for m in mentions])
-    place_id = _main_place(cluster, places)
-    place = places.get(place_id)
-    stated = [m.fatalities for m in mentions if m.fatalities is not None]
-    fatalities = sorted(Counter(stated).items(), key=lambda kv: (-kv[1], -kv[0]))[0][0] if stated else None
-    article_ids = sorted({m.article_id for m in mentions})
-    published = [articles[a].published for a in article_ids if a in articles and articles[a].published]
+    sub_types: dict[str, int] = {}
+    actors1: dict[str, int] = {}
+    actors2: dict[str, int] = {}
+    place_ids: dict[str, int] = {}
+    stated: dict[int, int] = {}
+    article_ids = set()
     unsure = 1.0
     for m in mentions:
+        _count(sub_types, m.sub_event_type)
+        _count(actors1, m.actor1)
+        _count(actors2, m.actor2)
+        _count(place_ids, m.place_id)
+        if m.fatalities is not None:
+            stated[m.fatalities] = stated.get(m.fatalities, 0) + 1
+        article_ids.add(m.article_id)
         unsure *= 1.0 - m.confidence
+    sub_type = _most_counted(sub_types)
+    event_type = next(m.event_type for m in mentions if m.sub_event_type == sub_type)
+    actor1 = _most_counted(actors1)
+    actor2 = _most_counted(actors2)
+    place_id = _main_place(place_ids, places)
+    place = places.get(place_id)
+    fatalities = min(stated.items(), key=lambda kv: (-kv[1], -kv[0]))[0] if stated else None
+    article_ids = sorted(article_ids)
+    published = [articles[a].published for a in article_ids if a in articles and articles[a].published]
     mention_ids = tuple(m.mention_id for m in mentions)
     return Event(
         event_id=hashlib.sha1("\n".join(mention_ids).encode()).hexdigest()[:16],
