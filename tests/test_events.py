@@ -228,6 +228,15 @@ def test_killings_and_attacks_named_by_a_noun_are_events_without_a_stated_victim
     assert (attack.actor1, attack.place_text) == ("Syrian government forces", "Palmyra")  # "its": the government
 
 
+@pytest.mark.parametrize("text", [
+    "Russian jets bombed Palmyra on Saturday and bombed Raqqa on Sunday.",
+    "A car bomb exploded in Palmyra on Saturday and another bomb exploded in Raqqa on Sunday.",
+])
+def test_two_triggers_of_one_type_with_dates_of_their_own_are_two_events(nlp, text):
+    found = extract(nlp, text)
+    assert sorted((m.date_value, m.place_text) for m in found) == [("2016-03-26", "Palmyra"), ("2016-03-27", "Raqqa")]
+
+
 def test_reported_speech_that_reports_an_event_is_kept_and_flagged(nlp):
     mention = one(extract(nlp, "Activists said that government forces recaptured Palmyra on Saturday."),
                   "Government regains territory")

@@ -8,7 +8,7 @@ etl.merge merges). As news-tls does for each gold timeline (news_tls/data.py
 `ArticleCollection.articles`, experiments/evaluate.py with time_span_extension=0 for
 Timeline17), only the articles published between the gold timeline's first and last date are
 its input, and only days in that span are candidates. Their events are merged, ranked by
-etl.salience (articles that state the event's day, later references counted again), and the
+etl.salience (articles that state the event's day, each weighing more the later it wrote), and the
 days of the most important day-precise events are taken, as many as the gold timeline has
 (news-tls: max_dates = len(gold)). A month-precision event matches no gold day whichever day it
 were mapped to, so it does not compete. Date precision, recall and F1 compare the two sets of
