@@ -205,12 +205,14 @@ class _Builder:
             place.country_code, place.admin1, int(place.population), place.origin,
             "|".join(aliases[:25]),
         )
+        translit_done = set()  # alternates often share a key ('Damascus' in ten languages)
         for name, how in names:
             key = name_key(name)
             if not key:
                 continue
             self.names.add((key, place.place_id, how))
-            if translit and how <= 1:
+            if translit and how <= 1 and key not in translit_done:
+                translit_done.add(key)
                 tkey = _translit_from_key(key)
                 if len(tkey) >= 4:
                     self.translit.add((tkey, place.place_id))

@@ -170,9 +170,10 @@ def _print_failures(failures) -> None:
 
 
 def lookup_speed(articles) -> float:
-    from etl.gazetteer import get_gazetteer
+    """Lookups a second on a fresh gazetteer (the shared one remembers the run's answers)."""
+    from etl.gazetteer import Gazetteer, ensure_index
 
-    gazetteer = get_gazetteer()
+    gazetteer = Gazetteer(ensure_index())
     names = [t.name for a in articles for t in a.toponyms] or ["Paris"]
     started = time.perf_counter()
     for name in names:
