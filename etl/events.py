@@ -218,11 +218,11 @@ CLOCK = re.compile(r"\d{1,2}[:.]\d{2}$")  # "28th March 2012 - 15:39": a comment
 
 def _chronology(doc: Doc, dated_spans: list[tuple[Span, TimeMention]]) -> list[_Entry]:
     """The entries of a chronology or fact box ("10 May - Two suicide bombers blow themselves up
-    ...  17 May - ..."): a date followed by a colon or a dash, with no preposition or article before it,
-    heads an entry that runs to the next heading or the end of the paragraph. A chronology's
-    lines often reach the parser run together, so its parse cannot say which date goes with
-    which clause; the layout can. One such date alone is no list, and heads nothing; a date
-    followed by a clock time stamps a reader's comment."""
+    ...  17 May - ..."): a date followed by a colon or a dash, with no preposition or article
+    before it, heads an entry that runs to the next heading (the last one to the end of its
+    sentence), within its paragraph. A chronology's lines often reach the parser run together,
+    so its parse cannot say which date goes with which clause; the layout can. One such date
+    alone is no list, and heads nothing; a date followed by a clock time stamps a comment."""
     headings = []
     for span, mention in sorted(dated_spans, key=lambda item: item[0].start):
         after = span.end
@@ -236,7 +236,7 @@ def _chronology(doc: Doc, dated_spans: list[tuple[Span, TimeMention]]) -> list[_
         return []
     entries = []
     for n, (_, body, mention) in enumerate(headings):
-        end = headings[n + 1][0] if n + 1 < len(headings) else len(doc)
+        end = headings[n + 1][0] if n + 1 < len(headings) else doc[body].sent.end  # the last: its sentence
         end = next((t.i for t in doc[body:end] if t.is_space and "\n" in t.text), end)
         entries.append(_Entry(body, end, mention))
     return entries
