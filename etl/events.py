@@ -292,9 +292,11 @@ def _candidates(sent: Span, taxonomy) -> list[_Candidate]:
             for spec in taxonomy.get((lemma, is_noun), ()):
                 anchors = _match_children(token, spec.children)
                 if anchors is not None:
+                    if is_noun and token.dep_ == "nsubj" and _occurs(token.head):
+                        anchors.append(token.head)  # "fighting broke out in X": its places are the noun's
                     found.append(_Candidate(token, spec, (token, *anchors)))
                     break
-    claimed = {a.i for c in found for a in c.anchors[1:]}
+    claimed = {a.i for c in found for a in c.anchors[1:1 + len(c.spec.children)]}  # not a verb of occurrence
     found = [c for c in found if c.token.i not in claimed]
     # "hitting 158 targets and killing 100 militants": the killing is the strike's toll, not an event
     by_index = {c.token.i: c for c in found}
@@ -679,11 +681,35 @@ def _own_dates(sent: Span, trigger_tokens: dict[int, _Candidate], ctx: _Context)
                     break  # "killed since protests began in March": March dates the beginning, not the killing
                 if walker.dep_ not in ("relcl", "acl"):
                     _prefer(clauses, walker.i, mention)
+                    occurring = _occurring_event(walker, trigger_tokens)
+                    if occurring is not None:
+                        _prefer(own, occurring.i, mention)
                     break
             if walker.head.i == walker.i:
                 break
             walker = walker.head
     return own, reports, clauses
+
+
+OCCURRENCE_VERBS = {"happen": (), "occur": (), "begin": (), "start": (), "erupt": (), "resume": (), "unfold": (),
+                    "break": ("out",), "take": ("place",), "come": ("into",), "go": ("into",)}
+
+
+def _occurs(verb: Token) -> bool:
+    """A verb that only says its subject happened: "came into effect", "broke out", "began"."""
+    needs = OCCURRENCE_VERBS.get(verb.lemma_.lower())
+    if needs is None or verb.pos_ not in ("VERB", "AUX") or any(c.dep_ == "dobj" for c in verb.children):
+        return False  # "began negotiations": a clause of its own
+    return not needs or any(c.lower_ == needs[0] for c in verb.children)
+
+
+def _occurring_event(verb: Token, trigger_tokens: dict[int, _Candidate]) -> Token | None:
+    """The event noun a verb of occurrence says happened: "the ceasefire came into effect on 12
+    April", "fighting broke out on Sunday", "the attacks happened at dawn" date the noun."""
+    subject = _child(verb, "nsubj")
+    if subject is not None and subject.i in trigger_tokens and trigger_tokens[subject.i].spec.noun and _occurs(verb):
+        return subject
+    return None
 
 
 _PRECISION_ORDER = {"time": 0, "day": 1, "week": 2, "month": 3, "season": 4, "quarter": 5, "year": 6, "decade": 7, "century": 8}
@@ -828,7 +854,7 @@ def _draft(cand: _Candidate, ctx: _Context) -> _Draft | None:
     if kind.requires == "place_object" and not places:
         return None
     if cand.spec.noun and not places and token.i not in ctx.timex_heads and not any(
-            t.i in ctx.timex_heads for t in token.subtree) and _entry_of(token, ctx) is None:
+            t.i in ctx.timex_heads for anchor in cand.anchors for t in anchor.subtree) and _entry_of(token, ctx) is None:
         return None
     confidence = kind.confidence - (0.1 if cand.spec.noun else 0.0)
     if actor1 is not None and places:

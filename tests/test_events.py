@@ -237,6 +237,16 @@ def test_two_triggers_of_one_type_with_dates_of_their_own_are_two_events(nlp, te
     assert sorted((m.date_value, m.place_text) for m in found) == [("2016-03-26", "Palmyra"), ("2016-03-27", "Raqqa")]
 
 
+@pytest.mark.parametrize("text, sub_type, date_value, place", [
+    ("A ceasefire came into effect in Palmyra on Sunday.", "Agreement", "2016-03-27", "Palmyra"),
+    ("Fighting broke out on Saturday.", "Armed clash", "2016-03-26", ""),
+    ("The offensive on Palmyra began on Sunday.", "Offensive launched", "2016-03-27", "Palmyra"),
+])
+def test_a_verb_of_occurrence_dates_and_places_the_event_noun_it_has_as_subject(nlp, text, sub_type, date_value, place):
+    mention = one(extract(nlp, text), sub_type)
+    assert (mention.date_value, mention.place_text) == (date_value, place)
+
+
 def test_reported_speech_that_reports_an_event_is_kept_and_flagged(nlp):
     mention = one(extract(nlp, "Activists said that government forces recaptured Palmyra on Saturday."),
                   "Government regains territory")
