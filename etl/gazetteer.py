@@ -574,10 +574,11 @@ class Gazetteer:
 
     @functools.cached_property
     def _country_names(self) -> tuple[tuple[str, Place], ...]:
-        rows = self._rows(
-            f"SELECT n.key, {_PLACE_COLUMNS} FROM names n JOIN places p ON p.id = n.pid "
-            "WHERE p.kind = 'country' AND n.how <= ?", (HOW_ALTERNATE,))
-        return tuple((row[0], _place(row[1:])) for row in rows)
+        """Each country's name keys (its name and aliases, read from the small places table)."""
+        countries = map(_place, self._rows(
+            f"SELECT {_PLACE_COLUMNS} FROM places p WHERE p.kind = 'country'", ()))
+        return tuple({(name_key(n), place) for place in countries
+                      for n in (place.name, *place.aliases) if name_key(n)})
 
     def _by_key(self, table: str, key: str, hows: tuple[int, ...]) -> list[Candidate]:
         return list(self._cached_by_key(table, key, hows)) if key else []
