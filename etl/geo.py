@@ -175,6 +175,8 @@ def _blocked_ranges(doc: Doc) -> tuple[list[tuple[int, int]], list[tuple[int, in
             continue
         if _continues_place_list(doc, ent.start):  # a list item NER calls a PERSON
             continue
+        if any(t.lower_ in SETTLEMENT_NOUNS for t in ent):  # "Children's Village Malakal"
+            continue
         (ranges if ent.label_ == "PERSON" else org_ranges).append((ent.start_char, ent.end_char))
         if ent.label_ == "PERSON":  # the surname, past a possessive ("Willie Campbell's")
             surname = next((t for t in reversed(ent) if _is_capitalised(t)), None)
@@ -298,7 +300,8 @@ def _plausible_word(doc: Doc, i: int, j: int, headline: bool,
     if token.lower_ in CALENDAR_WORDS or token.lower_ in FACILITY_NOUNS or (
             token.is_stop and not token.is_upper):
         return False
-    if token.pos_ in ("ADJ", "VERB", "ADV", "PRON", "DET", "ADP", "AUX", "NUM"):
+    if token.pos_ in ("ADJ", "VERB", "ADV", "PRON", "DET", "ADP", "AUX", "NUM") or (
+            token.pos_ == "NOUN" and token.is_sent_start):  # "Samples were taken": a noun
         return token.ent_type_ in PLACE_LABELS
     return not headline or token.ent_type_ in PLACE_LABELS or token.is_upper
 
