@@ -87,6 +87,7 @@ LANDFORM_SUFFIXES = frozenset("valley delta basin peninsula coast area metropoli
 # Nouns after a name that make it the name of a disease ("West Nile virus", "Marburg fever").
 PATHOGEN_NOUNS = frozenset("virus viruses fever flu influenza disease syndrome encephalitis "
                            "vaccine vaccines".split())
+STORM_WORDS = frozenset("hurricane typhoon cyclone storm".split())
 BROAD_KINDS = frozenset({"country", "admin1", "region", "continent"})
 DIVISION_BONUS = 1.5  # a place inside a first-level division the article names
 NEARBY_DIVISION_BONUS, NEARBY_CHARS = 0.75, 200  # ... and names close to the place
@@ -754,7 +755,8 @@ def _accept(span: _Span, accepted_keys: set[str], countries: set[str]) -> bool:
 def _drop_names_of_other_things(doc: Doc, spans: list[_Span]) -> list[_Span]:
     """Names used for something else: a currency ("US$ 5m"), a disease named after a town or
     river ("West Nile virus", and "West Nile" alone in the same article unless a place pattern
-    frames it), an acronym the gazetteer lacks (WHO, FDA, CDC are organisations)."""
+    frames it), an acronym the gazetteer lacks (WHO, FDA, CDC are organisations), a storm
+    ("Hurricane Katrina": Hurricane, Utah is not meant)."""
     text = _text(doc)
     diseases = set()
     for span in spans:
@@ -774,8 +776,21 @@ def _drop_names_of_other_things(doc: Doc, spans: list[_Span]) -> list[_Span]:
         letters = [ch for ch in span.text if ch.isalpha()]
         if not span.candidates and letters and all(ch.isupper() for ch in letters):
             continue
+        if _names_a_storm(doc, span):
+            continue
         kept.append(span)
     return kept
+
+
+def _names_a_storm(doc: Doc, span: _Span) -> bool:
+    """"Hurricane Katrina", "Typhoon Haiyan": the storm word and the storm's name."""
+    tokens = doc.char_span(span.start, span.end, alignment_mode="expand")
+    if tokens is None:
+        return False
+    if tokens.start > 0 and doc[tokens.start - 1].lower_ in STORM_WORDS:
+        return True
+    return (tokens.text.lower() in STORM_WORDS and tokens.end < len(doc)
+            and _is_capitalised(doc[tokens.end]))
 
 
 def recognise_and_resolve(doc: Doc) -> list[PlaceMention]:

@@ -51,6 +51,8 @@ def test_spelling_variants_are_one_place(nlp, text, surface, place_id):
     ("A jury in Texas found Willie Campbell's act a crime. Campbell, 42, will appeal.",
      "Campbell"),  # a surname after a possessive
     ("Samples were taken from birds in Alabama.", "Samples"),  # a noun opening a sentence
+    ("After Hurricane Katrina, cholera was feared in Louisiana.", "Hurricane"),  # a storm
+    ("After Hurricane Katrina, cholera was feared in Louisiana.", "Katrina"),
 ])
 def test_people_and_organisations_are_not_places(nlp, text, non_place):
     texts = {m.text for m in places(nlp, text) if m.place is not None}
@@ -65,6 +67,7 @@ def test_people_and_organisations_are_not_places(nlp, text, non_place):
     # NER's "Village Malakal" PERSON is no person whose surname blocks the town elsewhere.
     ("The SOS Children's Village Malakal is stable. Flights to Malakal resumed in Sudan.",
      "Malakal"),
+    ("The storm hit Hurricane, Utah, on Monday.", "Hurricane"),  # the town, not a storm's name
 ])
 def test_places_beside_other_things_are_kept(nlp, text, surface):
     assert mention_of(nlp, text, surface).place is not None
