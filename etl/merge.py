@@ -65,9 +65,11 @@ class _Cluster:
     article_ids: set[str] = field(default_factory=set)
     ends: dict[dt.date, int] = field(default_factory=dict)  # members by their last day
     single_days: dict[dt.date, int] = field(default_factory=dict)  # day-precise one-day members, by that day
+    member_places: list[frozenset[str]] = field(default_factory=list)  # each member's _place_ids
 
     def add(self, mention: EventMention, ids: frozenset[str]) -> None:
         self.mentions.append(mention)
+        self.member_places.append(ids)
         if mention.date_start is not None:
             self.start = mention.date_start if self.start is None else min(self.start, mention.date_start)
             end = mention.date_end or mention.date_start
@@ -376,10 +378,12 @@ def _cluster_dated(mentions: list[EventMention], places: Mapping[str, Place]) ->
     for m in mentions:
         by_type[m.sub_event_type].append(m)
     blocks = _PlaceBlocks(places)
+    alike: dict[frozenset[str], frozenset[str]] = {}  # one copy of each place set, however many mentions share it
     for sub_type in sorted(by_type):
         sweep = _Sweep(blocks)
         for mention in sorted(by_type[sub_type], key=lambda m: (m.date_start, m.date_end or m.date_start, m.mention_id)):
-            sweep.add(mention, frozenset(_place_ids(mention)))
+            ids = frozenset(_place_ids(mention))
+            sweep.add(mention, alike.setdefault(ids, ids))
         clusters.extend(sweep.clusters)
     return clusters
 
@@ -410,14 +414,14 @@ class _ClusterIndex:
             self._around[(kind, place_id, spread)] = keys
         return keys
 
-    def add(self, cluster: _Cluster, mention: EventMention) -> None:
+    def add(self, cluster: _Cluster, mention: EventMention, ids: frozenset[str]) -> None:
         kind = mention.sub_event_type
         keys = [("article", kind, mention.article_id)]
         if mention.actor1:
             keys.append(("actor", kind, mention.actor1))
             if cluster.end is not None:
                 keys.append(("actor-week", kind, mention.actor1, cluster.end.toordinal() // 7))
-        for place_id in _place_ids(mention):
+        for place_id in ids:
             keys += self._place_keys(kind, place_id)
         for key in keys:
             self.keys[key][id(cluster)] = cluster
@@ -457,8 +461,8 @@ def _attach_undated(undated: list[EventMention], clusters: list[_Cluster], artic
         return clusters
     index = _ClusterIndex(places)
     for cluster in clusters:
-        for mention in cluster.mentions:
-            index.add(cluster, mention)
+        for mention, ids in zip(cluster.mentions, cluster.member_places):
+            index.add(cluster, mention, ids)
     same: dict[tuple[frozenset[str], frozenset[str]], bool] = {}
 
     def same_place(ids: frozenset[str], other: frozenset[str]) -> bool:
@@ -487,7 +491,7 @@ def _attach_undated(undated: list[EventMention], clusters: list[_Cluster], artic
         target = next((group[0] for group in (same_article, same_place_, recent, same_actor) if len(group) == 1), None)
         if target is not None:
             target.add(mention, ids)
-            index.add(target, mention)
+            index.add(target, mention, ids)
             continue
         kind = mention.sub_event_type
         pools = [pool for actor in {mention.actor1, ""} for place_id in ids | {""}
