@@ -873,6 +873,8 @@ def _assign_date(draft: _Draft, dated: dict[int, TimeMention], reports: dict[int
     event in the lead, the publication date. Each fallback costs confidence."""
     token = draft.cand.token
     entry = _entry_of(token, ctx)
+    if draft.cand.spec.noun and token.dep_ == "dobj" and (token.head.lemma_.lower(), False) not in load_taxonomy():
+        entry = None  # "8 August : Saudi Arabia condemns crackdown": the condemnation is what the entry dates
     if entry is not None and not (token.i in dated and _in_entry(dated[token.i], entry, ctx.doc)):
         draft.date, draft.date_source = entry.date, "own"  # a date of its own within the entry still wins
         return

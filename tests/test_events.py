@@ -209,6 +209,12 @@ def test_a_chronology_entry_dates_the_events_it_lists(nlp, text, expected):
     assert {sub: one(found, sub).date_value for sub in expected} == expected
 
 
+def test_an_entry_dates_what_it_reports_not_the_event_its_verb_is_about(nlp):
+    found = extract(nlp, "Key dates 12 November : Saudi Arabia condemns crackdown in Palmyra 14 November : Rebels capture Palmyra")
+    assert one(found, "Excessive force against protesters").date_start is None  # the condemnation is dated, not the crackdown
+    assert one(found, "Non-state actor overtakes territory").date_value == "2015-11-14"
+
+
 def test_a_date_followed_by_a_clock_time_stamps_a_comment_and_heads_no_entry(nlp):
     def entries(text):
         doc = nlp(text)
