@@ -339,16 +339,17 @@ class _Sweep:
                     return cluster
         placeless = self.placeless.oldest(mention.actor1, mention.actor2, start)  # fits, at score 1
         buckets = [b for b in (self._bucket(key, start) for place_id in ids for key in self.blocks.probes(place_id)) if b]
+        oldest_first = heapq.merge(*buckets, key=_ORDER) if len(buckets) > 1 else buckets[0] if buckets else ()
         one_day_off = None
         last = -1
-        for cluster in heapq.merge(*buckets, key=_ORDER) if len(buckets) > 1 else buckets[0] if buckets else ():
+        for cluster in oldest_first:  # no cluster left scores 0: the first that fits wins
             if placeless is not None and cluster.order > placeless.order:
                 break
             if cluster.order == last:
                 continue
             last = cluster.order
             score = self._score(mention, ids, cluster)
-            if score == 1:
+            if score <= 1:
                 return cluster
             if score == 2 and one_day_off is None:
                 one_day_off = cluster
