@@ -472,24 +472,34 @@ def _attach_undated(undated: list[EventMention], clusters: list[_Cluster], artic
             found = same[(ids, other)] = _same_place(ids, other, places)
         return found
 
+    def at_one_place(ids: frozenset[str], place_sets: set[frozenset[str]]) -> bool:
+        for other in place_sets:
+            if same_place(ids, other):
+                return True
+        return False
+
+    def groups(mention: EventMention, ids: frozenset[str], published: dt.date | None, fitting: list[_Cluster]):
+        """Where the mention may belong, most telling first (computed only as far as needed)."""
+        yield [c for c in fitting if mention.article_id in c.article_ids]
+        if not ids:  # beyond its own article, a mention that names no place has only its actor to go on: too little
+            return
+        yield fitting
+        if not mention.actor1:
+            return
+        yield [c for c in fitting if published is not None and mention.actor1 == c.actor1
+               and c.end is not None and c.end >= published - dt.timedelta(days=RECENT_DAYS)]
+        if len(index.keys.get(("actor", mention.sub_event_type, mention.actor1), ())) <= index.FEW:
+            yield [c for c in fitting if mention.actor1 == c.actor1]
+
     leftovers: dict[tuple[str, str, str], list[_Cluster]] = defaultdict(list)  # by (type, actor1, place), oldest first
     homes: list[_Cluster] = []  # undated events, oldest (smallest first mention id) first
     filed: set[tuple[tuple[str, str, str], int]] = set()
     for mention in sorted(undated, key=lambda m: m.mention_id):
         ids = frozenset(_place_ids(mention))
         published = articles[mention.article_id].published if mention.article_id in articles else None
-        fitting = [c for c in index.candidates(mention, published, ids) if _actors_fit(mention, c)
-                   and (not ids or any(same_place(ids, other) for other in c.place_sets))
-                   and (published is None or c.start <= published)]
-        same_article = [c for c in fitting if mention.article_id in c.article_ids]
-        # beyond its own article, a mention that names no place has only its actor to go on: too little
-        across = fitting if ids else []
-        same_place_ = across
-        recent = [c for c in across if published is not None and mention.actor1 and mention.actor1 == c.actor1
-                  and c.end is not None and c.end >= published - dt.timedelta(days=RECENT_DAYS)]
-        few = len(index.keys.get(("actor", mention.sub_event_type, mention.actor1), ())) <= index.FEW
-        same_actor = [c for c in across if mention.actor1 and mention.actor1 == c.actor1 and few]
-        target = next((group[0] for group in (same_article, same_place_, recent, same_actor) if len(group) == 1), None)
+        fitting = [c for c in index.candidates(mention, published, ids) if (published is None or c.start <= published)
+                   and _actors_fit(mention, c) and (not ids or at_one_place(ids, c.place_sets))]
+        target = next((group[0] for group in groups(mention, ids, published, fitting) if len(group) == 1), None)
         if target is not None:
             target.add(mention, ids)
             index.add(target, mention, ids)
