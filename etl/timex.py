@@ -8,6 +8,7 @@ in, found through the dependency parse (the verb the expression attaches to, its
 """
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import logging
 import re
@@ -40,7 +41,9 @@ class _Context:
     reference: dt.date | None
     last_quarter: int | None = None  # fiscal reporting: "a year ago" means that quarter last year
     stated: tuple[int, int, str] | None = None  # the date last mentioned: (start, end, value)
+    stated_in_text: bool = False  # whether the text gives that date's year (not the publication date)
     stated_quarter: str | None = None  # the quarter last mentioned ("1988-Q2"): "that quarter" is it
+    candidates: tuple[tuple[int, Raw], ...] = ()  # the article's matches in reading order, to look ahead
 
 
 _STATED_VALUE = re.compile(r"\d{4}(?:-\d\d(?:-\d\d)?)?")
@@ -57,6 +60,7 @@ def _note_stated(ctx: _Context, raw: Raw, result: "_Result") -> None:
     if ctx.stated and ctx.stated[0] <= raw.start and raw.end <= ctx.stated[1]:
         return
     ctx.stated = (raw.start, raw.end, value)
+    ctx.stated_in_text = not result["relative"]
 
 
 def _from_stated(ctx: _Context, unit: str, step: int) -> str | None:
@@ -250,7 +254,9 @@ def _normalise(raw: Raw, text: str, doc: Doc, ctx: _Context) -> _Result | None:
             if re.search(r"\bended\s+$", text[max(0, raw.start - 7):raw.start]) and _valid(year, month, day) \
                     and dt.date(year, month, day) > ref:
                 year -= 1  # "the quarter ended Oct. 31" in a report of Oct. 27: last year's Oct. 31
-            relative = True
+            narrative = _narrative_year(ctx, raw, text, doc, month, day, year)
+            relative = narrative is None
+            year = narrative or year
         if not _valid(year, month, day):
             return None
         return _res("DATE", f"{year:04d}-{month:02d}-{day:02d}", mod=mod, relative=relative)
@@ -629,6 +635,63 @@ def _resolve_day_year(month: int, day: int, ref: dt.date, tense: str | None) -> 
     return (ref + dt.timedelta(days=nearest)).year
 
 
+_NARRATIVE_GAP_DAYS = 60
+
+
+def _narrative_year(ctx: _Context, raw: Raw, text: str, doc: Doc, month: int, day: int, year: int) -> int | None:
+    """Year of "on 22 April" in a passage narrating an earlier period, else None (keep `year`,
+    its reading against the publication date).
+
+    News dates a day without a year against the publication date unless the text has moved the
+    reference time: a retrospective of July 2012 that says "in March 2011 ... on 22 April ...
+    3-6 June 2011" means 2011-04-22. The move must show on both sides: the dates stated just
+    before and just after (days without a year aside) carry their year in the text and are at
+    least month-precise (a bare year is often background: "in power since 2000"); the first such
+    day at or after the one before lies within the one after, the publication reading beyond it.
+    And the publication reading must be more than two months back: what a report says of its
+    last weeks is its news ("since March 2011 ... on 22 April ... the worst since June 2011").
+    """
+    ref = ctx.reference
+    if ref is None or ctx.stated is None or not ctx.stated_in_text or not _valid(year, month, day):
+        return None
+    published_reading = dt.date(year, month, day)
+    before = [int(p) for p in ctx.stated[2].split("-")]
+    if len(before) < 2 or (ref - published_reading).days <= _NARRATIVE_GAP_DAYS:
+        return None
+    since = dt.date(before[0], before[1], before[2] if len(before) > 2 else 1)
+    first = next((y for y in (since.year, since.year + 1)
+                  if _valid(y, month, day) and dt.date(y, month, day) >= since), None)
+    if first is None or first >= year:
+        return None
+    after = _next_stated(ctx, raw, text, doc)
+    if after is None or "-" not in after:
+        return None
+    _precision, _start, until = interval(after, "DATE", None)
+    if until is None or not dt.date(first, month, day) <= until < published_reading:
+        return None
+    return first
+
+
+def _next_stated(ctx: _Context, raw: Raw, text: str, doc: Doc) -> str | None:
+    """The date stated next after `raw`, skipping days without a year, when the text gives its
+    year; None when it is counted from the publication date or there is none."""
+    scratch = copy.copy(ctx)  # looking ahead must not change what the article has stated so far
+    skip_to = raw.end
+    for _rank, later in ctx.candidates:
+        if later.start < skip_to:
+            continue
+        if later.rule in ("mdy", "dmy") and "year" not in later.groups:
+            skip_to = later.end
+            continue
+        try:
+            result = _normalise(later, text, doc, scratch)
+        except (OverflowError, ValueError):  # no reading (tag() logs it when it gets there)
+            continue
+        if result is not None and result["type"] in ("DATE", "TIME") and _STATED_VALUE.fullmatch(result["value"][:10]):
+            return None if result["relative"] else result["value"][:10]
+    return None
+
+
 def _month_ok(word: str, raw: Raw, doc: Doc, text: str, strict: bool = True) -> bool:
     """Month names that are also words: "may" (modal), "march" (verb), "Jan" (a name)."""
     clean = word.rstrip(".").lower()
@@ -990,12 +1053,12 @@ def tag(doc: Doc, reference: dt.date | None, *, anchor: str = "published") -> li
     logged and skipped.
     """
     text = doc.text
-    ctx = _Context(reference=reference)
     try:
         found = candidates(text)
     except Exception:  # pragma: no cover - a regex bug must not stop an article
         log.exception("timex candidate search failed")
         return []
+    ctx = _Context(reference=reference, candidates=tuple(found))
     # Normalise every candidate first: a longer match that turns out not to be a date
     # ("the night" of a life) must not hide a shorter one that is.
     normalised = []

@@ -212,6 +212,42 @@ def test_financial_quarters(nlp, reference, text, phrase, value):
     assert (mention.value, mention.precision) == (value, "quarter")
 
 
+@pytest.mark.parametrize("reference,text,phrase,value", [
+    # a retrospective narrating an earlier period: the day lies between the dates stated around it
+    (dt.date(2012, 7, 18), "The uprising began in March 2011. The uprising, then a month old, saw its bloodiest day "
+     "on 22 April when 72 protesters were killed. In June 2011, the government said 120 police had died.",
+     "22 April", "2011-04-22"),
+    (dt.date(2012, 7, 18), "Protests began in March 2011. On April 22, security forces killed 72 protesters. "
+     "By June 2011 the unrest had spread.", "April 22", "2011-04-22"),
+    # ... and each day of the narrative follows the one before it
+    (dt.date(2012, 7, 18), "Protests began in March 2011. On 22 April, 72 protesters were killed. On 3 May, "
+     "troops entered the city. In June 2011, the army moved north.", "3 May", "2011-05-03"),
+    # the first such day after the one stated before, even when that is in the next year
+    (dt.date(2013, 6, 1), "Soldiers were killed on 19 December 2011. The shelling of the city began on 3 February. "
+     "The council backed the plan on 21 March 2012.", "3 February", "2012-02-03"),
+    # an ordinary report of its last weeks: the publication date decides
+    (dt.date(2012, 5, 3), "Protests began in March 2011. On 22 April, troops killed 72 people, the worst day since "
+     "June 2011.", "22 April", "2012-04-22"),
+    # the date stated before is in the same year as the publication reading
+    (dt.date(2012, 7, 18), "The council backed the plan on 21 March 2012. On 22 April, observers arrived. "
+     "In June 2012 they suspended their work.", "22 April", "2012-04-22"),
+    # a bare year is background, not a narrative's time
+    (dt.date(2012, 7, 18), "Mr Assad has ruled since 2000. On 22 April, observers arrived in the city, where fighting "
+     "had raged since June 2011.", "22 April", "2012-04-22"),
+    # the text is back in the present after the day, or says nothing after it
+    (dt.date(2012, 8, 15), "It was the worst attack since the uprising began in March 2011. Residents say that after "
+     "a protest on 25 May, the army began a bombardment. Four hostages were taken in May, reports say.",
+     "25 May", "2012-05-25"),
+    (dt.date(2012, 7, 18), "The uprising began in March 2011. A ceasefire started on 12 April.", "12 April",
+     "2012-04-12"),
+    # the date stated after the day comes later than the publication reading: nothing moved
+    (dt.date(2012, 7, 18), "Protests began in March 2011. On 22 April, observers arrived; by 30 May 2012 they "
+     "numbered 300.", "22 April", "2012-04-22"),
+])
+def test_day_without_year_in_a_narrative_of_an_earlier_period(nlp, reference, text, phrase, value):
+    assert _one(nlp, text, phrase, reference).value == value
+
+
 @pytest.mark.parametrize("sentence,not_a_date", [
     ("Isis murdered 82-year-old Khaled al-Asaad.", "82-year-old"),
     ("Though he is well into his fifties, he signed up.", "fifties"),
