@@ -647,9 +647,10 @@ def _narrative_year(ctx: _Context, raw: Raw, text: str, doc: Doc, month: int, da
     3-6 June 2011" means 2011-04-22. The move must show on both sides: the dates stated just
     before and just after (days without a year aside) carry their year in the text and are at
     least month-precise (a bare year is often background: "in power since 2000"); the first such
-    day at or after the one before lies within the one after, the publication reading beyond it.
-    And the publication reading must be more than two months back: what a report says of its
-    last weeks is its news ("since March 2011 ... on 22 April ... the worst since June 2011").
+    day at or after the one before falls no later than the one after ends, and the publication
+    reading after it. And the publication reading must be more than two months back: what a
+    report says of its last weeks is its news ("since March 2011 ... on 22 April ... the worst
+    since June 2011" in a report of May 2012 is 2012-04-22).
     """
     ref = ctx.reference
     if ref is None or ctx.stated is None or not ctx.stated_in_text or not _valid(year, month, day):
