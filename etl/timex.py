@@ -238,28 +238,34 @@ def _normalise(raw: Raw, text: str, doc: Doc, ctx: _Context) -> _Result | None:
         return _res("DATE", f"{year:04d}-{month:02d}-{day:02d}", relative=False)
     if rule == "ym_iso":
         return _res("DATE", f"{g['year']}-{g['mm']}", relative=False)
-    if rule in ("mdy", "dmy"):
+    if rule in ("mdy", "dmy", "mdy_range", "dmy_range"):
         month = _month_num(g["month"])
         if not _month_ok(g["month"], raw, doc, text, strict=False):
             return None
-        day = int(re.sub(r"\D", "", g["day"]))
+        last = int(re.sub(r"\D", "", g["day"]))
+        first = int(re.sub(r"\D", "", g.get("day1", g["day"])))
+        if first > last or (first == last and "day1" in g):
+            return None  # "6-3 June" is no range
         mod = _edge_mod(g.get("edge"))
         if "year" in g:
             year = int(g["year"])
             relative = False
         else:
             if ref is None:
-                return _res("DATE", f"XXXX-{month:02d}-{day:02d}", mod=mod)
-            year = _resolve_day_year(month, day, ref, _cued_tense(text, raw, tense, doc))
-            if re.search(r"\bended\s+$", text[max(0, raw.start - 7):raw.start]) and _valid(year, month, day) \
-                    and dt.date(year, month, day) > ref:
+                return _res("DATE", _day_span("XXXX", month, first, last), mod=mod)
+            year = _resolve_day_year(month, first, ref, _cued_tense(text, raw, tense, doc))
+            if re.search(r"\bended\s+$", text[max(0, raw.start - 7):raw.start]) and _valid(year, month, first) \
+                    and dt.date(year, month, first) > ref:
                 year -= 1  # "the quarter ended Oct. 31" in a report of Oct. 27: last year's Oct. 31
-            narrative = _narrative_year(ctx, raw, text, doc, month, day, year)
+            narrative = _narrative_year(ctx, raw, text, doc, month, first, year)
             relative = narrative is None
             year = narrative or year
-        if not _valid(year, month, day):
+        if not _valid(year, month, last):
             return None
-        return _res("DATE", f"{year:04d}-{month:02d}-{day:02d}", mod=mod, relative=relative)
+        result = _res("DATE", _day_span(f"{year:04d}", month, first, last), mod=mod, relative=relative)
+        if "between" in g:  # "between" is the signal, the days are the expression
+            result["start"] = raw.start + re.match(r"between\s+", span_text, re.I).end()
+        return result
     if rule == "my":
         if not _month_ok(g["month"], raw, doc, text, strict=False):
             return None
@@ -609,6 +615,13 @@ def _cued_tense(text: str, raw: Raw, tense, doc: Doc) -> str | None:
     return clause
 
 
+def _day_span(year: str, month: int, first: int, last: int) -> str:
+    """A day, or days of one month as an ISO 8601 interval ("2011-06-03/2011-06-06"): TIMEX3 has
+    no value for a span of days, and timex_values.interval reads this one."""
+    day = f"{year}-{month:02d}-{first:02d}"
+    return day if first == last else f"{day}/{year}-{month:02d}-{last:02d}"
+
+
 def _valid(year: int, month: int, day: int) -> bool:
     try:
         dt.date(year, month, day)
@@ -681,7 +694,7 @@ def _next_stated(ctx: _Context, raw: Raw, text: str, doc: Doc) -> str | None:
     for _rank, later in ctx.candidates:
         if later.start < skip_to:
             continue
-        if later.rule in ("mdy", "dmy") and "year" not in later.groups:
+        if later.rule in ("mdy", "dmy", "mdy_range", "dmy_range") and "year" not in later.groups:
             skip_to = later.end
             continue
         try:

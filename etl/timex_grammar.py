@@ -42,6 +42,11 @@ _APPROX = r"(?:about|around|nearly|almost|some|roughly|approximately|close\s+to|
 _EDGE = r"(?:early|mid|late|the\s+(?:end|beginning|start|middle)\s+of|end\s+of|beginning\s+of|start\s+of|earlier|later)"
 _TZ = r"(?:\s*(?:GMT|UTC|EST|EDT|CST|CDT|PST|PDT|MST|MDT|BST|CET|CEST))?"
 _AMPM = r"(?:a\.m\.?|p\.m\.?|am\b|pm\b)"
+# After a weekday, before a year: a comma, which pre-tokenised text sets off by spaces
+# ("Wednesday , April 6 , 2011").
+_COMMA = r"(?:\s*,)?\s+"
+# Between the two days of a range: a dash, "to", or "and" after "between".
+_RANGE_TO = r"(?(between)\s+and\s+|(?:\s*[-\u2013\u2014]\s*|\s+(?:to|through|until|till)\s+))"
 
 APPROX_MODS = {
     "about": ("", True), "around": ("", True), "some": ("", True), "roughly": ("", True),
@@ -81,21 +86,24 @@ def _p(pattern: str, flags: int = re.I) -> re.Pattern:
 
 RULES: list[tuple[str, re.Pattern]] = [
     # Datelines: "Sun Mar 27, 2016 11:55:38"
-    ("dateline", _p(r"\b(?:" + _WD_ABBR + r"|" + WEEKDAY_RE + r")\.?,?\s+(?P<month>" + MONTH_RE + r")\s+(?P<day>" + _DAYNUM + r"),?\s+(?P<year>" + _YEAR + r")(?:,?\s+(?P<hh>[01]?\d|2[0-3]):(?P<mi>[0-5]\d)(?::(?P<ss>[0-5]\d))?)?\b")),
+    ("dateline", _p(r"\b(?:" + _WD_ABBR + r"|" + WEEKDAY_RE + r")\.?,?\s+(?P<month>" + MONTH_RE + r")\s+(?P<day>" + _DAYNUM + r")" + _COMMA + r"(?P<year>" + _YEAR + r")(?:,?\s+(?P<hh>[01]?\d|2[0-3]):(?P<mi>[0-5]\d)(?::(?P<ss>[0-5]\d))?)?\b")),
     ("iso", _p(r"(?<![\w/.-])(?P<year>" + _YEAR + r")-(?P<mm>0[1-9]|1[0-2])-(?P<dd>0[1-9]|[12]\d|3[01])(?:[T ](?P<hh>[01]\d|2[0-3]):(?P<mi>[0-5]\d)(?::(?P<ss>[0-5]\d))?)?(?![\w/-])")),
     ("numeric", _p(r"(?<![\w/.:-])(?P<a>\d{1,2})(?P<sep>[/.])(?P<b>\d{1,2})(?P=sep)(?P<year>" + _YEAR + r"|\d\d)(?![\w/.]\d|[\w/])")),
     ("ym_iso", _p(r"(?<![\w/.-])(?P<year>" + _YEAR + r")-(?P<mm>0[1-9]|1[0-2])(?![\w/-])")),
     # Month-day-year in either order, with optional weekday and edge modifiers.
-    ("mdy", _p(r"\b(?:(?P<wd>" + WEEKDAY_RE + r"),?\s+)?(?:(?P<edge>" + _EDGE + r")[\s-]+)?(?P<month>" + MONTH_RE + r")\s+(?P<day>" + _DAYNUM + r")\b(?!\s*(?:,\s*)?\d{3}\b)(?:,?\s+(?P<year>" + _YEAR + r")\b)?", re.I)),
-    ("dmy", _p(r"\b(?:(?P<wd>" + WEEKDAY_RE + r"),?\s+)?(?:the\s+)?(?P<day>" + _DAYNUM + r")\s+(?:of\s+)?(?P<month>" + MONTH_RE + r")(?:,?\s+(?P<year>" + _YEAR + r")\b)?")),
-    ("my", _p(r"\b(?:(?P<edge>" + _EDGE + r")[\s-]+)?(?P<month>" + MONTH_RE + r")(?:,?\s+(?:of\s+)?)(?P<year>" + _YEAR + r"|'\d\d|" + _YEAR_WORDS + r")\b")),
+    ("mdy", _p(r"\b(?:(?P<wd>" + WEEKDAY_RE + r")" + _COMMA + r")?(?:(?P<edge>" + _EDGE + r")[\s-]+)?(?P<month>" + MONTH_RE + r")\s+(?P<day>" + _DAYNUM + r")\b(?!\s*(?:,\s*)?\d{3}\b)(?:" + _COMMA + r"(?P<year>" + _YEAR + r")\b)?", re.I)),
+    ("dmy", _p(r"\b(?:(?P<wd>" + WEEKDAY_RE + r")" + _COMMA + r")?(?:the\s+)?(?P<day>" + _DAYNUM + r")\s+(?:of\s+)?(?P<month>" + MONTH_RE + r")(?:" + _COMMA + r"(?P<year>" + _YEAR + r")\b)?")),
+    # Day ranges within a month, one expression: "3-6 June 2011", "June 3–6, 2011", "between 3 and 6 June".
+    ("mdy_range", _p(r"\b(?:(?P<between>between)\s+)?(?P<month>" + MONTH_RE + r")\s+(?P<day1>" + _DAYNUM + r")" + _RANGE_TO + r"(?P<day>" + _DAYNUM + r")\b(?!\s*(?:,\s*)?\d{3}\b)(?:" + _COMMA + r"(?P<year>" + _YEAR + r")\b)?")),
+    ("dmy_range", _p(r"(?<![\w.,/:\u2013\u2014-])(?:(?P<between>between)\s+)?(?:the\s+)?(?P<day1>" + _DAYNUM + r")" + _RANGE_TO + r"(?:the\s+)?(?P<day>" + _DAYNUM + r")\s+(?:of\s+)?(?P<month>" + MONTH_RE + r")(?:" + _COMMA + r"(?P<year>" + _YEAR + r")\b)?")),
+    ("my", _p(r"\b(?:(?P<edge>" + _EDGE + r")[\s-]+)?(?P<month>" + MONTH_RE + r")" + _COMMA + r"(?:of\s+)?(?P<year>" + _YEAR + r"|'\d\d|" + _YEAR_WORDS + r")\b")),
     # Month with a relative year, in both orders: "last year in December", "December last year".
     ("rel_year_month", _p(r"\b(?P<rel>this|last|next|past)\s+year(?:'s)?,?\s+(?:in\s+)?(?P<month>" + MONTH_RE + r")\b")),
     ("month_rel_year", _p(r"\b(?P<month>" + MONTH_RE + r")\s+(?:of\s+)?(?P<rel>this|last|next|past)\s+year\b")),
     ("rel_month", _p(r"\b(?:(?P<edge>" + _EDGE + r")\s+)?(?P<rel>this|last|next|past|coming|this\s+past|this\s+coming)\s+(?P<month>" + MONTH_RE + r")(?!\.?\s+\d)\b")),
     ("month", _p(r"\b(?:(?P<edge>" + _EDGE + r")[\s-]+)?(?P<month>" + MONTH_RE + r")(?![\w-])", 0)),
     ("month_edge_lower", _p(r"\b(?P<edge>early|mid|late)[\s-]+(?P<month>" + MONTH_RE + r")\b")),
-    ("week_of", _p(r"\bthe\s+week\s+of\s+(?P<month>" + MONTH_RE + r")\s+(?P<day>" + _DAYNUM + r")\b(?:,?\s+(?P<year>" + _YEAR + r")\b)?")),
+    ("week_of", _p(r"\bthe\s+week\s+of\s+(?P<month>" + MONTH_RE + r")\s+(?P<day>" + _DAYNUM + r")\b(?:" + _COMMA + r"(?P<year>" + _YEAR + r")\b)?")),
     # Weekdays, optionally with a part of the day or a clock time.
     ("weekday", _p(r"\b(?:(?P<edge>early|late|earlier|later)\s+)?(?:(?P<rel>this|last|next|this\s+past|this\s+coming|coming|past|(?:the\s+)?(?:previous|following))\s+)?(?P<wd>" + WEEKDAY_RE + r")(?:\s+(?P<part>" + _PART + r"))?\b")),
     ("weekday_set", _p(r"\b(?P<wd>" + WEEKDAY_RE + r")(?:s\b|\s+(?P<part>mornings|afternoons|evenings|nights)\b)")),

@@ -114,6 +114,9 @@ def _interval(value: str) -> tuple[str, dt.date | None, dt.date | None]:
         day = dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
         clock = m.group(4)
         return ("time" if clock and clock[0].isdigit() else "day", day, day)
+    m = re.fullmatch(r"(\d{4}-\d\d-\d\d)/(\d{4}-\d\d-\d\d)", value)
+    if m:  # a span of days, as ISO 8601 writes an interval: "2011-06-03/2011-06-06"
+        return ("day", dt.date.fromisoformat(m.group(1)), dt.date.fromisoformat(m.group(2)))
     m = re.fullmatch(r"(\d{4})-W(\d\d)(-WE)?", value)
     if m:
         monday = dt.date.fromisocalendar(int(m.group(1)), int(m.group(2)), 1)

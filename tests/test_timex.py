@@ -248,6 +248,62 @@ def test_day_without_year_in_a_narrative_of_an_earlier_period(nlp, reference, te
     assert _one(nlp, text, phrase, reference).value == value
 
 
+# Days of one month as one expression: (reference, sentence, phrase, value, first day, last day).
+@pytest.mark.parametrize("reference,sentence,phrase,value,first,last", [
+    (dt.date(2012, 7, 18), "Troops besieged the town on 3-6 June 2011.", "3-6 June 2011",
+     "2011-06-03/2011-06-06", dt.date(2011, 6, 3), dt.date(2011, 6, 6)),
+    (dt.date(2012, 7, 18), "Soldiers defected on 19-20 December 2011.", "19-20 December 2011",
+     "2011-12-19/2011-12-20", dt.date(2011, 12, 19), dt.date(2011, 12, 20)),
+    (dt.date(2012, 7, 18), "Monitors visited the city on 3\u20136 June.", "3\u20136 June",
+     "2012-06-03/2012-06-06", dt.date(2012, 6, 3), dt.date(2012, 6, 6)),
+    (dt.date(2012, 7, 18), "The summit ran June 3-6, 2011.", "June 3-6, 2011",
+     "2011-06-03/2011-06-06", dt.date(2011, 6, 3), dt.date(2011, 6, 6)),
+    (dt.date(2012, 7, 18), "The summit ran June 3 - 6 , 2011 .", "June 3 - 6 , 2011",
+     "2011-06-03/2011-06-06", dt.date(2011, 6, 3), dt.date(2011, 6, 6)),
+    # "between" is the signal, not part of the expression
+    (dt.date(2012, 7, 18), "Shelling killed dozens between 3 and 6 June.", "3 and 6 June",
+     "2012-06-03/2012-06-06", dt.date(2012, 6, 3), dt.date(2012, 6, 6)),
+    (dt.date(2012, 7, 18), "Between June 3 and 6, 2011, the army moved in.", "June 3 and 6, 2011",
+     "2011-06-03/2011-06-06", dt.date(2011, 6, 3), dt.date(2011, 6, 6)),
+    (dt.date(2016, 3, 27), "Talks will run from 3 to 6 April.", "3 to 6 April",
+     "2016-04-03/2016-04-06", dt.date(2016, 4, 3), dt.date(2016, 4, 6)),
+    (dt.date(2016, 3, 27), "The fair runs Sept. 9-12.", "Sept. 9-12",
+     "2016-09-09/2016-09-12", dt.date(2016, 9, 9), dt.date(2016, 9, 12)),
+    # a range without a year in a narrative of an earlier period takes that period's year
+    (dt.date(2012, 7, 18), "Protests began in March 2011. Between 3 and 6 April, troops besieged the town. "
+     "In June 2011, the army moved north.", "3 and 6 April", "2011-04-03/2011-04-06",
+     dt.date(2011, 4, 3), dt.date(2011, 4, 6)),
+    # a comma set off by spaces, as pre-tokenised text has it
+    (dt.date(2012, 7, 18), "He arrived on April 6 , 2011 .", "April 6 , 2011", "2011-04-06",
+     dt.date(2011, 4, 6), dt.date(2011, 4, 6)),
+    (dt.date(2012, 7, 18), "He arrived on Wednesday , April 6 , 2011 .", "Wednesday , April 6 , 2011", "2011-04-06",
+     dt.date(2011, 4, 6), dt.date(2011, 4, 6)),
+    (dt.date(2012, 7, 18), "The vote was held in April , 2011 .", "April , 2011", "2011-04",
+     dt.date(2011, 4, 1), dt.date(2011, 4, 30)),
+])
+def test_day_ranges_and_spaced_commas(nlp, reference, sentence, phrase, value, first, last):
+    mention = _one(nlp, sentence, phrase, reference)
+    assert (mention.type, mention.value, mention.precision, mention.date_start, mention.date_end) == \
+        ("DATE", value, "month" if len(value) == len("2011-04") else "day", first, last)
+
+
+# What a range or a spaced comma must not turn into: (sentence, the mentions' texts and values).
+@pytest.mark.parametrize("sentence,expected", [
+    ("They sealed a 3-6 win at home.", []),  # a score without a month
+    ("Output rose in 2014-2015 and in the 1990s.", [("1990s", "199")]),
+    ("The match ended 3-6 in June.", [("June", "2015-06")]),
+    ("Fighters met on 3 and 6 June.", [("6 June", "2015-06-06")]),  # two days, not a range
+    ("It happened 6-3 June.", [("3 June", "2015-06-03")]),  # no range runs backwards
+    ("Talks were set for 30-31 February.", [("February", "2016-02")]),
+    ("Between 3 and 6 people died in June.", [("June", "2015-06")]),
+    ("Prices rose in June 2014-2015.", [("June 2014", "2014-06")]),
+    ("The score was 2011-3-6 June.", [("6 June", "2015-06-06")]),
+    ("In April , 2,000 people fled.", [("April", "2016-04")]),
+])
+def test_what_ranges_and_spaced_commas_leave_alone(nlp, sentence, expected):
+    assert [(m.text, m.value) for m in _find(nlp, sentence)] == expected
+
+
 @pytest.mark.parametrize("sentence,not_a_date", [
     ("Isis murdered 82-year-old Khaled al-Asaad.", "82-year-old"),
     ("Though he is well into his fifties, he signed up.", "fifties"),
@@ -314,6 +370,7 @@ def test_intervals(nlp):
     ("199X", "DATE", "decade", dt.date(1990, 1, 1), dt.date(1999, 12, 31)),  # as stores written before read
     ("18XX", "DATE", "century", dt.date(1800, 1, 1), dt.date(1899, 12, 31)),
     ("2016-03-27TMO", "TIME", "day", dt.date(2016, 3, 27), dt.date(2016, 3, 27)),
+    ("2011-06-03/2011-06-06", "DATE", "day", dt.date(2011, 6, 3), dt.date(2011, 6, 6)),  # a span of days
     ("P10M", "DURATION", "none", None, None),
     ("PAST_REF", "DATE", "none", None, None),
 ])
@@ -372,7 +429,7 @@ _DATEISH = st.sampled_from([
     "nearly two years ago", "Q3", "mid-2014", "this weekend", "82-year-old", "may", "1,800 years",
     "11:55:38", "Sun Mar 27, 2016", "the third quarter", "a year ago", "{\"id\":\"1\"}", "http://x.y/2016/03/27",
     "5 1/2 hours", "Christmas", "nineteen ninety-six", "every Monday", "the night", "'s", "-", "\n", " ",
-    "next week", "10 days ago", "last Tuesday", "Dec. 31", "Feb. 29", "the weekend", "tomorrow", "Thanksgiving",
+    "next week", "10 days ago", "last Tuesday", "Dec. 31", "Feb. 29", "the weekend", "tomorrow", "Thanksgiving", "3-6 June", "June 3-6 , 2011", "between 30 and 31",
 ])
 
 
