@@ -296,6 +296,8 @@ def test_day_ranges_and_spaced_commas(nlp, reference, sentence, phrase, value, f
     ("It happened 6-3 June.", [("3 June", "2015-06-03")]),  # no range runs backwards
     ("Talks were set for 30-31 February.", [("February", "2016-02")]),
     ("Between 3 and 6 people died in June.", [("June", "2015-06")]),
+    ("Children aged 5 to 10 may be vaccinated.", []),  # the modal, not the month
+    ("Groups of 2-3 march on the capital.", []),
     ("Prices rose in June 2014-2015.", [("June 2014", "2014-06")]),
     ("The score was 2011-3-6 June.", [("6 June", "2015-06-06")]),
     ("In April , 2,000 people fled.", [("April", "2016-04")]),
