@@ -294,6 +294,8 @@ def test_day_ranges_and_spaced_commas(nlp, reference, sentence, phrase, value, f
     ("The match ended 3-6 in June.", [("June", "2015-06")]),
     ("Fighters met on 3 and 6 June.", [("6 June", "2015-06-06")]),  # two days, not a range
     ("It happened 6-3 June.", [("3 June", "2015-06-03")]),  # no range runs backwards
+    # two full dates stay two expressions, as TimeML annotates them
+    ("Prices fell from Aug. 26 to Oct. 20.", [("Aug. 26", "2015-08-26"), ("Oct. 20", "2015-10-20")]),
     ("Talks were set for 30-31 February.", [("February", "2016-02")]),
     ("Between 3 and 6 people died in June.", [("June", "2015-06")]),
     ("Children aged 5 to 10 may be vaccinated.", []),  # the modal, not the month
