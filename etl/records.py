@@ -48,7 +48,7 @@ class TimeMention:
     end: int
     text: str
     type: str  # DATE | TIME | DURATION | SET
-    value: str  # TIMEX3 value: 2015-05, 2016-03-27, 2016-W12-WE, P10M, PRESENT_REF, 199 (the 1990s) ...
+    value: str  # TIMEX3 value: 2015-05, 2016-03-27, 2016-W12-WE, P10M, PRESENT_REF, 199 (the 1990s), 2011-06-03/2011-06-06 (a span of days) ...
     precision: str  # time | day | week | month | season | quarter | year | decade | century | none
     date_start: dt.date | None  # interval the expression denotes (None for durations, sets)
     date_end: dt.date | None
