@@ -640,68 +640,43 @@ def _event_places(mentions: Sequence[EventMention]) -> tuple[EventPlace, ...]:
     return tuple(sorted(event_places, key=lambda p: (p.role, p.place_id)))
 
 
-def _event_of_one(cluster: _Cluster, articles: Mapping[str, Article], places: Mapping[str, Place]) -> Event:
-    """_event for a single mention (most events), without counting votes among one."""
-    m = cluster.mentions[0]
-    dated = m if m.date_start is not None else None
-    place = places.get(m.place_id)
-    article = articles.get(m.article_id)
-    return Event(
-        event_id=hashlib.sha1(m.mention_id.encode()).hexdigest()[:16],
-        event_type=m.event_type,
-        sub_event_type=m.sub_event_type,
-        summary=_summary(cluster, m.actor1, m.actor2, m.place_id, places, m),
-        date_start=dated.date_start if dated else None,
-        date_end=dated.date_end if dated else None,
-        date_precision=dated.date_precision if dated else "none",
-        date_text=dated.date_text if dated else "",
-        place_id=m.place_id,
-        latitude=place.lat if place else None,
-        longitude=place.lon if place else None,
-        geo_precision=GEO_PRECISION.get(place.kind) if place else None,
-        actor1=m.actor1,
-        actor2=m.actor2,
-        fatalities=m.fatalities,
-        n_sources=1,
-        n_mentions=1,
-        first_reported=(article.published or None) if article else None,
-        confidence=round(min(0.99, 1.0 - (1.0 - m.confidence)), 3),
-        disputed="",
-        mention_ids=(m.mention_id,),
-        places=_event_places(cluster.mentions),
-    )
-
-
 def _event(cluster: _Cluster, articles: Mapping[str, Article], places: Mapping[str, Place]) -> Event:
+    """The cluster's fields by vote of its mentions; a single mention (most events) is its own vote."""
     if len(cluster.mentions) == 1:
-        return _event_of_one(cluster, articles, places)
-    mentions = sorted(cluster.mentions, key=_MENTION_ID)
-    dated, disputed = _date_choice(cluster, articles)
-    best = max(mentions, key=lambda m: (m.confidence, bool(m.place_id), bool(m.actor1), m.mention_id))
-    sub_types: dict[str, int] = {}
-    actors1: dict[str, int] = {}
-    actors2: dict[str, int] = {}
-    place_ids: dict[str, int] = {}
-    stated: dict[int, int] = {}
-    article_ids = set()
-    unsure = 1.0
-    for m in mentions:
-        _count(sub_types, m.sub_event_type)
-        _count(actors1, m.actor1)
-        _count(actors2, m.actor2)
-        _count(place_ids, m.place_id)
-        if m.fatalities is not None:
-            stated[m.fatalities] = stated.get(m.fatalities, 0) + 1
-        article_ids.add(m.article_id)
-        unsure *= 1.0 - m.confidence
-    sub_type = _most_counted(sub_types)
-    event_type = next(m.event_type for m in mentions if m.sub_event_type == sub_type)
-    actor1 = _most_counted(actors1)
-    actor2 = _most_counted(actors2)
-    place_id = _main_place(place_ids, places)
+        best = cluster.mentions[0]
+        mentions = cluster.mentions
+        dated, disputed = (best if best.date_start is not None else None), ""
+        sub_type, event_type, actor1, actor2 = best.sub_event_type, best.event_type, best.actor1, best.actor2
+        place_id, fatalities, article_ids = best.place_id, best.fatalities, [best.article_id]
+        unsure = 1.0 - best.confidence
+    else:
+        mentions = sorted(cluster.mentions, key=_MENTION_ID)
+        dated, disputed = _date_choice(cluster, articles)
+        best = max(mentions, key=lambda m: (m.confidence, bool(m.place_id), bool(m.actor1), m.mention_id))
+        sub_types: dict[str, int] = {}
+        actors1: dict[str, int] = {}
+        actors2: dict[str, int] = {}
+        place_ids: dict[str, int] = {}
+        stated: dict[int, int] = {}
+        article_set = set()
+        unsure = 1.0
+        for m in mentions:
+            _count(sub_types, m.sub_event_type)
+            _count(actors1, m.actor1)
+            _count(actors2, m.actor2)
+            _count(place_ids, m.place_id)
+            if m.fatalities is not None:
+                stated[m.fatalities] = stated.get(m.fatalities, 0) + 1
+            article_set.add(m.article_id)
+            unsure *= 1.0 - m.confidence
+        sub_type = _most_counted(sub_types)
+        event_type = next(m.event_type for m in mentions if m.sub_event_type == sub_type)
+        actor1 = _most_counted(actors1)
+        actor2 = _most_counted(actors2)
+        place_id = _main_place(place_ids, places)
+        fatalities = min(stated.items(), key=lambda kv: (-kv[1], -kv[0]))[0] if stated else None
+        article_ids = sorted(article_set)
     place = places.get(place_id)
-    fatalities = min(stated.items(), key=lambda kv: (-kv[1], -kv[0]))[0] if stated else None
-    article_ids = sorted(article_ids)
     published = [articles[a].published for a in article_ids if a in articles and articles[a].published]
     mention_ids = tuple(m.mention_id for m in mentions)
     return Event(
