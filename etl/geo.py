@@ -476,6 +476,11 @@ def _namesake_penalty(c: gz.Candidate, candidates: list[gz.Candidate], hint: str
     return 0.0
 
 
+def _alone(c: gz.Candidate, span: _Span) -> float:
+    """A reading's plausibility from its span alone: its prior, less the namesake penalty."""
+    return _prior(c) - _namesake_penalty(c, span.candidates, span.hint)
+
+
 def _hint_bonus(c: gz.Candidate, hint: str) -> float:
     kind = c.place.kind
     if hint == "admin":
@@ -577,8 +582,7 @@ def _apply_qualifiers(spans: list[_Span], text: str) -> None:
             readings = [q for q in qualifier.candidates
                         if q.place.kind in ("city", "admin2", "admin1")]
             if readings:
-                best = max(readings, key=lambda q: _prior(q) - _namesake_penalty(
-                    q, qualifier.candidates, qualifier.hint))
+                best = max(readings, key=lambda q: _alone(q, qualifier))
                 name.candidates = [gz.Candidate(best.place, gz.HOW_ALTERNATE + 1)]
                 name.hint, name.paired_with = name.hint or "near", qualifier.text
             continue
@@ -617,8 +621,7 @@ def _hint_division_lists(spans: list[_Span], text: str) -> None:
     def division(span: _Span) -> Place | None:
         if span.text.split()[-1].lower() in ADMIN_NOUNS:  # "Homs Province" types itself only
             return None
-        best = max(span.candidates, key=lambda c: _prior(c) - _namesake_penalty(
-            c, span.candidates, span.hint)) if span.candidates else None
+        best = max(span.candidates, key=lambda c: _alone(c, span)) if span.candidates else None
         return best.place if best is not None and best.place.kind == "admin1" else None
 
     hinted = []
@@ -758,16 +761,16 @@ def _drop_names_of_other_things(doc: Doc, spans: list[_Span]) -> list[_Span]:
     frames it), an acronym the gazetteer lacks (WHO, FDA, CDC are organisations), a storm
     ("Hurricane Katrina": Hurricane, Utah is not meant)."""
     text = _text(doc)
+    tokens_of = [doc.char_span(span.start, span.end, alignment_mode="expand") for span in spans]
     diseases = set()
-    for span in spans:
-        tokens = doc.char_span(span.start, span.end, alignment_mode="expand")
+    for span, tokens in zip(spans, tokens_of):
         named_after_land = span.candidates and max(
             span.candidates, key=_prior).place.kind in BROAD_KINDS  # "United States flu season"
         if tokens is not None and tokens.end < len(doc) and not named_after_land and \
                 doc[tokens.end].lower_ in PATHOGEN_NOUNS:
             diseases.add(gz.name_key(span.text))
     kept = []
-    for span in spans:
+    for span, tokens in zip(spans, tokens_of):
         if span.method == "abbreviation" and "$" in text[span.start:span.end + 1]:
             continue
         if gz.name_key(span.text) in diseases and span.method != "demonym" and not (
@@ -776,17 +779,14 @@ def _drop_names_of_other_things(doc: Doc, spans: list[_Span]) -> list[_Span]:
         letters = [ch for ch in span.text if ch.isalpha()]
         if not span.candidates and letters and all(ch.isupper() for ch in letters):
             continue
-        if _names_a_storm(doc, span):
+        if tokens is not None and _names_a_storm(doc, tokens):
             continue
         kept.append(span)
     return kept
 
 
-def _names_a_storm(doc: Doc, span: _Span) -> bool:
+def _names_a_storm(doc: Doc, tokens: Span) -> bool:
     """"Hurricane Katrina", "Typhoon Haiyan": the storm word and the storm's name."""
-    tokens = doc.char_span(span.start, span.end, alignment_mode="expand")
-    if tokens is None:
-        return False
     if tokens.start > 0 and doc[tokens.start - 1].lower_ in STORM_WORDS:
         return True
     return (tokens.text.lower() in STORM_WORDS and tokens.end < len(doc)
