@@ -162,6 +162,10 @@ def _package_dir(package: str) -> Path:
     return Path(importlib.import_module(package).__file__).parent
 
 
+def _csc_countries_dir() -> Path:
+    """The countries-states-cities data, one folder per country (divisions and their places)."""
+    return _package_dir("countrystatecity_countries") / "data" / "by-country"
+
 
 def fingerprint(data_dir: Path | None = None) -> str:
     """Hash of everything the index is built from: package versions, data files, schema."""
@@ -295,7 +299,7 @@ def _divisions(builder: _Builder, city_rows: list[dict]) -> dict:
     Returns each first-level division's display name by (country, GeoNames code) and by
     ISO 3166-2 code."""
     points: dict[str, tuple[float, float, str]] = {}
-    csc_dir = _package_dir("countrystatecity_countries") / "data" / "by-country"
+    csc_dir = _csc_countries_dir()
     csc_by_name: dict[tuple[str, str], tuple[float, float, str]] = {}
     for path in csc_dir.glob("*/states.json"):
         for state in json.loads(path.read_text(encoding="utf-8")):
@@ -411,7 +415,7 @@ def _csc_cities(builder: _Builder, city_rows: list[dict], admin1_names: dict) ->
     known: dict[str, list[tuple[float, float]]] = defaultdict(list)
     for row in city_rows:
         known[name_key(row["name"])].append((row["latitude"], row["longitude"]))
-    csc_dir = _package_dir("countrystatecity_countries") / "data" / "by-country"
+    csc_dir = _csc_countries_dir()
     for path in sorted(csc_dir.glob("*/states/*/cities.json")):
         for city in json.loads(path.read_text(encoding="utf-8")):
             try:
