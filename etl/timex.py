@@ -104,8 +104,8 @@ def _quarter_ended(text: str, end: int, ref: dt.date | None) -> tuple[int, int] 
         year = int(m["year"])
     elif ref is not None:
         year = _resolve_day_year(month, day, ref, PAST)
-        if m["verb"] == "ended" and _valid(year, month, day) and dt.date(year, month, day) > ref:
-            year -= 1  # a quarter that "ended" closed before the report
+        if m["verb"] == "ended":
+            year = _ended_by(year, month, day, ref)
     else:
         return None
     if not _valid(year, month, day):
@@ -254,9 +254,8 @@ def _normalise(raw: Raw, text: str, doc: Doc, ctx: _Context) -> _Result | None:
             if ref is None:
                 return _res("DATE", _day_span("XXXX", month, first, last), mod=mod)
             year = _resolve_day_year(month, first, ref, _cued_tense(text, raw, tense, doc))
-            if re.search(r"\bended\s+$", text[max(0, raw.start - 7):raw.start]) and _valid(year, month, first) \
-                    and dt.date(year, month, first) > ref:
-                year -= 1  # "the quarter ended Oct. 31" in a report of Oct. 27: last year's Oct. 31
+            if re.search(r"\bended\s+$", text[max(0, raw.start - 7):raw.start]):
+                year = _ended_by(year, month, first, ref)
             narrative = _narrative_year(ctx, raw, text, doc, month, first, year)
             relative = narrative is None
             year = narrative or year
@@ -628,6 +627,12 @@ def _valid(year: int, month: int, day: int) -> bool:
     except ValueError:
         return False
     return True
+
+
+def _ended_by(year: int, month: int, day: int, ref: dt.date) -> int:
+    """The year of a day a period "ended" on: before the report ("the quarter ended Oct. 31" in a
+    report of Oct. 27 is last year's Oct. 31)."""
+    return year - 1 if _valid(year, month, day) and dt.date(year, month, day) > ref else year
 
 
 def _resolve_day_year(month: int, day: int, ref: dt.date, tense: str | None) -> int:
