@@ -147,39 +147,38 @@ def events_page(snapshot: str, filters: Filters, order: str, limit: int, offset:
                   {**params, "limit": limit, "offset": offset})
 
 
-def events_csv(snapshot: str, filters: Filters, columns: list[str]) -> bytes:
-    """The filtered events as CSV (list columns joined by "; "), written by DuckDB without a pandas
-    frame of them all, so an export of a million events costs a file, not the page's memory."""
-    where, params = where_clause(filters)
-    chosen = ", ".join(f"array_to_string({c}, '; ') AS {c}" if c == "sources" else c for c in columns)
+def _copied(snapshot: str, query: str, params: dict[str, Any], file_name: str, options: str) -> bytes:
+    """What DuckDB's COPY of `query` writes, as bytes: an export is written by the database from
+    the store, never gathered into a pandas frame first, so a million events cost a file, not the
+    page's memory."""
     with tempfile.TemporaryDirectory() as folder:
-        target = Path(folder) / "events.csv"
+        target = Path(folder) / file_name
         cursor = _connection(snapshot).cursor()
         try:
-            cursor.execute(f"COPY (SELECT {chosen} FROM ({_events_sql(where)})) TO '{target}' (HEADER, DELIMITER ',')",
-                           params)
+            cursor.execute(f"COPY ({query}) TO '{target}' ({options})", params)
         finally:
             cursor.close()
         return target.read_bytes()
 
 
+def events_csv(snapshot: str, filters: Filters, columns: list[str]) -> bytes:
+    """The filtered events as CSV (list columns joined by "; ")."""
+    where, params = where_clause(filters)
+    chosen = ", ".join(f"array_to_string({c}, '; ') AS {c}" if c == "sources" else c for c in columns)
+    return _copied(snapshot, f"SELECT {chosen} FROM ({_events_sql(where)})", params, "events.csv",
+                   "HEADER, DELIMITER ','")
+
+
 def events_geojson(snapshot: str, filters: Filters, columns: list[str]) -> bytes:
-    """The located filtered events as a GeoJSON FeatureCollection (`columns` as properties), written by
-    DuckDB like `events_csv`, so the export of a million events never becomes a pandas frame."""
+    """The located filtered events as a GeoJSON FeatureCollection (`columns` as properties)."""
     where, params = where_clause(filters)
     properties = ", ".join(f"'{c}': {c}" for c in columns)
-    with tempfile.TemporaryDirectory() as folder:
-        target = Path(folder) / "features.json"
-        cursor = _connection(snapshot).cursor()
-        try:
-            cursor.execute(f"""COPY (
-                SELECT 'Feature' AS type, {{'type': 'Point', 'coordinates': [longitude, latitude]}} AS geometry,
-                       {{{properties}}} AS properties
-                FROM ({_events_sql(where)}) WHERE latitude IS NOT NULL AND longitude IS NOT NULL
-            ) TO '{target}' (FORMAT JSON, ARRAY true)""", params)
-        finally:
-            cursor.close()
-        return b'{"type": "FeatureCollection", "features": ' + target.read_bytes() + b"}"
+    features = _copied(snapshot, f"""
+        SELECT 'Feature' AS type, {{'type': 'Point', 'coordinates': [longitude, latitude]}} AS geometry,
+               {{{properties}}} AS properties
+        FROM ({_events_sql(where)}) WHERE latitude IS NOT NULL AND longitude IS NOT NULL""",
+                       params, "features.json", "FORMAT JSON, ARRAY true")
+    return b'{"type": "FeatureCollection", "features": ' + features + b"}"
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
