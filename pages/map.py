@@ -90,7 +90,7 @@ else:
     moves = moves[moves["event_id"].isin(shown["event_id"])]
     st.caption(f"{len(shown)} of {len(events)} events. Circle size: number of sources; dashed circles: places known "
                "only to a region or country; dashed arrows: movements. Layers (top right): heat map, online tiles.")
-    result = views.draw_map(ctx, shown, key="main_map", moves=moves, height=560, returned=["last_object_clicked"],
+    result = views.draw_map(ctx, shown, key="main_map", moves=moves, height=maps.MAP_HEIGHT_PX, returned=["last_object_clicked"],
                             view=str(shown["date_start"].max()) if len(shown) else "")
     clicked_at = result.get("last_object_clicked")
 
