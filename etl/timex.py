@@ -114,7 +114,10 @@ def _quarter_ended(text: str, end: int, ref: dt.date | None) -> tuple[int, int] 
     return middle.year, quarter_of(middle)
 
 
-_ASIDE_WEEKDAY = re.compile(r"\s*\([^()\n]{1,25}\)\s*,?\s*(?P<wd>" + WEEKDAY_RE + r")\b")
+# "at 10:35 a.m. (0735 GMT) Friday", "at 4 in the morning (4 a.m. EDT Thursday)": the aside restates
+# the time, and the weekday after it or at its end is the day of both.
+_ASIDE_WEEKDAY = re.compile(r"\s*\((?:[^()\n]{1,25}\)\s*,?\s*(?P<wd>" + WEEKDAY_RE + r")\b"
+                            r"|[^()\n]{0,25}?\b(?P<wd2>" + WEEKDAY_RE + r")\))")
 
 
 def _month_num(word: str) -> int:
@@ -201,6 +204,9 @@ def _res(type_: str, value: str, *, mod: str = "", approx: bool = False, relativ
     return _Result(type=type_, value=value, mod=mod, approx=approx, relative=relative)
 
 
+_UNIT_TO_UNIT = re.compile(r"-to-(?:day|week|month|quarter|year)\b", re.I)
+
+
 def _normalise(raw: Raw, text: str, doc: Doc, ctx: _Context) -> _Result | None:
     g = raw.groups
     rule = raw.rule
@@ -210,6 +216,9 @@ def _normalise(raw: Raw, text: str, doc: Doc, ctx: _Context) -> _Result | None:
 
     def tense() -> str | None:
         return clause_tense(doc, raw.start, raw.end)
+
+    if _UNIT_TO_UNIT.match(text, raw.end) and re.search(r"(?:day|week|month|quarter|year)$", low):
+        return None  # "the quarter-to-quarter comparison", "day-to-day operations": no period of time
 
     if rule in ("dateline", "iso"):
         year = int(g["year"])
@@ -345,9 +354,16 @@ def _normalise(raw: Raw, text: str, doc: Doc, ctx: _Context) -> _Result | None:
     if rule == "overnight":
         if ref is None:
             return _res("TIME", "XXXX-XX-XXTNI")
-        # The night a report looks back on is the one before its date.
-        night = ref if tense() == FUTURE else ref - dt.timedelta(days=1)
-        return _res("TIME", f"{_fmt_day(night)}TNI")
+        if tense() == FUTURE:
+            return _res("TIME", f"{_fmt_day(ref)}TNI")
+        # The night a report looks back on is the one before the day of its news: "London shares
+        # closed lower Friday ... depressed by overnight losses in New York" (published Monday) is
+        # Thursday night. A day stated further back is background ("the embassy attacks of Aug. 7"),
+        # and without one it is the night before the report.
+        stated = _from_stated(ctx, "day", -1)
+        if stated and 0 < (ref - dt.date.fromisoformat(stated)).days <= 7:
+            return _res("TIME", f"{stated}TNI", relative=False)
+        return _res("TIME", f"{_fmt_day(ref - dt.timedelta(days=1))}TNI")
     if rule == "matter_of":
         return _res("DURATION", _dur_value("X", unit_code(g["unit"])), approx=True, relative=False)
     if rule == "tonight":
@@ -357,8 +373,8 @@ def _normalise(raw: Raw, text: str, doc: Doc, ctx: _Context) -> _Result | None:
         if rule == "clock_part":  # "4 in the morning" is 4 a.m.
             g = {**g, "ampm": "am" if g["part"].lower() == "morning" else "pm"}
         day_after_aside = _ASIDE_WEEKDAY.match(text, raw.end) if not g.get("wd") and "month" not in g else None
-        if day_after_aside:  # "at 10:35 a.m. (0735 GMT) Friday": the day is Friday's
-            g = {**g, "wd": day_after_aside["wd"]}
+        if day_after_aside:
+            g = {**g, "wd": day_after_aside["wd"] or day_after_aside["wd2"]}
         return _clock(g, ref, _cued_tense(text, raw, tense, doc) if g.get("wd") else None, high_noon)
     if rule == "decade":
         edge = g.get("edge") or g.get("edge2")
@@ -850,6 +866,8 @@ def _quarter(g: dict, ref: dt.date | None, ctx: _Context, closing: tuple[int, in
         year += 1
     elif qword in ("last", "previous", "latest") and q == 4 and quarter_of(ref) != 4:
         year -= 1
+    elif reported and q > quarter_of(ref):
+        year -= 1  # "profits dropped in the fourth quarter", said in January: the quarter just ended
     _note_quarter(ctx, year, q, reported=reported, stated_end=closing is not None)
     return _res("DATE", f"{year}-Q{q}")
 

@@ -169,6 +169,26 @@ def test_approximation_and_modifiers(nlp, sentence, phrase, approx, mod):
      "1998-08-07T10:35"),
     (dt.date(2000, 4, 5), "The father will leave at 4 in the morning, Castro said.", "4 in the morning",
      "2000-04-05T04:00"),
+    # ... and the weekday that ends an aside restating the time
+    (dt.date(2000, 4, 5), "The father will leave at 4 in the morning (4 a.m. EDT Thursday), Castro said.",
+     "4 in the morning", "2000-04-06T04:00"),
+    # "overnight" is the night before the day the report narrates, when that day is its news ...
+    (dt.date(1989, 10, 30), "London shares closed lower Friday. They were depressed by overnight losses in New "
+     "York.", "overnight", "1989-10-26TNI"),
+    # ... so "the previous Friday" after it still counts from that Friday
+    (dt.date(1989, 10, 30), "London shares closed lower Friday. They were depressed by overnight losses in New "
+     "York. The index fell 4.5% from the previous Friday.", "the previous Friday", "1989-10-20"),
+    # ... not a day stated as background, nor one in a report that states none
+    (dt.date(1998, 8, 20), "The embassies were bombed on Aug. 7. Officials linked the sites struck overnight with "
+     "the attacks.", "overnight", "1998-08-19TNI"),
+    (dt.date(1998, 8, 20), "Officials linked the sites struck overnight with the attacks.", "overnight",
+     "1998-08-19TNI"),
+    # a quarter reported in the past tense that has not begun this year is last year's
+    (dt.date(1998, 1, 26), "AT&T announced an 18 percent drop in profits for the fourth quarter.",
+     "the fourth quarter", "1997-Q4"),
+    (dt.date(1989, 10, 26), "Profits dropped in the second quarter.", "the second quarter", "1989-Q2"),
+    (dt.date(1998, 1, 26), "AT&T expects a drop in profits for the fourth quarter.", "the fourth quarter",
+     "1998-Q4"),
     # a period that "ended" on a day not yet reached ended a year before
     (dt.date(1989, 10, 27), "In the second quarter ended Oct. 31, it lost money.", "Oct. 31", "1988-10-31"),
     # "since year-end" looks back to the end of the last full year; "by year-end" ahead to this one's
@@ -325,6 +345,8 @@ def test_what_ranges_and_spaced_commas_leave_alone(nlp, sentence, expected):
     ("The Communist Party daily Granma praised the boy.", "daily"),
     ('Baker said on ABC\'s "This Week" that talks would go on.', "This Week"),
     ("Marches caused riots for the past three summers.", "the past"),
+    ("The quarter-to-quarter comparison was enhanced by charges.", "quarter"),
+    ("Sales rose 5% on a year-to-year basis.", "year"),
 ])
 def test_not_dates(nlp, sentence, not_a_date):
     assert [m for m in _find(nlp, sentence) if not_a_date in m.text] == []
