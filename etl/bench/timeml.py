@@ -8,6 +8,11 @@ over all files, as TempEval-3 defines them (UzZaman et al. 2013):
 - strict extraction: spans match exactly; relaxed: spans overlap (one-to-one);
 - value / type F1: P = relaxed matches with the right attribute / system mentions,
   R = the same / gold mentions.
+This is the official scorer's arithmetic (TempEval-3 toolkit, evaluation-entities/
+evaluate_entities.py, get_performance): its "Attribute F1" is attribute accuracy over the relaxed
+matches times relaxed F1, (v / m) * 2m / (|sys| + |gold|) = 2v / (|sys| + |gold|), the F1 of the P
+and R above; it compares values as exact strings, with no normalisation (value_x, gold X fields
+as wildcards, is a diagnostic only, never a figure of record).
 Also printed: the tagger's time against the bare spaCy time on the same texts.
 """
 from __future__ import annotations
