@@ -40,15 +40,16 @@ options = queries.filter_options(snapshot)
 filters = sidebar.render_filters(options)
 context.publish(context.Context(active.processed_dir, snapshot, options, filters))
 
+# No page icons: Streamlit fetches navigation icons from fonts.gstatic.com, and nothing may load from the network.
 pages = [
-    st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", default=True, url_path="overview"),
-    st.Page("pages/timeline.py", title="Timeline", icon=":material/timeline:", url_path="timeline"),
-    st.Page("pages/map.py", title="Map", icon=":material/map:", url_path="map"),
-    st.Page("pages/events.py", title="Events", icon=":material/table:", url_path="events"),
-    st.Page("pages/sources.py", title="Sources", icon=":material/article:", url_path="sources"),
-    st.Page("pages/story.py", title="Story", icon=":material/slideshow:", url_path="story"),
-    st.Page("pages/add_articles.py", title="Add articles", icon=":material/upload_file:", url_path="add_articles"),
-    st.Page("pages/corrections.py", title="Corrections", icon=":material/edit_note:", url_path="corrections"),
+    st.Page("pages/overview.py", title="Overview", default=True, url_path="overview"),
+    st.Page("pages/timeline.py", title="Timeline", url_path="timeline"),
+    st.Page("pages/map.py", title="Map", url_path="map"),
+    st.Page("pages/events.py", title="Events", url_path="events"),
+    st.Page("pages/sources.py", title="Sources", url_path="sources"),
+    st.Page("pages/story.py", title="Story", url_path="story"),
+    st.Page("pages/add_articles.py", title="Add articles", url_path="add_articles"),
+    st.Page("pages/corrections.py", title="Corrections", url_path="corrections"),
 ]
 if not snapshot and not active.bundled:  # a new collection: nothing to show until articles are added
     pages = [page for page in pages if page.url_path in ("", "add_articles", "corrections")]  # "": the default page

@@ -34,6 +34,7 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"
                  "--disable-component-update", "--disable-sync", "--disable-quic"]
 IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
 MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
+LOCAL_URL = re.compile(r"^(https?://(127\.0\.0\.1|localhost)(:\d+)?/|data:|blob:|about:)")
 
 HOSTILE_TITLE = "<script>window.__pwned='title'</script>Hostile wire"
 HOSTILE_TEXT = """Rebels captured the town of Dubai on Saturday, March 26, 2016.
@@ -127,11 +128,15 @@ def page(browser):
     tab = context.new_page()
     dialogs: list[str] = []
     errors: list[str] = []
+    remote: list[str] = []
     tab.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
     tab.on("pageerror", lambda error: errors.append(str(error)))
+    # Every frame's requests (the map's iframe included): the app must work with no network but its own server.
+    context.on("request", lambda request: None if LOCAL_URL.match(request.url) else remote.append(request.url))
     yield tab
     assert dialogs == [], f"a dialog opened: {dialogs}"
     assert not [e for e in errors if "pwned" in e], errors
+    assert remote == [], f"requests left the machine: {sorted(set(remote))}"
     context.close()
 
 
