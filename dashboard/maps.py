@@ -22,6 +22,7 @@ import pandas as pd
 from branca.element import MacroElement
 from jinja2 import Template
 
+from dashboard.geotypes import Box
 from dashboard.safe import css_token, escape_html
 from dashboard.style import type_colour
 
@@ -253,9 +254,6 @@ def place_rows(events: pd.DataFrame, per_place: int = 8) -> list[dict]:
 def marker_rows(events: pd.DataFrame, quotes: dict[str, list[str]] | None = None) -> list[dict]:
     """Event markers, or one marker per place when there are too many events to show one by one."""
     return place_rows(events) if len(events) > AGGREGATE_ABOVE else event_rows(events, quotes)
-
-
-Box = tuple[float, float, float, float]  # south, west, north, east in degrees
 
 
 def cell_for(box: Box, across: int = CELLS_ACROSS) -> float:

@@ -16,6 +16,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.filters import Filters
+from dashboard.geotypes import Box
 from etl import store
 
 GRAINS = ("day", "week", "month", "year")
@@ -222,9 +223,6 @@ def count_events(snapshot: str, filters: Filters, dated: bool = False) -> int:
         where += " AND e.date_start IS NOT NULL"
     frame = _query(snapshot, f"SELECT count(*) AS n FROM events e LEFT JOIN places p USING (place_id) WHERE {where}", params)
     return int(frame["n"].iloc[0])
-
-
-Box = tuple[float, float, float, float]  # south, west, north, east in degrees
 
 
 def _in_box(box: Box | None) -> tuple[str, dict[str, Any]]:
