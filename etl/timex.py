@@ -204,6 +204,7 @@ def _res(type_: str, value: str, *, mod: str = "", approx: bool = False, relativ
     return _Result(type=type_, value=value, mod=mod, approx=approx, relative=relative)
 
 
+_SHARED_SET = re.compile(r"\s+(?:and|or|&)\s+" + WEEKDAY_RE + r"(?:s\b|\s+(?P<part>mornings|afternoons|evenings|nights)\b)")
 _UNIT_TO_UNIT = re.compile(r"-to-(?:day|week|month|quarter|year)\b", re.I)
 
 
@@ -311,6 +312,10 @@ def _normalise(raw: Raw, text: str, doc: Doc, ctx: _Context) -> _Result | None:
     if rule == "weekday":
         weekday = WEEKDAYS[g["wd"].lower()[:3]]
         part = _part_code(g.get("part"))
+        shared_set = _SHARED_SET.match(text, raw.end) if not part and not g.get("rel") else None
+        if shared_set:  # "flights on Monday and Tuesday nights": every Monday night too
+            set_part = _part_code((shared_set["part"] or "")[:-1])
+            return _res("SET", f"XXXX-WXX-{weekday + 1}" + (f"T{set_part}" if set_part else ""), relative=False)
         if ref is None:
             return _res("TIME" if part else "DATE", f"XXXX-WXX-{weekday + 1}" + (f"T{part}" if part else ""))
         rel = re.sub(r"\s+", " ", g.get("rel", "").lower()).removeprefix("the ")
@@ -924,7 +929,7 @@ def _ref_word(word: str, raw: Raw, doc: Doc, text: str) -> _Result | None:
         return None  # "the past three summers": not the past at large
     if word in ("recently", "lately", "the past", "then current", "then-current"):
         return _res("DATE", "PAST_REF")  # "the then current price" was current then
-    if word in ("the future", "the near future", "the near term", "the short term"):
+    if word in ("the future", "the near future", "the near term", "the short term", "a later date"):
         return _res("DATE", "FUTURE_REF")
     return None
 

@@ -146,7 +146,7 @@ RULES: list[tuple[str, re.Pattern]] = [
     ("next_day", _p(r"\b(?:the\s+)?(?P<rel>next|following|previous)\s+(?P<unit>day|morning|afternoon|evening|night)\b(?!-)")),
     # Day-level deictics.
     ("deictic", _p(r"\b(?:(?P<edge>earlier|later|early|late)\s+)?(?P<word>today|yesterday|tomorrow|the\s+day\s+before\s+yesterday|the\s+day\s+after\s+tomorrow)\b")),
-    ("ref_word", _p(r"\b(?P<word>now|nowadays|currently|then[\s-]current|current|at\s+present|these\s+days|recently|lately|the\s+past|the\s+(?:near\s+)?future|the\s+(?:near|short)\s+term)\b")),
+    ("ref_word", _p(r"\b(?P<word>now|nowadays|currently|then[\s-]current|current|at\s+present|these\s+days|recently|lately|the\s+past|the\s+(?:near\s+)?future|the\s+(?:near|short)\s+term|a\s+later\s+date)\b")),
     # Numeric durations and anchored offsets: "ten months", "nearly two years ago", "the past three weeks".
     ("duration", _p(r"(?:\b(?P<approx>" + _APPROX + r")\s+)?(?:\b(?P<det>the|this)\s+)?(?:\b(?P<rel>past|last|next|previous|coming|following|first|final|recent|latest|preceding|ensuing|remaining)\s+)?(?:(?P<low>(?<![\w$£€.,])" + _NUM + r")\s+(?:to|or)\s+)?(?P<num>(?<![\w$£€.,])" + _NUM + r")(?:\s+more)?[\s-]+(?P<unit>" + _UNIT + r")(?P<half>\s+and\s+a\s+half)?(?P<long>-long)?(?:\s+(?P<dir>ago|earlier|later|before|after|from\s+now|hence|or\s+so\s+ago|before\s+that|after\s+that))?\b(?P<age>-old|\s+old\b|\s+of\s+age\b)?")),
     ("vague_duration", _p(r"\b(?:(?P<det>the)\s+)?(?P<rel>past|last|next|coming|recent|previous|several|few|many|some)\s+(?P<few>several\s+|few\s+|many\s+)?(?P<unit>days|weeks|months|quarters|years|decades|centuries|hours|minutes)\b(?:\s+(?P<dir>ago))?")),

@@ -64,6 +64,7 @@ CASES = [
     ("Holders may buy shares at half the then current market price.", "then current", "DATE", "PAST_REF", "none"),
     ("Nobody can say what the future holds.", "the future", "DATE", "FUTURE_REF", "none"),
     ("We don't minimize the challenges of the near term.", "the near term", "DATE", "FUTURE_REF", "none"),
+    ("The rest will be financed at a later date.", "a later date", "DATE", "FUTURE_REF", "none"),
     ("Funds may sell bonds in the weeks ahead.", "the weeks ahead", "DURATION", "PXW", "none"),
     # absolute dates in the usual shapes
     ("Sun Mar 27, 2016 11:55:38", "Sun Mar 27, 2016 11:55:38", "TIME", "2016-03-27T11:55:38", "time"),
@@ -115,6 +116,9 @@ CASES = [
     ("Palmyra used to attract thousands of tourists a year before the war.", "a year", "SET", "P1Y", "none"),
     ("Convoys leave daily.", "daily", "SET", "P1D", "none"),
     ("The council meets every week.", "every week", "SET", "P1W", "none"),
+    # a weekday joined to a set of weekdays is one of the set
+    ("Two flights leave Bombay on Monday and Tuesday nights.", "Monday", "SET", "XXXX-WXX-1TNI", "none"),
+    ("Shops close early on Friday and Saturday evenings.", "Friday", "SET", "XXXX-WXX-5TEV", "none"),
 ]
 
 
