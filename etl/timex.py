@@ -40,6 +40,9 @@ log = logging.getLogger(__name__)
 class _Context:
     reference: dt.date | None
     last_quarter: int | None = None  # fiscal reporting: "a year ago" means that quarter last year
+    # ... unless the period last named runs over several quarters from the year's start ("for the
+    # nine months"): a year before that is last year, which no quarter value describes
+    year_to_date: bool = False
     stated: tuple[int, int, str] | None = None  # the date last mentioned: (start, end, value)
     stated_in_text: bool = False  # whether the text gives that date's year (not the publication date)
     stated_quarter: str | None = None  # the quarter last mentioned ("1988-Q2"): "that quarter" is it
@@ -55,6 +58,7 @@ def _note_stated(ctx: _Context, raw: Raw, result: "_Result") -> None:
     value = result["value"][:10]
     if result["type"] == "DATE" and re.fullmatch(r"\d{4}-Q[1-4]", value):
         ctx.stated_quarter = value
+        ctx.year_to_date = False
     if result["type"] not in ("DATE", "TIME") or not _STATED_VALUE.fullmatch(value):
         return
     if ctx.stated and ctx.stated[0] <= raw.start and raw.end <= ctx.stated[1]:
@@ -440,6 +444,8 @@ def _normalise(raw: Raw, text: str, doc: Doc, ctx: _Context) -> _Result | None:
             # the latest quarter reported is the last one that has ended
             q = quarter_of(ref) - 1 or 4
             return _res("DATE", f"{ref.year if q != 4 else ref.year - 1}-Q{q}")
+        if is_period and ctx.year_to_date and adj != "latest":  # "For the nine months ... In the year-earlier period"
+            return _res("DATE", f"{ref.year - 1 if 'year-' in adj or 'ago' in g else ref.year}")
         if ctx.last_quarter is None:
             if is_period:
                 return None
@@ -464,7 +470,7 @@ def _normalise(raw: Raw, text: str, doc: Doc, ctx: _Context) -> _Result | None:
     if rule == "year_ago_adj":
         if ref is None:
             return _res("DATE", "XXXX")
-        if ctx.last_quarter:
+        if ctx.last_quarter and not ctx.year_to_date:
             return _res("DATE", f"{ref.year - 1}-Q{ctx.last_quarter}")
         return _res("DATE", f"{ref.year - 1}")
     if rule == "rel_unit":
@@ -497,6 +503,8 @@ def _normalise(raw: Raw, text: str, doc: Doc, ctx: _Context) -> _Result | None:
             saturday -= dt.timedelta(days=7)
         return _res("DATE", week_value(saturday) + "-WE")
     if rule == "year_period":
+        if ctx.year_to_date:
+            return _res("DATE", g["year"], relative=False)
         if ctx.last_quarter is None:
             return None
         return _res("DATE", f"{g['year']}-Q{ctx.last_quarter}", relative=False)
@@ -1006,6 +1014,9 @@ def _duration(g: dict, raw: Raw, ref: dt.date | None, ctx: _Context, doc: Doc, t
             return None
         if num_text == "one" and unit == "D" and not g.get("det") and _one_day_ahead(doc, raw):
             return _res("DATE", "FUTURE_REF")  # "Islam will one day be ..."
+        if g.get("det", "").lower() == "the" and g.get("rel", "").lower() in ("", "first", "latest") \
+                and unit == "M" and n in (6, 9):
+            ctx.year_to_date = True  # "for the nine months": the report's period is now the year to date
         result = _res("DURATION", _dur_value(num_str, unit), mod=mod, approx=approx, relative=False)
         if g.get("det") and not g.get("rel") and not g.get("approx") and re.search(r"\w-" + re.escape(g["unit"]), text[raw.start:raw.end]):
             result["start"] = text.find(g["num"], raw.start)  # "the eight-year [term]": the article is the noun's
@@ -1049,7 +1060,7 @@ def _offset_value(ref: dt.date, n: float, unit: str, ctx: _Context) -> str:
         if years != int(years):
             y, m = add_months(ref.year, ref.month, round(years * 12))
             return f"{y:04d}-{m:02d}"
-        if unit == "Y" and abs(years) == 1 and ctx.last_quarter:
+        if unit == "Y" and abs(years) == 1 and ctx.last_quarter and not ctx.year_to_date:
             return f"{ref.year + int(years)}-Q{ctx.last_quarter}"
         return f"{ref.year + int(years):04d}"
     if unit == "M":

@@ -237,6 +237,25 @@ def test_financial_quarters(nlp, reference, text, phrase, value):
 
 
 @pytest.mark.parametrize("reference,text,phrase,value", [
+    # after "the nine months", a year before is last year's nine months: a year, not the quarter
+    (dt.date(1989, 11, 2), "Third-quarter net rose 5%, from $10 million a year ago. In the first nine months, net "
+     "was $306 million, compared with a loss in the 1988 period.", "the 1988 period", "1988"),
+    (dt.date(1989, 10, 27), "Third-quarter net rose 5%. For the nine months, Norton had net of $81 million. In the "
+     "year-earlier period, it had net of $77 million.", "the year-earlier period", "1988"),
+    (dt.date(1989, 10, 26), "Third-quarter net rose 5%. GM had 45% of the business in the latest nine months, "
+     "compared with 40% a year earlier.", "a year earlier", "1988"),
+    # ... until a quarter is named again
+    (dt.date(1989, 10, 26), "Third-quarter net rose 5%. Net for the nine months rose 8%. In the third quarter, "
+     "sales rose from $2 billion a year earlier.", "a year earlier", "1988-Q3"),
+    # "the latest period" is still the quarter
+    (dt.date(1989, 10, 26), "Third-quarter net rose 5%. Net for the nine months rose 8%. Sales in the latest "
+     "period were flat.", "the latest period", "1989-Q3"),
+])
+def test_year_before_a_period_of_several_quarters(nlp, reference, text, phrase, value):
+    assert _one(nlp, text, phrase, reference).value == value
+
+
+@pytest.mark.parametrize("reference,text,phrase,value", [
     # a retrospective narrating an earlier period: the day lies between the dates stated around it
     (dt.date(2012, 7, 18), "The uprising began in March 2011. The uprising, then a month old, saw its bloodiest day "
      "on 22 April when 72 protesters were killed. In June 2011, the government said 120 police had died.",
