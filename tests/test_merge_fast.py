@@ -1,0 +1,64 @@
+"""The merge's fast paths (types in several processes) give the events of the one-process merge."""
+from __future__ import annotations
+
+import datetime as dt
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from etl import merge
+from etl.records import Article, EventMention, EventPlace
+from test_merge import WIDE
+
+ARTICLES = {f"art{i}": Article(f"art{i}", f"Source {i}", "", "", dt.date(2016, 3, 20 + i) if i else None, "", "manifest",
+                               "en", "", f"{i}.txt", "x") for i in range(6)}
+TYPES = {"Armed clash": "Battles", "Government regains territory": "Battles", "Retreat": "Strategic developments",
+         "Air/drone strike": "Explosions/Remote violence"}
+PLACE_IDS = ["", "", "geonames:404", *sorted(WIDE)]  # 404: a place the gazetteer lacks
+
+
+@st.composite
+def mentions(draw, i: int) -> EventMention:
+    """A mention of a few types, days, months, years or no date, places near, nested or unknown."""
+    article = draw(st.sampled_from(sorted(ARTICLES)))
+    precision = draw(st.sampled_from(["day", "day", "time", "month", "year", "none"]))
+    day = dt.date(2016, 3, 1) + dt.timedelta(days=draw(st.integers(0, 12)))
+    start, end = {"month": (day.replace(day=1), dt.date(2016, 3, 31)), "year": (dt.date(2016, 1, 1), dt.date(2016, 12, 31)),
+                  "none": (None, None)}.get(precision, (day, day))
+    place_id = draw(st.sampled_from(PLACE_IDS))
+    extra = tuple(EventPlace(draw(st.sampled_from(sorted(WIDE))), draw(st.sampled_from(["location", "origin", "target", "destination"])),
+                             draw(st.sampled_from(["", "there"])))
+                  for _ in range(draw(st.integers(0, 2))))
+    sub_type = draw(st.sampled_from(sorted(TYPES)))
+    return EventMention(
+        article_id=article, mention_id=f"{article}:{i}", sentence=f"sentence {i}", sentence_start=0, sentence_end=1,
+        trigger="t", trigger_start=i, trigger_end=i + 1, event_type=TYPES[sub_type], sub_event_type=sub_type,
+        actor1=draw(st.sampled_from(["", "", "ISIS", "Syrian government forces"])), actor2=draw(st.sampled_from(["", "", "Russia"])),
+        date_text=start.isoformat() if start else "", date_value="", date_start=start, date_end=end, date_precision=precision,
+        place_id=place_id, place_text=place_id[-3:], places=extra, fatalities=draw(st.sampled_from([None, None, 2, 7])),
+        confidence=draw(st.sampled_from([0.4, 0.5, 0.9])))
+
+
+@st.composite
+def collections(draw) -> list[EventMention]:
+    return [draw(mentions(i)) for i in range(draw(st.integers(0, 80)))]
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(collections())
+def test_types_merged_in_processes_give_the_events_of_one_process(collection):
+    assert merge.merge(collection, ARTICLES, WIDE, workers=3) == merge.merge(collection, ARTICLES, WIDE, workers=1)
+
+
+def test_the_benchmark_mentions_give_the_same_events_in_processes():
+    from etl.bench.merge import synthetic_mentions
+
+    mentions, articles, places = synthetic_mentions(3000, seed=5)
+    assert merge.merge(mentions, articles, places, workers=2) == merge.merge(mentions, articles, places, workers=1)
+
+
+def test_types_are_dealt_into_shares_of_about_equal_mentions():
+    by_type = {"a": [1] * 5, "b": [2] * 4, "c": [3] * 3, "d": [4] * 1}
+    assert merge._shares(by_type, 2) == [[1] * 5 + [4], [2] * 4 + [3] * 3]
+    assert merge._shares(by_type, 9) == [[1] * 5, [2] * 4, [3] * 3, [4]]
+    assert merge._shares({}, 2) == []
