@@ -58,6 +58,16 @@ def test_tempeval3_scoring():
     assert kinds == ["MISSED", "SPURIOUS", "WRONG"]
 
 
+def test_value_f1_is_the_official_attribute_f1():
+    """TempEval-3's evaluate_entities.py: value accuracy over the relaxed matches times relaxed F1."""
+    doc = _doc()
+    counts = Counts()
+    counts.add(doc, [(12, 21, "yesterday", "DATE", "1998-01-07"), (28, 39, "a five year", "DURATION", "P4Y"),
+                     (44, 53, "last week", "DATE", "1998-W01"), (0, 6, "Stocks", "DATE", "XXXX")])
+    relaxed_f1 = 2 * counts.relaxed / (counts.n_sys + counts.n_gold)
+    assert counts.figures()["value_f1"] == round(counts.value / counts.relaxed * relaxed_f1, 4) == round(4 / 7, 4)
+
+
 def test_one_system_mention_matches_one_gold_mention():
     doc = _doc()
     counts = Counts()
