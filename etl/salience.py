@@ -17,8 +17,11 @@ outlasted the news cycle. The logarithm keeps one retrospective from outweighing
 many articles reported.
 
 Undated events have importance 0: they cannot be placed on a timeline. Timeline days are
-ranked by the importance of the day-precise events on them, added up: a timeline entry is a
-day, and a day with several well-reported events outranks a day with one.
+ranked by the sentences that vouch for their day-precise events, each sentence once, weighed
+as its article's report: a timeline entry is a day, and news-tls counts a day's mentions by
+sentence. A day with several well-reported events outranks a day with one, and a sentence
+that tells two events of the day ("a car bomb in Damascus kills 26": a bombing and killings)
+says the day once, not twice.
 """
 from __future__ import annotations
 
@@ -39,6 +42,7 @@ class Salience:
     vouching: int  # articles that state its date themselves, on or before their publication
     later: int  # of those, published after the event's last day
     importance: float
+    statements: tuple[tuple[str, int, float], ...]  # (article_id, sentence_start, weight) of each vouching sentence
 
 
 def report_weight(days_after: int) -> float:
@@ -59,12 +63,13 @@ def _vouches(mention: EventMention, event: Event, published: dt.date | None) -> 
 def salience(event: Event, mentions: Iterable[EventMention], published: Mapping[str, dt.date | None]) -> Salience:
     """The event's importance from its own mentions and their articles' publication dates."""
     mentions = list(mentions)
-    vouching = {m.article_id for m in mentions if _vouches(m, event, published.get(m.article_id))}
+    vouchers = [m for m in mentions if _vouches(m, event, published.get(m.article_id))]
     event_end = event.date_end or event.date_start
-    delays = {a: (published[a] - event_end).days if published.get(a) is not None and event_end is not None else 0
-              for a in vouching}
-    return Salience(event.event_id, len({m.article_id for m in mentions}), len(vouching),
-                    sum(1 for d in delays.values() if d > 0), sum(report_weight(d) for d in delays.values()))
+    delays = {m.article_id: (published[m.article_id] - event_end).days
+              if published.get(m.article_id) is not None and event_end is not None else 0 for m in vouchers}
+    statements = tuple(sorted({(m.article_id, m.sentence_start, report_weight(delays[m.article_id])) for m in vouchers}))
+    return Salience(event.event_id, len({m.article_id for m in mentions}), len(delays),
+                    sum(1 for d in delays.values() if d > 0), sum(report_weight(d) for d in delays.values()), statements)
 
 
 def rank_events(events: Sequence[Event], mentions: Iterable[EventMention],
@@ -79,15 +84,20 @@ def rank_events(events: Sequence[Event], mentions: Iterable[EventMention],
 def rank_days(scored: Iterable[tuple[Event, Salience]], start: dt.date | None = None,
               end: dt.date | None = None) -> list[dt.date]:
     """Days that carry a day-precise event vouched for by some article, most important first
-    (ties: more reports, then the earlier day), within [start, end] when given."""
-    importance: dict[dt.date, float] = {}
+    (ties: more reports, then the earlier day), within [start, end] when given. A day weighs
+    the sum of its vouching sentences' weights, each sentence once however many of the day's
+    events it tells."""
+    statements: dict[dt.date, dict[tuple[str, int], float]] = {}
     reports: dict[dt.date, int] = {}
     for event, score in scored:
         day = event.date_start
-        if day is None or event.date_precision not in DAY_PRECISIONS or score.importance <= 0:
+        if day is None or event.date_precision not in DAY_PRECISIONS or not score.statements:
             continue
         if (start is not None and day < start) or (end is not None and day > end):
             continue
-        importance[day] = importance.get(day, 0.0) + score.importance
+        told = statements.setdefault(day, {})
+        for article_id, sentence_start, weight in score.statements:
+            told[(article_id, sentence_start)] = max(weight, told.get((article_id, sentence_start), 0.0))
         reports[day] = reports.get(day, 0) + score.reports
+    importance = {day: sum(told.values()) for day, told in statements.items()}
     return sorted(importance, key=lambda day: (-importance[day], -reports[day], day))

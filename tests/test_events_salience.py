@@ -19,9 +19,10 @@ def _end(day: dt.date | None, precision: str) -> dt.date | None:
     return day
 
 
-def mention(article: str, day: dt.date | None = DAY, precision: str = "day", text: str = "Friday", n: int = 0) -> EventMention:
+def mention(article: str, day: dt.date | None = DAY, precision: str = "day", text: str = "Friday", n: int = 0,
+            sentence: int = 0) -> EventMention:
     end = _end(day, precision)
-    return EventMention(article, f"{article}:{n}-{n + 1}", "s", 0, 1, "killed", 0, 6, "Violence against civilians", "Attack",
+    return EventMention(article, f"{article}:{n}-{n + 1}", "s", sentence, sentence + 1, "killed", 0, 6, "Violence against civilians", "Attack",
                         "", "", text, "", day, end, precision if day else "none", "", "")
 
 
@@ -91,6 +92,22 @@ def test_equal_days_go_to_more_reports_then_the_earlier_day():
     events = [event(first, days[1], event_id="x"), event(second, days[0], event_id="y"), event(third, days[2], event_id="z")]
     published = {"x": days[1], "y": days[0], "y2": days[0], "z": days[2]}  # each on its day: nothing later
     assert rank_days(rank_events(events, first + second + third, published)) == [days[0], days[2], days[1]]
+
+
+@pytest.mark.parametrize("sentences, first", [
+    ([(0,)], DAY),  # one report a day later (2) against two reports (1 + 2)
+    ([(0,), (0,)], DAY),  # one sentence telling two events of the day ("a car bomb kills 26") says the day once
+    ([(0, 40)], DAY - dt.timedelta(days=1)),  # one event stated in two sentences: told twice (2 + 2), as news-tls counts
+    ([(0,), (40,)], DAY - dt.timedelta(days=1)),  # two events, two sentences
+])
+def test_a_day_counts_each_sentence_that_states_it_once(sentences, first):
+    earlier = DAY - dt.timedelta(days=1)
+    told = [[mention("same-day", earlier, n=10 * k + j, sentence=s) for j, s in enumerate(starts)]
+            for k, starts in enumerate(sentences)]
+    two_reports = [mention("same-day", n=99), mention("next-day", n=98)]
+    events = [event(m, earlier, event_id=f"e{k}") for k, m in enumerate(told)] + [event(two_reports, event_id="b")]
+    scored = rank_events(events, [m for ms in told for m in ms] + two_reports, PUBLISHED)
+    assert rank_days(scored)[0] == first
 
 
 ARTICLES = st.sampled_from(sorted(PUBLISHED))

@@ -7,9 +7,9 @@ The articles go through the whole ETL (etl.ingest reads the .jsonl, etl.pipeline
 etl.merge merges). As news-tls does for each gold timeline (news_tls/data.py
 `ArticleCollection.articles`, experiments/evaluate.py with time_span_extension=0 for
 Timeline17), only the articles published between the gold timeline's first and last date are
-its input, and only days in that span are candidates. Their events are merged, ranked by
-etl.salience (articles that state the event's day, each weighing more the later it wrote), and the
-days of the most important day-precise events are taken, as many as the gold timeline has
+its input, and only days in that span are candidates. Their events are merged, and days are
+ranked by etl.salience (the sentences that state an event's day, each once, weighing more the
+later their article wrote); the most important days are taken, as many as the gold timeline has
 (news-tls: max_dates = len(gold)). A month-precision event matches no gold day whichever day it
 were mapped to, so it does not compete. Date precision, recall and F1 compare the two sets of
 dates (news-tls `evaluate_dates`); over several timelines precision and recall are averaged and
