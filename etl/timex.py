@@ -73,13 +73,15 @@ def _from_stated(ctx: _Context, unit: str, step: int) -> str | None:
     if ctx.stated is None:
         return None
     parts = [int(p) for p in ctx.stated[2].split("-")]
-    if len(parts) < {"year": 1, "month": 2, "day": 3}[unit]:
+    if len(parts) < {"year": 1, "month": 2, "week": 3, "day": 3}[unit]:
         return None
     if unit == "year":
         return f"{parts[0] + step:04d}"
     if unit == "month":
         year, month = add_months(parts[0], parts[1], step)
         return f"{year:04d}-{month:02d}"
+    if unit == "week":
+        return week_value(dt.date(*parts) + dt.timedelta(weeks=step))
     return _fmt_day(dt.date(*parts) + dt.timedelta(days=step))
 
 
@@ -475,7 +477,7 @@ def _normalise(raw: Raw, text: str, doc: Doc, ctx: _Context) -> _Result | None:
         return _res("DATE", f"{ref.year - 1}")
     if rule == "rel_unit":
         rel = g["rel"].lower()
-        if rel in ("following", "previous") and g["unit"].lower() in ("year", "month"):
+        if rel in ("following", "previous") and g["unit"].lower() in ("year", "month", "week"):
             # "the following year" counts from the date last stated, not from the publication date
             value = _from_stated(ctx, g["unit"].lower(), 1 if rel == "following" else -1)
             if value is not None:
