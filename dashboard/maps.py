@@ -22,6 +22,7 @@ import pandas as pd
 from branca.element import MacroElement
 from jinja2 import Template
 
+from dashboard.dates import event_date_label
 from dashboard.geotypes import Box
 from dashboard.safe import css_token, escape_html
 from dashboard.style import type_colour
@@ -186,12 +187,10 @@ def popup_html(event: dict, quotes: Iterable[str] = ()) -> str:
 
 
 def _date_label(event: dict) -> str:
-    start, end = event.get("date_start"), event.get("date_end")
-    if start is None or pd.isna(start):
-        return "undated"
-    span = f"{start}" if end is None or pd.isna(end) or end == start else f"{start} to {end}"
+    """The date at the precision the sources gave, and the words they used."""
     reported = event.get("date_text")
-    return f"{span} ({reported})" if reported else span
+    reported = reported if isinstance(reported, str) else ""
+    return event_date_label(event) + (f" (\u201c{reported}\u201d)" if reported else "")
 
 
 def event_rows(events: pd.DataFrame, quotes: dict[str, list[str]] | None = None) -> list[dict]:

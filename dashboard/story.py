@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from dashboard.dates import event_date_label
 from dashboard.safe import escape_html
 
 NEXT_KEY, PREVIOUS_KEY, PRESENT_KEY = "story_next", "story_previous", "story_present"
@@ -42,24 +43,36 @@ PRESENTATION_CSS = """
 """
 
 
+def _text(value: object) -> str:
+    """A cell as text: missing values (None, NaN) are empty, never 'nan'."""
+    return value if isinstance(value, str) else "" if value is None or pd.isna(value) else str(value)
+
+
 def slide_html(event: dict, quote: str | None, position: int, total: int) -> str:
-    """The text half of a slide, large enough for a projector; every value escaped."""
-    when = event.get("date_text") or ""
-    start = event.get("date_start")
-    date = "" if start is None or pd.isna(start) else str(start)
+    """The text half of a slide, large enough for a projector; every value escaped.
+
+    The date is shown at the precision the sources gave ("May 2015"), with their words; where the
+    sources disagree, the slide says so."""
+    when = _text(event.get("date_text"))
     sources = event.get("sources")
     sources_text = ", ".join(sources) if sources is not None and len(sources) else ""
-    quote_html = (f'<blockquote style="font-size:clamp(1rem,1.6vw,1.6rem);border-left:4px solid #999;'
-                  f'padding-left:12px;margin:16px 0">\u201c{escape_html(quote)}\u201d</blockquote>') if quote else ""
+    where = " &middot; ".join(escape_html(part) for part in (_text(event.get("place_name")) or "place unknown",
+                                                               _text(event.get("event_type"))) if part)
+    quote_html = (f'<blockquote style="font-size:clamp(1.1rem,1.7vw,1.9rem);border-left:4px solid #777;'
+                  f'padding-left:12px;margin:16px 0;color:#222">\u201c{escape_html(quote)}\u201d</blockquote>') if quote else ""
+    disputed = _text(event.get("disputed"))
+    disputed_html = (f'<div class="tl-disputed" style="font-size:clamp(1rem,1.4vw,1.6rem);background:#fff3cd;'
+                     f'color:#4a3b00;padding:6px 10px;margin:10px 0">Sources disagree: {escape_html(disputed)}</div>'
+                     if disputed else "")
+    reported = f' <span style="color:#555">(\u201c{escape_html(when)}\u201d)</span>' if when else ""
     return (
-        f'<div class="tl-slide" style="font-family:sans-serif">'
-        f'<div style="font-size:clamp(0.9rem,1.2vw,1.3rem);color:#666">{position} / {total}</div>'
-        f'<div style="font-size:clamp(1.2rem,2vw,2.2rem);color:#444">{escape_html(date)} '
-        f'<span style="color:#888">({escape_html(when)})</span></div>'
-        f'<h1 style="font-size:clamp(1.8rem,3.4vw,3.6rem);line-height:1.15;margin:8px 0">{escape_html(event.get("summary"))}</h1>'
-        f'<div style="font-size:clamp(1.1rem,1.8vw,2rem)">{escape_html(event.get("place_name") or "")} &middot; '
-        f'{escape_html(event.get("event_type"))}</div>{quote_html}'
-        f'<div style="font-size:clamp(0.9rem,1.2vw,1.3rem);color:#555">Sources: {escape_html(sources_text)}</div></div>'
+        f'<div class="tl-slide" style="font-family:sans-serif;color:#111">'
+        f'<div style="font-size:clamp(1rem,1.2vw,1.4rem);color:#444">{position} / {total}</div>'
+        f'<div class="tl-slide-date" style="font-size:clamp(1.3rem,2.2vw,2.6rem);color:#222">'
+        f'{escape_html(event_date_label(event))}{reported}</div>'
+        f'<h1 style="font-size:clamp(1.8rem,3.4vw,3.8rem);line-height:1.15;margin:8px 0">{escape_html(event.get("summary"))}</h1>'
+        f'<div style="font-size:clamp(1.2rem,1.9vw,2.2rem)">{where}</div>{quote_html}{disputed_html}'
+        f'<div style="font-size:clamp(1rem,1.4vw,1.6rem);color:#333">Sources: {escape_html(sources_text)}</div></div>'
     )
 
 

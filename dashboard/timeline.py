@@ -11,6 +11,7 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
+from dashboard.dates import date_label
 from dashboard.style import colour_scale
 
 BRUSH = "brush"
@@ -30,6 +31,7 @@ def timeline_frame(events: pd.DataFrame) -> pd.DataFrame:
         "summary": dated["summary"].fillna(""),
         "date_text": dated["date_text"].fillna(""),
         "date_precision": dated["date_precision"].fillna(""),
+        "when": [date_label(a, b, p) for a, b, p in zip(dated["date_start"], dated["date_end"], dated["date_precision"])],
         "exact": dated["date_precision"].isin(EXACT_PRECISIONS),
         "start": start,
         "end": end + pd.Timedelta(days=1),  # an inclusive end day covers the whole day
@@ -56,7 +58,7 @@ def events_chart(events: pd.DataFrame, periods: pd.DataFrame, all_types: list[st
     colour = alt.Color("event_type:N", title="type", scale=alt.Scale(domain=domain, range=colours))
     tooltip = [
         alt.Tooltip("summary:N", title="summary"), alt.Tooltip("date_text:N", title="date as reported"),
-        alt.Tooltip("start:T", title="from", format="%Y-%m-%d"), alt.Tooltip("date_precision:N", title="precision"),
+        alt.Tooltip("when:N", title="when"), alt.Tooltip("date_precision:N", title="known to the"),
         alt.Tooltip("place:N"), alt.Tooltip("sources:N"), alt.Tooltip("n_sources:Q", title="n sources"),
     ]
     y = alt.Y("event_type:N", title=None, scale=alt.Scale(domain=domain), axis=alt.Axis(labelLimit=220))

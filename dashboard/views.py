@@ -14,6 +14,7 @@ from streamlit_folium import st_folium
 
 from dashboard import maps, queries
 from dashboard.context import Context
+from dashboard.dates import event_date_label
 from dashboard.filters import SELECTED_EVENT_PARAM, Filters
 from dashboard.safe import escape_html, safe_url
 from dashboard.style import type_colour
@@ -24,6 +25,15 @@ SPAN_STYLE = {
     "event": "background:#fecaca;border-radius:3px;padding:0 2px;font-weight:600",
 }
 SPAN_PRIORITY = {"event": 0, "date": 1, "place": 2}  # where spans overlap, the event trigger wins
+
+
+NO_MATCH = "No events match the filters. Widen them in the sidebar, or press Reset filters."
+
+
+def with_when(events: pd.DataFrame) -> pd.DataFrame:
+    """The events with a `when` column: each date at the precision the sources gave."""
+    return events.assign(when=[event_date_label(e) for e in events[["date_start", "date_end", "date_precision"]]
+                               .to_dict("records")])
 
 
 def event_link(event_id: str, filters: Filters, page: str = "events") -> str:
@@ -69,13 +79,20 @@ def _value(value: Any) -> str:
     return str(value)
 
 
+def _date_row(event: dict) -> str:
+    """The date at its own precision, what precision that is, and the words the sources used."""
+    label, precision, reported = event_date_label(event), _value(event.get("date_precision")), _value(event.get("date_text"))
+    known = f"known to the {precision}" if label != "undated" and precision not in ("", "none") else ""
+    said = f"reported as \u201c{reported}\u201d" if reported else ""
+    details = "; ".join(part for part in (known, said) if part)
+    return f"{label} ({details})" if details else label
+
+
 def details_html(event: dict, mentions: pd.DataFrame, places: pd.DataFrame) -> str:
     """Everything known about one event, every mention with its sentence and source."""
     colour = type_colour(event.get("event_type"))
     rows = [
-        ("date", f"{_value(event.get('date_start'))}"
-                 + (f" to {_value(event.get('date_end'))}" if _value(event.get("date_end")) not in ("", _value(event.get("date_start"))) else "")
-                 + f" ({_value(event.get('date_precision'))}; reported as \u201c{_value(event.get('date_text'))}\u201d)"),
+        ("date", _date_row(event)),
         ("type", f"{_value(event.get('event_type'))} / {_value(event.get('sub_event_type'))}"),
         ("place", f"{_value(event.get('place_name'))} (geo precision {_value(event.get('geo_precision'))})"),
         ("actors", " vs ".join(a for a in (_value(event.get("actor1")), _value(event.get("actor2"))) if a)),

@@ -22,14 +22,19 @@ events = queries.events_page(ctx.snapshot, ctx.filters, order, PAGE_SIZE, (page 
 first = (page - 1) * PAGE_SIZE + 1 if n_events else 0
 st.caption(f"{n_events} events. This page shows {first} to {first + len(events) - 1 if n_events else 0}; narrow them "
            "with the sidebar's filters and text search; the table's own sort and search work within this page.")
-table = events[["date_start", "date_end", "date_precision", "date_text", "event_type", "sub_event_type", "summary",
-                "actor1", "actor2", "place_name", "country_code", "geo_precision", "n_sources", "sources",
-                "disputed", "event_id"]]
+if not n_events:
+    st.info(views.NO_MATCH)
+# What an analyst reads first on the left: when (at its own precision), what, where, who reported it.
+table = views.with_when(events)[[
+    "when", "summary", "event_type", "place_name", "n_sources", "sources", "disputed", "date_text", "date_precision",
+    "date_start", "date_end", "sub_event_type", "actor1", "actor2", "country_code", "geo_precision", "event_id"]]
 state = st.dataframe(
     table, hide_index=True, width="stretch", key="events_table", on_select="rerun", selection_mode="single-row",
-    column_config={"date_start": st.column_config.DateColumn("from"), "date_end": st.column_config.DateColumn("to"),
-                   "date_text": "as reported", "place_name": "place", "sources": st.column_config.ListColumn("sources"),
-                   "n_sources": st.column_config.NumberColumn("n sources", format="%d")},
+    column_config={"when": "date", "date_start": st.column_config.DateColumn("from"),
+                   "date_end": st.column_config.DateColumn("to"), "date_text": "as reported",
+                   "date_precision": "known to the", "event_type": "type", "sub_event_type": "sub-type",
+                   "place_name": "place", "sources": st.column_config.ListColumn("sources"),
+                   "n_sources": st.column_config.NumberColumn("n sources", format="%d"), "disputed": "sources disagree"},
 )
 rows = state.selection.rows if state else []
 if rows:

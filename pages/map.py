@@ -17,6 +17,9 @@ LARGE_MAP_KEY = "main_map_large"
 ctx = context.get()
 st.title("Map")
 n_events = queries.count_events(ctx.snapshot, ctx.filters)
+if not n_events:
+    st.info(views.NO_MATCH)
+    st.stop()
 large = n_events > maps.AGGREGATE_ABOVE
 
 

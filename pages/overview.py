@@ -27,13 +27,16 @@ lo, hi = ctx.options["date_min"], ctx.options["date_max"]
 cols[4].metric("Span of dates", f"{lo} to {hi}" if lo else "none")
 
 st.subheader("Key events, by number of sources")
-key_events = queries.events_page(ctx.snapshot, ctx.filters, "sources", KEY_EVENTS)
+key_events = views.with_when(queries.events_page(ctx.snapshot, ctx.filters, "sources", KEY_EVENTS))
+if key_events.empty:
+    st.info(views.NO_MATCH)
 st.dataframe(
-    key_events[["date_start", "date_text", "summary", "event_type", "place_name", "n_sources", "sources"]],
+    key_events[["when", "date_text", "summary", "event_type", "place_name", "n_sources", "sources", "disputed"]],
     hide_index=True, width="stretch",
-    column_config={"date_start": st.column_config.DateColumn("date"), "date_text": "as reported",
+    column_config={"when": "date", "date_text": "as reported", "event_type": "type",
                    "n_sources": st.column_config.NumberColumn("sources", format="%d"),
-                   "sources": st.column_config.ListColumn("reported by"), "place_name": "place"},
+                   "sources": st.column_config.ListColumn("reported by"), "place_name": "place",
+                   "disputed": "sources disagree"},
 )
 
 left, right = st.columns([3, 2])

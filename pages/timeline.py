@@ -14,6 +14,12 @@ st.title("Timeline")
 undated_filters = ctx.filters.with_dates(None, None)
 n_events = queries.count_events(ctx.snapshot, undated_filters)
 windowed = bool(ctx.filters.date_from or ctx.filters.date_to)
+if not n_events:
+    st.info(views.NO_MATCH)
+    st.stop()
+if not queries.count_events(ctx.snapshot, undated_filters, dated=True):
+    st.info(f"{n_events} events match the filters, none of them dated: the Events and Map pages show them.")
+    st.stop()
 
 
 def on_select(chart_key: str) -> None:
@@ -51,7 +57,9 @@ if windowed:
     st.subheader(f"{ctx.filters.date_from or '...'} to {ctx.filters.date_to or '...'}")
     st.caption("The date filter's window (reset it in the sidebar). Drag here to narrow it further.")
     n_window = queries.count_events(ctx.snapshot, ctx.filters)
-    if n_window <= timeline.DENSE_EVENTS:
+    if not n_window:
+        st.info("No events in this window: widen the dates in the sidebar.")
+    elif n_window <= timeline.DENSE_EVENTS:
         in_window = queries.events(ctx.snapshot, ctx.filters)
         window_bands = periods.control_periods(in_window) if bands is None else bands
         clipped = window_bands.assign(start=window_bands["start"].clip(lower=start),
@@ -63,5 +71,6 @@ if windowed:
         st.caption(f"{n_window} events in the window: counts per {window_grain}.")
         detail = timeline.counts_chart(queries.event_counts(ctx.snapshot, ctx.filters, window_grain),
                                        ctx.options["event_types"], window_grain, height=260)
-    st.altair_chart(detail, key="timeline_detail", on_select=lambda: on_select("timeline_detail"), width="stretch")
+    if n_window:
+        st.altair_chart(detail, key="timeline_detail", on_select=lambda: on_select("timeline_detail"), width="stretch")
 views.show_event_details(ctx, sidebar.selected_event())

@@ -3,11 +3,16 @@ read, and the drawing modules kept apart from the query layer."""
 from __future__ import annotations
 
 import ast
+import datetime as dt
 from pathlib import Path
 
-from dashboard import geotypes, maps, queries
+import pandas as pd
+import pytest
+
+from dashboard import dates, geotypes, maps, queries, story, views
 
 ROOT = Path(__file__).resolve().parent.parent
+D = dt.date
 
 
 def _imported_modules(path: Path) -> set[str]:
@@ -24,3 +29,69 @@ def _imported_modules(path: Path) -> set[str]:
 def test_the_map_draws_without_the_query_layer_and_shares_its_box_type():
     assert "dashboard.queries" not in _imported_modules(ROOT / "dashboard" / "maps.py")
     assert maps.Box is geotypes.Box is queries.Box
+
+
+@pytest.mark.parametrize("start, end, precision, shown", [
+    (D(2015, 5, 1), D(2015, 5, 31), "month", "May 2015"),
+    (D(2015, 8, 1), D(2015, 8, 31), "month", "August 2015"),
+    (D(2011, 1, 1), D(2011, 12, 31), "year", "2011"),
+    (D(2016, 3, 27), D(2016, 3, 27), "day", "27 March 2016"),
+    (D(2016, 3, 27), None, "day", "27 March 2016"),
+    (pd.Timestamp("2016-03-27"), pd.NaT, "time", "27 March 2016"),
+    (D(2016, 3, 26), D(2016, 3, 27), "day", "26 March 2016 to 27 March 2016"),
+    (D(2016, 1, 1), D(2016, 3, 31), "quarter", "1 January 2016 to 31 March 2016"),
+    (D(2015, 5, 10), D(2015, 5, 31), "month", "10 May 2015 to 31 May 2015"),  # a corrected start: shown as is
+    (None, None, "none", "undated"),
+    (pd.NaT, None, None, "undated"),
+    (float("nan"), None, "day", "undated"),
+])
+def test_a_date_is_shown_at_the_precision_the_sources_gave(start, end, precision, shown):
+    assert dates.date_label(start, end, precision) == shown
+
+
+FALL = {"event_id": "ev-fall", "date_start": D(2015, 5, 1), "date_end": D(2015, 5, 31), "date_precision": "month",
+        "date_text": "last May", "summary": "Islamic State seized Palmyra", "place_name": "Palmyra",
+        "event_type": "Battles", "sources": ["RT", "Reuters"], "disputed": ""}
+
+
+@pytest.mark.parametrize("changes, present, absent", [
+    ({}, ["May 2015", "\u201clast May\u201d", "Palmyra", "RT, Reuters"], ["2015-05-01", "Sources disagree"]),
+    ({"place_name": float("nan")}, ["place unknown"], ["nan"]),
+    ({"date_start": None, "date_end": None, "date_precision": "none", "date_text": None}, ["undated"], ["None", "nan"]),
+    ({"disputed": "2016-03-26 in News report; 2016-03-27 in 4 sources"},
+     ["Sources disagree: 2016-03-26 in News report; 2016-03-27 in 4 sources"], []),
+])
+def test_a_slide_says_what_the_sources_said(changes, present, absent):
+    slide = story.slide_html({**FALL, **changes}, "In May, ISIL took Palmyra.", 3, 14)
+    for text in present:
+        assert text in slide
+    for text in absent:
+        assert text not in slide
+
+
+def test_popups_and_details_show_the_month_not_its_first_day():
+    popup = maps.popup_html(FALL)
+    assert "May 2015" in popup and "2015-05-01" not in popup
+    details = views.details_html(FALL, pd.DataFrame(columns=["sentence", "source", "url", "title", "published",
+                                                             "published_source", "reported_speech", "trigger"]),
+                                 pd.DataFrame(columns=["role", "name", "text"]))
+    assert "May 2015 (known to the month; reported as \u201clast May\u201d)" in details
+
+
+@pytest.fixture
+def app(fixture_store, monkeypatch):
+    from dashboard_fixtures import navigating_app_test
+    from etl import config
+
+    monkeypatch.setattr(config, "PROCESSED_DIR", fixture_store)
+    return navigating_app_test(monkeypatch)
+
+
+@pytest.mark.parametrize("page", ["pages/overview.py", "pages/timeline.py", "pages/map.py", "pages/events.py",
+                                  "pages/story.py"])
+def test_a_filter_that_matches_nothing_says_so(app, page):
+    app.query_params["q"] = "no event says this"
+    app.run()
+    app.switch_page(page).run()
+    assert not app.exception, [e.value for e in app.exception]
+    assert any("No" in info.value and "match" in info.value for info in app.info), [i.value for i in app.info]
