@@ -81,12 +81,11 @@ def rank_events(events: Sequence[Event], mentions: Iterable[EventMention],
                                             pair[0].date_start or dt.date.max, pair[0].event_id))
 
 
-def rank_days(scored: Iterable[tuple[Event, Salience]], start: dt.date | None = None,
-              end: dt.date | None = None) -> list[dt.date]:
-    """Days that carry a day-precise event vouched for by some article, most important first
-    (ties: more reports, then the earlier day), within [start, end] when given. A day weighs
-    the sum of its vouching sentences' weights, each sentence once however many of the day's
-    events it tells."""
+def day_scores(scored: Iterable[tuple[Event, Salience]], start: dt.date | None = None,
+               end: dt.date | None = None) -> dict[dt.date, tuple[float, int]]:
+    """Each day that carries a day-precise event vouched for by some article, within [start, end]
+    when given: its importance (the sum of its vouching sentences' weights, each sentence once
+    however many of the day's events it tells) and its events' reports."""
     statements: dict[dt.date, dict[tuple[str, int], float]] = {}
     reports: dict[dt.date, int] = {}
     for event, score in scored:
@@ -99,5 +98,11 @@ def rank_days(scored: Iterable[tuple[Event, Salience]], start: dt.date | None = 
         for article_id, sentence_start, weight in score.statements:
             told[(article_id, sentence_start)] = max(weight, told.get((article_id, sentence_start), 0.0))
         reports[day] = reports.get(day, 0) + score.reports
-    importance = {day: sum(told.values()) for day, told in statements.items()}
-    return sorted(importance, key=lambda day: (-importance[day], -reports[day], day))
+    return {day: (sum(told.values()), reports[day]) for day, told in statements.items()}
+
+
+def rank_days(scored: Iterable[tuple[Event, Salience]], start: dt.date | None = None,
+              end: dt.date | None = None) -> list[dt.date]:
+    """The days of `day_scores`, most important first (ties: more reports, then the earlier day)."""
+    scores = day_scores(scored, start, end)
+    return sorted(scores, key=lambda day: (-scores[day][0], -scores[day][1], day))

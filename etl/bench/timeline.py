@@ -36,6 +36,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("dir", type=Path, help="folder with articles.jsonl and timelines.jsonl")
     parser.add_argument("--limit", type=int, default=0, help="only the first N articles (0: all)")
     parser.add_argument("--json", action="store_true", help="print the figures as one JSON object")
+    parser.add_argument("--days", action="store_true",
+                        help="also explain each gold and each chosen day: rank, importance, events, a sentence")
 
 
 def read_timelines(path: Path) -> list[list[dt.date]]:
@@ -61,7 +63,7 @@ def _limited_copy(source: Path, limit: int, folder: Path) -> Path:
     return target
 
 
-def _score_timeline(gold: list[dt.date], extractions: list, places: dict) -> dict[str, float]:
+def _rank(gold: list[dt.date], extractions: list, places: dict):
     """The gold timeline's span decides the input articles and the candidate days."""
     from etl import merge
 
@@ -70,15 +72,48 @@ def _score_timeline(gold: list[dt.date], extractions: list, places: dict) -> dic
     mentions = [m for x in inside for m in x.events]
     events = merge.merge(mentions, {x.article.article_id: x.article for x in inside}, places)
     scored = salience.rank_events(events, mentions, {x.article.article_id: x.article.published for x in inside})
-    predicted = set(salience.rank_days(scored, start, end)[: len(gold)])
-    dated_days = {e.date_start for e in events if e.date_start is not None and e.date_precision in salience.DAY_PRECISIONS}
+    return inside, mentions, scored, salience.day_scores(scored, start, end)
+
+
+def _score_timeline(gold: list[dt.date], extractions: list, places: dict) -> dict[str, float]:
+    inside, _, scored, _ = _rank(gold, extractions, places)
+    predicted = set(salience.rank_days(scored, gold[0], gold[-1])[: len(gold)])
+    dated_days = {e.date_start for e, _ in scored if e.date_start is not None and e.date_precision in salience.DAY_PRECISIONS}
     scores = date_scores(predicted, set(gold))
     scores["gold_dates_with_events"] = len(set(gold) & dated_days) / len(gold)
     scores["articles_in_span"] = len(inside)
     return scores
 
 
-def evaluate(directory: Path, limit: int = 0) -> dict:
+def explain_days(gold: list[dt.date], extractions: list, places: dict, events_per_day: int = 2) -> list[str]:
+    """Why each gold day is found or missed and why each chosen day is chosen: per day its rank,
+    importance, vouching sentences and articles, and its most important events with a sentence
+    that states the day; for a day no sentence states, how many events sit on it all the same."""
+    _, mentions, scored, scores = _rank(gold, extractions, places)
+    ranked = salience.rank_days(scored, gold[0], gold[-1])
+    chosen = set(ranked[: len(gold)])
+    by_id = {m.mention_id: m for m in mentions}
+    lines = [f"{len(chosen & set(gold))} of {len(gold)} gold days among the {len(gold)} chosen"]
+    for day in sorted(set(gold) | chosen):
+        status = ("gold, chosen" if day in chosen else "gold, missed") if day in gold else "chosen, not gold"
+        on_day = [(e, sc) for e, sc in scored if e.date_start == day and e.date_precision in salience.DAY_PRECISIONS]
+        if day not in scores:
+            unstated = f"{len(on_day)} event(s) on it, none with the day stated" if on_day else "no event on it"
+            lines.append(f"{day} {status}: no sentence states this day for an event ({unstated})")
+            continue
+        vouching = {(a, s) for e, sc in on_day for a, s, _ in sc.statements}
+        lines.append(f"{day} {status}: rank {ranked.index(day) + 1}, importance {scores[day][0]:.2f}, "
+                     f"{len(vouching)} sentence(s) in {len({a for a, _ in vouching})} article(s)")
+        for event, score in [pair for pair in on_day if pair[1].statements][:events_per_day]:
+            told = {(a, s) for a, s, _ in score.statements}
+            quote = next((by_id[i].sentence for i in event.mention_ids
+                          if i in by_id and (by_id[i].article_id, by_id[i].sentence_start) in told), "")
+            lines.append(f"    {event.event_type} / {event.sub_event_type}, {score.vouching} of {score.reports} "
+                         f"report(s) vouch: {' '.join(quote.split())[:110]}")
+    return lines
+
+
+def evaluate(directory: Path, limit: int = 0, days: bool = False) -> dict:
     from etl import ingest, merge, nlp, pipeline
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -106,7 +141,7 @@ def evaluate(directory: Path, limit: int = 0) -> dict:
     if mean:
         p, r = mean["precision"], mean["recall"]
         mean["f1"] = 2 * p * r / (p + r) if p + r else 0.0
-    return {
+    figures = {
         "articles": len(articles),
         "ingest_failures": len(failures),
         "words": words,
@@ -127,10 +162,13 @@ def evaluate(directory: Path, limit: int = 0) -> dict:
         "etl_over_spacy": round(etl_seconds / spacy_seconds, 3) if spacy_seconds else 0.0,
         "peak_memory_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
     }
+    if days:
+        figures["days"] = [explain_days(gold, extractions, places) for gold in timelines]
+    return figures
 
 
 def main(args: argparse.Namespace) -> int:
-    figures = evaluate(args.dir, args.limit)
+    figures = evaluate(args.dir, args.limit, args.days)
     if args.json:
         print(json.dumps(figures, sort_keys=True))
         return 0
@@ -145,4 +183,6 @@ def main(args: argparse.Namespace) -> int:
     print(f"whole ETL:  {figures['etl_seconds']} s, {figures['etl_articles_per_s']} articles/s, "
           f"{figures['etl_words_per_s']} words/s  ({figures['etl_over_spacy']}x bare spaCy; target <= 1.5x)")
     print(f"peak memory {figures['peak_memory_mb']} MB")
+    for number, lines in enumerate(figures.get("days", ()), 1):
+        print(f"gold timeline {number}: " + "\n".join(lines))
     return 0
