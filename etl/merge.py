@@ -37,7 +37,7 @@ import os
 import pickle
 import re
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from operator import attrgetter
 from typing import Mapping, Sequence
 
@@ -476,6 +476,8 @@ def _attach_undated(undated: list[EventMention], clusters: list[_Cluster], artic
         return found
 
     def at_one_place(ids: frozenset[str], place_sets: set[frozenset[str]]) -> bool:
+        if ids in place_sets:  # a member at these very places
+            return True
         for other in place_sets:
             if same_place(ids, other):
                 return True
@@ -500,8 +502,10 @@ def _attach_undated(undated: list[EventMention], clusters: list[_Cluster], artic
     for mention in sorted(undated, key=lambda m: m.mention_id):
         ids = frozenset(_place_ids(mention))
         published = articles[mention.article_id].published if mention.article_id in articles else None
+        actor1, actor2 = mention.actor1, mention.actor2  # _actors_fit, inlined: the test runs millions of times
         fitting = [c for c in index.candidates(mention, published, ids) if (published is None or c.start <= published)
-                   and _actors_fit(mention, c) and (not ids or at_one_place(ids, c.place_sets))]
+                   and (not actor1 or not c.actor1 or actor1 == c.actor1) and (not actor2 or not c.actor2 or actor2 == c.actor2)
+                   and (not ids or at_one_place(ids, c.place_sets))]
         target = next((group[0] for group in groups(mention, ids, published, fitting) if len(group) == 1), None)
         if target is not None:
             target.add(mention, ids)
@@ -510,9 +514,10 @@ def _attach_undated(undated: list[EventMention], clusters: list[_Cluster], artic
         kind = mention.sub_event_type
         pools = [pool for actor in {mention.actor1, ""} for place_id in ids | {""}
                  if (pool := leftovers.get((kind, actor, place_id)))]
-        home = next((c for c in heapq.merge(*pools, key=_ORDER)
-                     if _actors_fit(mention, c) and (not ids or all(same_place(ids, other) for other in c.place_sets))),
-                    None)
+        oldest_first = heapq.merge(*pools, key=_ORDER) if len(pools) > 1 else pools[0] if pools else ()
+        home = next((c for c in oldest_first
+                     if (not actor1 or not c.actor1 or actor1 == c.actor1) and (not actor2 or not c.actor2 or actor2 == c.actor2)
+                     and (not ids or all(same_place(ids, other) for other in c.place_sets))), None)
         if home is None:
             home = _Cluster(order=len(homes))
             homes.append(home)
@@ -535,22 +540,29 @@ _PRECISION_RANK = {precision: rank for rank, precision in enumerate(PRECISION_OR
 _PRECISION_RANK["time"] = _PRECISION_RANK["day"]  # times of day vote as days: sources agree on the day, rarely on the hour
 
 
-def _date_choice(cluster: _Cluster, articles: Mapping[str, Article]) -> tuple[EventMention | None, str]:
+def _date_choice(mentions: Sequence[EventMention], articles: Mapping[str, Article]) -> tuple[EventMention | None, str]:
     """The finest date the sources give, by majority of articles; the minority shown as disputed."""
     unranked = len(PRECISION_ORDER)
-    ranked_mentions = [(_PRECISION_RANK.get(m.date_precision, unranked), m) for m in cluster.mentions if m.date_start is not None]
-    if not ranked_mentions:
+    finest, at_finest = unranked + 1, []
+    for m in mentions:
+        if m.date_start is not None:
+            rank = _PRECISION_RANK.get(m.date_precision, unranked)
+            if rank < finest:
+                finest, at_finest = rank, [m]
+            elif rank == finest:
+                at_finest.append(m)
+    if not at_finest:
         return None, ""
-    finest = min(rank for rank, _ in ranked_mentions)
-    at_finest = [(m.date_start.isoformat(), m) for rank, m in ranked_mentions if rank == finest]
-    articles_by_value: dict[str, set[str]] = defaultdict(set)
-    confidence_by_value: dict[str, float] = defaultdict(int)
-    for value, m in at_finest:
-        articles_by_value[value].add(m.article_id)
-        confidence_by_value[value] += m.confidence
+    if len(at_finest) == 1:
+        return at_finest[0], ""
+    articles_by_value: dict[dt.date, set[str]] = defaultdict(set)
+    confidence_by_value: dict[dt.date, float] = defaultdict(int)
+    for m in at_finest:
+        articles_by_value[m.date_start].add(m.article_id)
+        confidence_by_value[m.date_start] += m.confidence
     ranked = sorted(articles_by_value, key=lambda v: (-len(articles_by_value[v]), -confidence_by_value[v], v))
     chosen_value = ranked[0]
-    chosen = max((m for value, m in at_finest if value == chosen_value),
+    chosen = max((m for m in at_finest if m.date_start == chosen_value),
                  key=lambda m: (m.confidence, bool(m.date_text), m.mention_id))
     if len(ranked) == 1:
         return chosen, ""
@@ -558,9 +570,9 @@ def _date_choice(cluster: _Cluster, articles: Mapping[str, Article]) -> tuple[Ev
     for value in sorted(ranked):
         ids = sorted(articles_by_value[value])
         if len(ids) == 1:
-            parts.append(f"{value} in {_source_name(articles.get(ids[0]), ids[0])}")
+            parts.append(f"{value.isoformat()} in {_source_name(articles.get(ids[0]), ids[0])}")
         else:
-            parts.append(f"{value} in {len(ids)} sources")
+            parts.append(f"{value.isoformat()} in {len(ids)} sources")
     return chosen, "; ".join(parts)
 
 
@@ -569,11 +581,6 @@ def _most_counted(counted: Mapping[str, int]) -> str:
     if len(counted) < 2:
         return next(iter(counted), "")
     return min(counted.items(), key=lambda kv: (-kv[1], kv[0]))[0]
-
-
-def _count(counted: dict, value) -> None:
-    if value:
-        counted[value] = counted.get(value, 0) + 1
 
 
 def _main_place(counted: Mapping[str, int], places: Mapping[str, Place]) -> str:
@@ -605,27 +612,31 @@ def _filled(template: str, actor1: str, actor2: str, place: str) -> str:
     return summarise(template, {"actor1": actor1, "actor2": actor2, "place": place})
 
 
+@functools.lru_cache(maxsize=None)
+def _template(sub_type: str) -> tuple[str, bool] | None:
+    """The type's summary template and whether it opens with the actor (then it needs one)."""
+    kind = kinds_by_subtype().get(sub_type)
+    return None if kind is None else (kind.summary, "{actor1}" in kind.summary.split("[")[0])
+
+
 def _summary(cluster: _Cluster, actor1: str, actor2: str, place_id: str, places: Mapping[str, Place], best: EventMention) -> str:
-    kind = kinds_by_subtype().get(best.sub_event_type)
+    template = _template(best.sub_event_type)
+    if template is None or (template[1] and not actor1):
+        sentence = " ".join(best.sentence.split())
+        return sentence if len(sentence) <= 140 else sentence[:137].rsplit(" ", 1)[0] + "..."
     written: dict[str, int] = {}
-    for m in cluster.mentions:
-        for p in m.places:
-            if p.place_id == place_id:
-                _count(written, p.text)
-    place = places.get(place_id)
-    place_name = _most_counted(written) or (place.name if place else best.place_text)
     destinations = []
     for m in cluster.mentions:
         for p in m.places:
+            if p.place_id == place_id and p.text:
+                written[p.text] = written.get(p.text, 0) + 1
             if p.role == "destination":
                 name = p.text or (places[p.place_id].name if p.place_id in places else "")
                 if name not in destinations:
                     destinations.append(name)
-    needs_actor = kind is not None and "{actor1}" in kind.summary.split("[")[0]
-    if kind is None or (needs_actor and not actor1):
-        sentence = " ".join(best.sentence.split())
-        return sentence if len(sentence) <= 140 else sentence[:137].rsplit(" ", 1)[0] + "..."
-    text = _filled(kind.summary, actor1, actor2, place_name or "")
+    place = places.get(place_id)
+    place_name = _most_counted(written) or (place.name if place else best.place_text)
+    text = _filled(template[0], actor1, actor2, place_name or "")
     if destinations:
         text += " to " + ", ".join(destinations[:-1]) + (" and " if len(destinations) > 1 else "") + destinations[-1]
     return text
@@ -633,6 +644,8 @@ def _summary(cluster: _Cluster, actor1: str, actor2: str, place_id: str, places:
 
 def _event_places(mentions: Sequence[EventMention]) -> tuple[EventPlace, ...]:
     """Every place and role once (as the first mention by id writes it), by role and place."""
+    if len(mentions) == 1 and len(mentions[0].places) < 2:
+        return tuple(mentions[0].places)
     seen: set[tuple[str, str]] = set()
     event_places = []
     for m in mentions:
@@ -640,23 +653,35 @@ def _event_places(mentions: Sequence[EventMention]) -> tuple[EventPlace, ...]:
             if (p.place_id, p.role) not in seen:
                 seen.add((p.place_id, p.role))
                 event_places.append(p)
-    return tuple(sorted(event_places, key=lambda p: (p.role, p.place_id)))
+    return tuple(sorted(event_places, key=_ROLE_AND_PLACE))
+
+
+_ROLE_AND_PLACE = attrgetter("role", "place_id")
+_EVENT_FIELDS = tuple(f.name for f in fields(Event))
+
+
+def _record(values: tuple) -> Event:
+    """An Event from its fields in order, as Event(*values) makes it but three times faster: a
+    frozen dataclass's __init__ sets each field through object.__setattr__, and at a million
+    mentions the merge makes a quarter of a million events."""
+    event = object.__new__(Event)
+    event.__dict__.update(zip(_EVENT_FIELDS, values))
+    return event
 
 
 def _event(cluster: _Cluster, articles: Mapping[str, Article], places: Mapping[str, Place]) -> Event:
-    """The cluster's fields by vote of its mentions; a single mention (most events) is its own vote."""
-    if len(cluster.mentions) == 1:
-        best = cluster.mentions[0]
-        mentions = cluster.mentions
+    """The cluster's fields by vote of its mentions; a single mention (most events) is its own vote.
+    Its mentions are all of one sub-event type (the merge never compares two types)."""
+    mentions = cluster.mentions
+    if len(mentions) == 1:
+        best = mentions[0]
         dated, disputed = (best if best.date_start is not None else None), ""
-        sub_type, event_type, actor1, actor2 = best.sub_event_type, best.event_type, best.actor1, best.actor2
-        place_id, fatalities, article_ids = best.place_id, best.fatalities, [best.article_id]
+        actor1, actor2, place_id, fatalities, article_ids = best.actor1, best.actor2, best.place_id, best.fatalities, (best.article_id,)
         unsure = 1.0 - best.confidence
     else:
-        mentions = sorted(cluster.mentions, key=_MENTION_ID)
-        dated, disputed = _date_choice(cluster, articles)
+        dated, disputed = _date_choice(mentions, articles)
+        mentions = sorted(mentions, key=_MENTION_ID)
         best = max(mentions, key=lambda m: (m.confidence, bool(m.place_id), bool(m.actor1), m.mention_id))
-        sub_types: dict[str, int] = {}
         actors1: dict[str, int] = {}
         actors2: dict[str, int] = {}
         place_ids: dict[str, int] = {}
@@ -664,48 +689,49 @@ def _event(cluster: _Cluster, articles: Mapping[str, Article], places: Mapping[s
         article_set = set()
         unsure = 1.0
         for m in mentions:
-            _count(sub_types, m.sub_event_type)
-            _count(actors1, m.actor1)
-            _count(actors2, m.actor2)
-            _count(place_ids, m.place_id)
+            if m.actor1:
+                actors1[m.actor1] = actors1.get(m.actor1, 0) + 1
+            if m.actor2:
+                actors2[m.actor2] = actors2.get(m.actor2, 0) + 1
+            if m.place_id:
+                place_ids[m.place_id] = place_ids.get(m.place_id, 0) + 1
             if m.fatalities is not None:
                 stated[m.fatalities] = stated.get(m.fatalities, 0) + 1
             article_set.add(m.article_id)
             unsure *= 1.0 - m.confidence
-        sub_type = _most_counted(sub_types)
-        event_type = next(m.event_type for m in mentions if m.sub_event_type == sub_type)
         actor1 = _most_counted(actors1)
         actor2 = _most_counted(actors2)
         place_id = _main_place(place_ids, places)
         fatalities = min(stated.items(), key=lambda kv: (-kv[1], -kv[0]))[0] if stated else None
         article_ids = sorted(article_set)
+    first = mentions[0]
     place = places.get(place_id)
-    published = [articles[a].published for a in article_ids if a in articles and articles[a].published]
+    published = [p for p in (articles[a].published for a in article_ids if a in articles) if p]
     mention_ids = tuple(m.mention_id for m in mentions)
-    return Event(
-        event_id=hashlib.sha1("\n".join(mention_ids).encode()).hexdigest()[:16],
-        event_type=event_type,
-        sub_event_type=sub_type,
-        summary=_summary(cluster, actor1, actor2, place_id, places, best),
-        date_start=dated.date_start if dated else None,
-        date_end=dated.date_end if dated else None,
-        date_precision=dated.date_precision if dated else "none",
-        date_text=dated.date_text if dated else "",
-        place_id=place_id,
-        latitude=place.lat if place else None,
-        longitude=place.lon if place else None,
-        geo_precision=GEO_PRECISION.get(place.kind) if place else None,
-        actor1=actor1,
-        actor2=actor2,
-        fatalities=fatalities,
-        n_sources=len(article_ids),
-        n_mentions=len(mentions),
-        first_reported=min(published) if published else None,
-        confidence=round(min(0.99, 1.0 - unsure), 3),
-        disputed=disputed,
-        mention_ids=mention_ids,
-        places=_event_places(mentions),
-    )
+    return _record((
+        hashlib.sha1("\n".join(mention_ids).encode()).hexdigest()[:16],
+        first.event_type,
+        first.sub_event_type,
+        _summary(cluster, actor1, actor2, place_id, places, best),
+        dated.date_start if dated else None,
+        dated.date_end if dated else None,
+        dated.date_precision if dated else "none",
+        dated.date_text if dated else "",
+        place_id,
+        place.lat if place else None,
+        place.lon if place else None,
+        GEO_PRECISION.get(place.kind) if place else None,
+        actor1,
+        actor2,
+        fatalities,
+        len(article_ids),
+        len(mentions),
+        min(published) if published else None,
+        round(min(0.99, 1.0 - unsure), 3),
+        disputed,
+        mention_ids,
+        _event_places(mentions),
+    ))
 
 
 @contextlib.contextmanager
