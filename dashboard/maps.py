@@ -52,6 +52,7 @@ AREA_RADIUS_M = {3: 60_000, 4: 250_000}
 SEA = "#d6e4ee"
 CLUSTER_ABOVE = 300
 MAX_ARROWS = 300
+MAX_LABELS = 40  # place names drawn at once: the most reported places
 MAX_ARROWS_LARGE = 100  # a large store's most travelled pairs only
 AGGREGATE_ABOVE = 2000  # above this many events the map shows grid cells, not single events
 POINTS_IN_VIEW = 1000  # single events again once the visible window holds no more than this
@@ -134,6 +135,25 @@ class ArrowLayer(_Script):
                     + 'border-bottom:7px solid transparent;border-left:14px solid ' + r.colour
                     + ';transform:rotate(' + r.angle + 'deg);transform-origin:7px 7px"></div>'});
             target.addLayer(L.marker([r.lat2, r.lon2], {icon: head, interactive: false, keyboard: false}));
+        });
+    })();
+    """
+
+    def __init__(self, rows: list[dict]) -> None:
+        super().__init__()
+        self.rows = rows
+
+
+class LabelLayer(_Script):
+    """Place names beside their markers: the offline basemap has none, and a reader (or a room) must
+    see where things happened without hovering. Names are escaped before they are sent."""
+
+    script_template = """
+    (function() {
+        var target = {{ this._parent.get_name() }};
+        {{ this.rows|tojson }}.forEach(function(r) {
+            var icon = L.divIcon({className: 'tl-label', html: r.text, iconSize: null, iconAnchor: [-9, 10]});
+            target.addLayer(L.marker([r.lat, r.lon], {icon: icon, interactive: false, keyboard: false}));
         });
     })();
     """
@@ -326,6 +346,24 @@ def destination_rows(moves: pd.DataFrame) -> list[dict]:
     return rows
 
 
+def label_rows(events: pd.DataFrame, moves: pd.DataFrame | None = None, limit: int = MAX_LABELS) -> list[dict]:
+    """One name per place on the map: the places of most sources, then the places movements reach."""
+    names: dict[tuple[float, float], tuple[float, str]] = {}
+    located = events.dropna(subset=["latitude", "longitude"]) if not events.empty else events
+    for event in located.to_dict("records"):
+        name = event.get("place_name")
+        if not isinstance(name, str) or not name:
+            continue
+        key = (round(float(event["latitude"]), 3), round(float(event["longitude"]), 3))
+        weight = float(event["n_sources"]) if event.get("n_sources") is not None and not pd.isna(event["n_sources"]) else 1.0
+        names[key] = (names.get(key, (0.0, name))[0] + weight, name)
+    for move in (moves if moves is not None else pd.DataFrame()).to_dict("records"):
+        key = (round(float(move["destination_lat"]), 3), round(float(move["destination_lon"]), 3))
+        names.setdefault(key, (0.5, move["destination_name"]))
+    ranked = sorted(names.items(), key=lambda item: (-item[1][0], item[1][1]))[:limit]
+    return [{"lat": lat, "lon": lon, "text": escape_html(name)} for (lat, lon), (_, name) in ranked]
+
+
 def bearing_degrees(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     """Screen angle (clockwise from east, as CSS rotate wants) of the line from 1 to 2 in Web Mercator."""
     def mercator_y(lat: float) -> float:
@@ -403,9 +441,11 @@ def bounds_of(events: pd.DataFrame, moves: pd.DataFrame | None = None) -> list[l
 def build_map(events: pd.DataFrame, moves: pd.DataFrame | None = None, *,
               quotes: dict[str, list[str]] | None = None, center: tuple[float, float] | None = None,
               zoom: int | None = None, cluster: bool | None = None, heat: bool = True,
-              standalone: bool = False, base_url: str = STATIC_URL, rows: list[dict] | None = None) -> folium.Map:
+              standalone: bool = False, base_url: str = STATIC_URL, rows: list[dict] | None = None,
+              fill_frame: bool = False) -> folium.Map:
     """The event map. `standalone` inlines the basemap (see `standalone_html` for the assets);
-    `rows` are `marker_rows(events, quotes)` when the caller has them cached."""
+    `rows` are `marker_rows(events, quotes)` when the caller has them cached; `fill_frame` makes the map
+    as tall as its frame, so a page can size it with CSS (the presentation mode fills the screen)."""
     moves = moves if moves is not None else pd.DataFrame()
     fmap = _base_map(center, zoom, standalone, base_url)
     located = events.dropna(subset=["latitude", "longitude"]) if not events.empty else events
@@ -423,7 +463,11 @@ def build_map(events: pd.DataFrame, moves: pd.DataFrame | None = None, *,
                  if use_cluster else folium.FeatureGroup(name="Events"))
     container.add_to(fmap)
     EventLayer(rows if rows is not None else marker_rows(located, quotes)).add_to(container)
+    labels = folium.FeatureGroup(name="Place names").add_to(fmap)
+    LabelLayer(label_rows(located, moves)).add_to(labels)
     folium.LayerControl(collapsed=True).add_to(fmap)
+    if fill_frame:
+        fmap.get_root().header.add_child(folium.Element("<style>#map_div, .folium-map{height:100vh !important}</style>"))
     if center is None:
         bounds = bounds_of(located, moves)
         if bounds:
@@ -436,7 +480,10 @@ def _base_map(center: tuple[float, float] | None, zoom: int | None, standalone: 
     """The map with the offline country outlines and the optional online tiles, nothing else."""
     fmap = folium.Map(location=list(center) if center else [20, 0], zoom_start=zoom or 2, tiles=None,
                       control_scale=True, maxZoom=18, minZoom=2)  # map options: with tiles=None MarkerCluster needs maxZoom
-    fmap.get_root().header.add_child(folium.Element(f"<style>.leaflet-container{{background:{SEA}}}</style>"))
+    fmap.get_root().header.add_child(folium.Element(
+        f"<style>.leaflet-container{{background:{SEA}}}"
+        ".tl-label{white-space:nowrap;font:600 14px/18px sans-serif;color:#1a1a1a;"
+        "text-shadow:0 0 3px #fff,0 0 3px #fff,0 0 2px #fff;pointer-events:none}</style>"))
     basemap = folium.FeatureGroup(name="Country outlines (offline)", control=True)
     if standalone:
         import json

@@ -1,13 +1,18 @@
 """Presentation mode: one event per slide, big type, the map flying to each place."""
 from __future__ import annotations
 
+import math
+
 import pandas as pd
 
 from dashboard.dates import event_date_label
 from dashboard.safe import escape_html
 
 NEXT_KEY, PREVIOUS_KEY, PRESENT_KEY = "story_next", "story_previous", "story_present"
-ZOOM_FOR_PRECISION = {1: 9, 2: 8, 3: 7, 4: 5}
+MAP_BOX_KEY = "story_map_box"
+# A town is shown with its surroundings (a room must recognise where it is); a country whole.
+ZOOM_FOR_PRECISION = {1: 7, 2: 7, 3: 6, 4: 5}
+CLOSEST_ZOOM = 7
 MAX_EVENTS = 200  # a story a person can step through; a larger filtered set tells its most reported events
 
 # Arrow keys press the Next/Previous buttons. Static code (no data in it), added to the page once.
@@ -38,9 +43,14 @@ PRESENTATION_CSS = """
 <style>
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], header[data-testid="stHeader"],
 [data-testid="stToolbar"], .st-key-story_controls { display: none !important; }
-.block-container, [data-testid="stMainBlockContainer"] { padding-top: 1rem !important; max-width: 100% !important; }
+.block-container, [data-testid="stMainBlockContainer"] { padding-top: 1rem !important; padding-bottom: 0 !important;
+  max-width: 100% !important; }
+/* The map fills the screen's height (it is drawn to fill its frame). */
+.st-key-MAP_BOX iframe { height: calc(100vh - 4rem) !important; }
+/* Arrow keys focus the page: no focus ring framing the slide on the projector. */
+[data-testid="stMain"]::before { box-shadow: none !important; }
 </style>
-"""
+""".replace("MAP_BOX", MAP_BOX_KEY)
 
 
 def _text(value: object) -> str:
@@ -76,13 +86,41 @@ def slide_html(event: dict, quote: str | None, position: int, total: int) -> str
     )
 
 
-def view_of(event: dict) -> tuple[tuple[float, float] | None, int]:
-    lat, lon = event.get("latitude"), event.get("longitude")
-    if lat is None or lon is None or pd.isna(lat) or pd.isna(lon):
-        return None, 4
+def view_of(event: dict, events: pd.DataFrame, moves: pd.DataFrame) -> tuple[tuple[float, float] | None, int]:
+    """Where the map looks for a slide: the event's place with whatever its movements reach, close
+    enough to read and wide enough to recognise; for an event without a place, the whole story."""
+    lats, lons = [], []
+    located = _located(event.get("latitude"), event.get("longitude"))
+    if located:
+        lats.append(located[0])
+        lons.append(located[1])
+        mine = moves[moves["event_id"] == event.get("event_id")] if not moves.empty else moves
+        for lat, lon in zip(mine.get("destination_lat", ()), mine.get("destination_lon", ())):
+            if _located(lat, lon):
+                lats.append(float(lat))
+                lons.append(float(lon))
+    else:
+        for lat, lon in zip(events.get("latitude", ()), events.get("longitude", ())):
+            if _located(lat, lon):
+                lats.append(float(lat))
+                lons.append(float(lon))
+    if not lats:
+        return None, 2
     precision = event.get("geo_precision")
-    zoom = ZOOM_FOR_PRECISION.get(int(precision), 8) if precision is not None and not pd.isna(precision) else 8
-    return (float(lat), float(lon)), zoom
+    closest = ZOOM_FOR_PRECISION.get(int(precision), CLOSEST_ZOOM) if located and _known(precision) else CLOSEST_ZOOM
+    centre = ((min(lats) + max(lats)) / 2, (min(lons) + max(lons)) / 2)
+    # The widest zoom at which the span still fits about two thirds of a ~600 px map (256 px is the world at zoom 0).
+    span = max(max(lons) - min(lons), (max(lats) - min(lats)) * 1.5, 1e-6)
+    fits = int(math.floor(math.log2(400 * 360 / (256 * span))))
+    return centre, max(2, min(closest, fits))
+
+
+def _known(value: object) -> bool:
+    return value is not None and not pd.isna(value)
+
+
+def _located(lat: object, lon: object) -> tuple[float, float] | None:
+    return (float(lat), float(lon)) if _known(lat) and _known(lon) else None
 
 
 def bounded_caption(shown: int, total: int) -> str:

@@ -154,7 +154,7 @@ def _marker_rows(snapshot: str, filters: Filters, view: str, _events: pd.DataFra
 
 def draw_map(ctx: Context, events: pd.DataFrame, *, key: str, height: int = 520, moves: pd.DataFrame | None = None,
              center: tuple[float, float] | None = None, zoom: int | None = None,
-             returned: list[str] | None = None, heat: bool = True, view: str = "") -> dict:
+             returned: list[str] | None = None, heat: bool = True, view: str = "", fill_frame: bool = False) -> dict:
     """The folium map in Streamlit, reporting back only what the caller asks for (no rerun on pan).
 
     `view` names whatever narrowed `events` beyond the filters (e.g. the playback date), for the cache.
@@ -162,7 +162,7 @@ def draw_map(ctx: Context, events: pd.DataFrame, *, key: str, height: int = 520,
     quotes = quotes_by_event(ctx, events["event_id"])
     rows = _marker_rows(ctx.snapshot, ctx.filters, f"{key}:{view}:{len(events)}", events, quotes)
     # center/zoom go to st_folium only: the map itself stays the same, so it moves instead of remounting.
-    fmap = maps.build_map(events, moves, quotes=quotes, heat=heat, rows=rows)
+    fmap = maps.build_map(events, moves, quotes=quotes, heat=heat, rows=rows, fill_frame=fill_frame)
     return st_folium(fmap, key=key, height=height, use_container_width=True, returned_objects=returned or [],
                      center=center, zoom=zoom) or {}
 

@@ -42,7 +42,8 @@ with text_col:
                     icon=":material/arrow_back:", width="stretch")
     next_col.button("Next", key=story.NEXT_KEY, on_click=move, args=(1,), disabled=step >= total - 1,
                     icon=":material/arrow_forward:", width="stretch")
-with map_col:
-    center, zoom = story.view_of(event)
-    views.draw_map(ctx, chosen, key="story_map", height=560 if present else 480, center=center, zoom=zoom,
-                   moves=queries.movements_of(ctx.snapshot, tuple(events["event_id"])), heat=False, view=",".join(sorted(picked)))
+moves = queries.movements_of(ctx.snapshot, tuple(events["event_id"]))
+with map_col, st.container(key=story.MAP_BOX_KEY):
+    center, zoom = story.view_of(event, chosen, moves)
+    views.draw_map(ctx, chosen, key="story_map", height=480, center=center, zoom=zoom, moves=moves, heat=False,
+                   view=",".join(sorted(picked)), fill_frame=True)

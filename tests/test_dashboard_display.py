@@ -95,3 +95,56 @@ def test_a_filter_that_matches_nothing_says_so(app, page):
     app.switch_page(page).run()
     assert not app.exception, [e.value for e in app.exception]
     assert any("No" in info.value and "match" in info.value for info in app.info), [i.value for i in app.info]
+
+
+STORY = pd.DataFrame([
+    {"event_id": "ev-recapture", "latitude": 34.56, "longitude": 38.27, "geo_precision": 1},
+    {"event_id": "ev-retreat", "latitude": 34.56, "longitude": 38.27, "geo_precision": 1},
+    {"event_id": "ev-ramadi", "latitude": 33.42, "longitude": 43.30, "geo_precision": 1},
+    {"event_id": "ev-onset", "latitude": None, "longitude": None, "geo_precision": None},
+])
+RETREAT_MOVES = pd.DataFrame([
+    {"event_id": "ev-retreat", "destination_lat": lat, "destination_lon": lon}
+    for lat, lon in ((34.88, 38.87), (35.95, 39.01), (35.34, 40.14))
+])
+
+
+def _event(event_id: str) -> dict:
+    return STORY[STORY["event_id"] == event_id].iloc[0].to_dict()
+
+
+def test_a_slide_shows_a_town_with_its_surroundings():
+    centre, zoom = story.view_of(_event("ev-recapture"), STORY, RETREAT_MOVES)
+    assert centre == (34.56, 38.27) and 5 <= zoom <= 8
+
+
+def test_a_movement_slide_shows_where_it_went():
+    centre, zoom = story.view_of(_event("ev-retreat"), STORY, RETREAT_MOVES)
+    assert 34.56 < centre[0] < 35.95 and 38.27 < centre[1] < 40.14
+    degrees_across = 600 / (256 * 2 ** zoom / 360)  # a 600 px wide map at that zoom
+    for lon in (38.27, *RETREAT_MOVES["destination_lon"]):
+        assert abs(lon - centre[1]) < degrees_across / 2
+    far = pd.DataFrame([{"event_id": "ev-retreat", "destination_lat": 33.42, "destination_lon": 43.30}])
+    assert story.view_of(_event("ev-retreat"), STORY, far)[1] < zoom  # further destinations: a wider view
+
+
+def test_a_slide_without_a_place_shows_the_whole_story_not_the_atlantic():
+    centre, zoom = story.view_of(_event("ev-onset"), STORY, RETREAT_MOVES)
+    assert 33.42 <= centre[0] <= 34.56 and 38.27 <= centre[1] <= 43.30
+    assert 3 <= zoom <= 7
+    assert story.view_of(_event("ev-onset"), STORY.iloc[3:], RETREAT_MOVES.iloc[:0]) == (None, 2)
+
+
+def test_the_map_names_its_places_escaped():
+    events = pd.DataFrame([
+        {"latitude": 34.56, "longitude": 38.27, "place_name": "Palmyra", "n_sources": 5},
+        {"latitude": 34.56, "longitude": 38.27, "place_name": "Palmyra", "n_sources": 3},
+        {"latitude": 25.26, "longitude": 55.30, "place_name": "<img src=x onerror=alert(1)>", "n_sources": 1},
+        {"latitude": None, "longitude": None, "place_name": "Nowhere", "n_sources": 9},
+    ])
+    moves = pd.DataFrame([{"destination_lat": 35.95, "destination_lon": 39.01, "destination_name": "Raqqa"}])
+    rows = maps.label_rows(events, moves)
+    assert [row["text"] for row in rows][:1] == ["Palmyra"] and len(rows) == 3
+    assert "Raqqa" in {row["text"] for row in rows}
+    assert all("<" not in row["text"] for row in rows)
+    assert len(maps.label_rows(events, moves, limit=1)) == 1

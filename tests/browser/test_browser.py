@@ -293,6 +293,15 @@ def test_story_advances_by_button_and_keyboard(page, server):
         page.wait_for_timeout(500)
         assert page.locator(".st-key-story_next button").is_visible()
         shoot(page, f"story-presentation-{width}x{height}", full_page=False)
+        # Legible from the back of a room: the map fills the screen's height, the text is large and dark.
+        assert page.locator(MAP_FRAME).first.bounding_box()["height"] >= 0.85 * height
+        sizes = page.evaluate("""() => [...document.querySelectorAll('.tl-slide *')].filter(e => e.innerText.trim())
+            .map(e => [parseFloat(getComputedStyle(e).fontSize), getComputedStyle(e).color])""")
+        assert min(size for size, _ in sizes) >= (16 if width < 1600 else 18), sizes
+        assert max(size for size, _ in sizes) >= (40 if width < 1600 else 56), sizes
+        assert all(max(map(int, re.findall(r"\d+", colour)[:3])) <= 0x66 for _, colour in sizes), sizes  # dark on white
+    labels = page.frame_locator(MAP_FRAME).first.locator(".tl-label")
+    assert {"Palmyra", "Raqqa"} <= {label.inner_text() for label in labels.all()}  # the map names its places
     page.keyboard.press("ArrowRight")
     page.wait_for_function("document.querySelector('.tl-slide').innerText.includes('3 / ')", timeout=20_000)
     # The map moves to each event's place as the story advances.
