@@ -5,12 +5,17 @@ and hands every page the same context. Pages live in pages/ and only read throug
 """
 from __future__ import annotations
 
+import os
+
 import streamlit as st
 
 from dashboard import collections_ui, context, queries, sidebar
 from etl import config
 
 st.set_page_config(page_title="News timeline and map", layout="wide")  # no icon: a material icon is fetched online
+# An unexpected error shows its type, never a traceback or message (the server log has them); a room is watching.
+# TIMELINE_ERROR_DETAILS=full shows everything while developing.
+st.set_option("client.showErrorDetails", os.environ.get("TIMELINE_ERROR_DETAILS", "type"))
 
 
 def build_store_if_missing() -> None:

@@ -148,3 +148,15 @@ def test_the_map_names_its_places_escaped():
     assert "Raqqa" in {row["text"] for row in rows}
     assert all("<" not in row["text"] for row in rows)
     assert len(maps.label_rows(events, moves, limit=1)) == 1
+
+
+def test_an_unexpected_error_shows_no_traceback_or_message(app, monkeypatch):
+    def broken(*args, **kwargs):
+        raise RuntimeError("secret detail from /work/internal/path")
+
+    monkeypatch.setattr(queries, "count_events", broken)
+    monkeypatch.delenv("TIMELINE_ERROR_DETAILS", raising=False)
+    app.run()
+    assert app.exception, "the page should have failed"
+    shown = app.exception[0]
+    assert not shown.stack_trace and "secret detail" not in shown.message
