@@ -1,4 +1,4 @@
-"""The processed store: DuckDB + Parquet + events.geojson, published atomically.
+"""The processed store: DuckDB + Parquet + GeoJSON, published atomically.
 
 Layout of `data/processed/`::
 
@@ -7,13 +7,16 @@ Layout of `data/processed/`::
     snapshots/<run_id>/parquet/<table>.parquet          the small tables, one file each
     snapshots/<run_id>/parquet/<table>-<YYYY-MM>.parquet the event and mention tables, one file
                                        per month of their date (`-undated` for none), sorted by date
-    snapshots/<run_id>/events.geojson  merged events with coordinates
+    snapshots/<run_id>/geojson/events-<YYYY-MM>.geojson  the month's events with coordinates, one
+                                       FeatureCollection per month of events (`-undated` for none)
     snapshots/<run_id>/run.json        summary, pipeline version, fingerprints of the table and files
 
 A run writes a new snapshot beside the old one and only then repoints `current`, so a reader
 always sees one complete run. A month whose rows did not change is hard-linked from the
-previous snapshot, not written again. A run whose tables are identical to the current ones
-publishes nothing, which keeps a second run over unchanged input byte-identical.
+previous snapshot (its Parquet and GeoJSON files), not written again, and the database is the
+previous one's copy with only the changed months' rows replaced. A run whose tables are
+identical to the current ones publishes nothing, which keeps a second run over unchanged input
+byte-identical.
 """
 from __future__ import annotations
 
@@ -37,6 +40,7 @@ import pyarrow.parquet as pq
 from etl.records import Article, Event, EventMention, EventPlace, IngestFailure, Place, PlaceMention, TimeMention
 
 DB_NAME = "timeline.duckdb"
+GEOJSON_DIR = "geojson"
 KEEP_SNAPSHOTS = 3
 
 _S, _I, _F, _B, _D = pa.string(), pa.int64(), pa.float64(), pa.bool_(), pa.date32()
@@ -110,6 +114,7 @@ PARTITIONED: dict[str, tuple[str, str]] = {  # table -> (table holding the date,
     "mention_places": ("event_mentions", "mention_id"),
 }
 UNDATED = "undated"
+_UNDATED_KEY = 99_999_999  # a month key (YYYYMM) after every real month
 
 
 # ---------------------------------------------------------------- records -> rows -> tables
@@ -225,17 +230,17 @@ def article_from_row(r: Mapping[str, Any]) -> Article:
 
 # ---------------------------------------------------------------- GeoJSON
 
-def write_events_geojson(db: duckdb.DuckDBPyConnection, path: Path) -> None:
-    """The events with coordinates as a GeoJSON FeatureCollection, every column a property.
+def write_events_geojson(db: duckdb.DuckDBPyConnection, events: pa.Table, path: Path) -> None:
+    """Events with coordinates as a GeoJSON FeatureCollection, every column a property.
 
-    Written by DuckDB from the snapshot's own events table (a million events take seconds, not
-    minutes as through Python objects), then wrapped as one FeatureCollection."""
+    Written by DuckDB (a million events take seconds, not minutes as through Python objects),
+    then wrapped as one FeatureCollection."""
     properties = ", ".join(f'"{name}" := "{name}"' for name in SCHEMAS["events"].names)
     features = path.with_name(path.name + ".features")
-    db.execute(f"""
+    _with_arrow(db, events, f"""
         COPY (SELECT 'Feature' AS type, {{'type': 'Point', 'coordinates': [longitude, latitude]}} AS geometry,
                      struct_pack({properties}) AS properties
-              FROM events WHERE latitude IS NOT NULL AND longitude IS NOT NULL
+              FROM arrow_in WHERE latitude IS NOT NULL AND longitude IS NOT NULL
               ORDER BY date_start NULLS LAST, event_id)
         TO '{str(features).replace("'", "''")}' (FORMAT json, ARRAY true)""")
     with open(path, "wb") as out, open(features, "rb") as body:
@@ -243,6 +248,20 @@ def write_events_geojson(db: duckdb.DuckDBPyConnection, path: Path) -> None:
         shutil.copyfileobj(body, out, 1 << 20)
         out.write(b"}")
     features.unlink()
+
+
+def _with_arrow(db: duckdb.DuckDBPyConnection, table: pa.Table, sql: str) -> None:
+    """Run SQL that reads an Arrow table as `arrow_in`."""
+    db.register("arrow_in", table)
+    try:
+        db.execute(sql)
+    finally:
+        db.unregister("arrow_in")
+
+
+def geojson_files(snapshot: Path) -> list[Path]:
+    """The snapshot's GeoJSON files in date order: one FeatureCollection per month of events."""
+    return sorted((Path(snapshot) / GEOJSON_DIR).glob("events-*.geojson"))
 
 
 # ---------------------------------------------------------------- publishing and reading
@@ -254,28 +273,29 @@ def _parquet_bytes(table: pa.Table) -> bytes:
     return sink.getvalue().to_pybytes()
 
 
-def _month_of(dates: pa.ChunkedArray) -> pa.Array:
-    """'YYYY-MM' for each date, UNDATED for none."""
-    months = pc.strftime(pc.cast(dates, pa.timestamp("s")), format="%Y-%m")
-    return pc.fill_null(months, UNDATED)
+def _month_keys(dates: pa.ChunkedArray) -> pa.Array:
+    """YYYYMM as an integer for each date, one after every month for none (integers: a
+    million dates take milliseconds, where formatting them as strings takes seconds)."""
+    return pc.fill_null(pc.add(pc.multiply(pc.year(dates), 100), pc.month(dates)), _UNDATED_KEY)
+
+
+def _month_name(key: int) -> str:
+    return UNDATED if key == _UNDATED_KEY else f"{key // 100:04d}-{key % 100:02d}"
 
 
 def partition_files(tables: Mapping[str, pa.Table]) -> dict[str, pa.Table]:
     """Every Parquet file of a snapshot, by file name: one per small table, one per month for
     the large ones (rows sorted by date, then by the table's key)."""
     files: dict[str, pa.Table] = {}
-    months_by_key: dict[str, pa.Table] = {}
     for name, table in tables.items():
         if name not in PARTITIONED:
             files[f"{name}.parquet"] = table
             continue
         dated, key = PARTITIONED[name]
-        if dated not in months_by_key:
-            source = tables[dated]
-            months_by_key[dated] = pa.table({key: source.column(key), "_month": _month_of(source.column("date_start"))})
-        lookup = months_by_key[dated]
-        positions = pc.index_in(table.column(key), value_set=lookup.column(key))
-        month = pc.fill_null(pc.take(lookup.column("_month"), positions), UNDATED)
+        month = _month_keys(tables[dated].column("date_start"))
+        if dated != name:
+            positions = pc.index_in(table.column(key), value_set=tables[dated].column(key))
+            month = pc.fill_null(pc.take(month, positions), _UNDATED_KEY)
         by_date = [("date_start", "ascending")] if "date_start" in table.column_names else []
         ordered = table.append_column("_month", month).sort_by(
             [("_month", "ascending")] + by_date + [(k, "ascending") for k in SORT_KEYS[name]])
@@ -283,7 +303,7 @@ def partition_files(tables: Mapping[str, pa.Table]) -> dict[str, pa.Table]:
         offset = 0
         for entry in sorted(counts, key=lambda c: c["values"]):
             part = ordered.slice(offset, entry["counts"]).drop_columns(["_month"])
-            files[f"{name}-{entry['values']}.parquet"] = part.combine_chunks()
+            files[f"{name}-{_month_name(entry['values'])}.parquet"] = part.combine_chunks()
             offset += entry["counts"]
     return files
 
@@ -349,32 +369,112 @@ def connect(processed_dir: Path) -> duckdb.DuckDBPyConnection | None:
     return duckdb.connect(str(snap / DB_NAME), read_only=True)
 
 
-def _write_snapshot(directory: Path, tables: Mapping[str, pa.Table], files: Mapping[str, bytes],
+def _table_of(file_name: str) -> str:
+    """The table a Parquet file of a snapshot holds ('events-2016-03.parquet' -> 'events')."""
+    return file_name.removesuffix(".parquet").split("-", 1)[0]
+
+
+def _write_snapshot(directory: Path, files: Mapping[str, pa.Table], data: Mapping[str, bytes],
                     hashes: Mapping[str, str], previous: Path | None, run_info: dict) -> None:
-    """Every file of a snapshot; a Parquet file that the previous snapshot already has, byte for
-    byte under the same name, is hard-linked from it instead of written again."""
+    """Every file of a snapshot. A Parquet file that the previous snapshot already has, byte for
+    byte under the same name, is hard-linked from it instead of written again, and so is the
+    GeoJSON of an unchanged month of events; the database is the previous one with the changed
+    files' rows replaced when few changed, else built whole."""
     (directory / "parquet").mkdir(parents=True)
+    (directory / GEOJSON_DIR).mkdir()
     earlier = json.loads((previous / "run.json").read_text()).get("files", {}) if previous else {}
-    for file_name, data in files.items():
+    unchanged = set()
+    for file_name in files:
         target = directory / "parquet" / file_name
-        if earlier.get(file_name) == hashes[file_name]:
-            try:
-                os.link(previous / "parquet" / file_name, target)
-                continue
-            except OSError:  # gone, or another file system: write it
-                pass
-        target.write_bytes(data)
-    db = duckdb.connect(str(directory / DB_NAME))
+        if earlier.get(file_name) == hashes[file_name] and _link(previous / "parquet" / file_name, target):
+            unchanged.add(file_name)
+        else:
+            target.write_bytes(data[file_name])
+    db_path = directory / DB_NAME
+    patchable = previous is not None and _patchable(previous, earlier, set(files) - unchanged)
+    if patchable:
+        shutil.copyfile(previous / DB_NAME, db_path)
+    db = duckdb.connect(str(db_path))
     try:
-        for name, table in tables.items():
-            db.register("arrow_in", table)
-            db.execute(f'CREATE TABLE "{name}" AS SELECT * FROM arrow_in')
-            db.unregister("arrow_in")
-        write_events_geojson(db, directory / "events.geojson")
+        if patchable:
+            _patch_database(db, previous, earlier, files, unchanged)
+        else:
+            _build_database(db, files)
+        for file_name, table in files.items():
+            if _table_of(file_name) != "events":
+                continue
+            geojson = f"{file_name.removesuffix('.parquet')}.geojson"
+            target = directory / GEOJSON_DIR / geojson
+            if not (file_name in unchanged and _link(previous / GEOJSON_DIR / geojson, target)):
+                write_events_geojson(db, table, target)
         db.execute("CHECKPOINT")
     finally:
         db.close()
     (directory / "run.json").write_text(json.dumps(run_info, indent=2, sort_keys=True, default=str))
+
+
+def _link(source: Path, target: Path) -> bool:
+    """Hard-link a file of the previous snapshot; False when it is gone or on another file system."""
+    try:
+        os.link(source, target)
+        return True
+    except OSError:
+        return False
+
+
+def _tables_of(files: Mapping[str, pa.Table], names: Iterable[str]) -> dict[str, pa.Table]:
+    """The given files' rows gathered per table, month files in date order."""
+    grouped: dict[str, list[pa.Table]] = {}
+    for file_name in sorted(names):
+        grouped.setdefault(_table_of(file_name), []).append(files[file_name])
+    return {name: pa.concat_tables(parts) for name, parts in grouped.items()}
+
+
+def _build_database(db: duckdb.DuckDBPyConnection, files: Mapping[str, pa.Table]) -> None:
+    """Every table, its month files in date order (a month's rows lie together, so a date filter
+    skips row groups and replacing a month later touches few of them)."""
+    tables = _tables_of(files, files)
+    for name in SCHEMAS:
+        _with_arrow(db, tables.get(name, SCHEMAS[name].empty_table()), f'CREATE TABLE "{name}" AS SELECT * FROM arrow_in')
+
+
+def _patchable(previous: Path, earlier: Mapping[str, str], changed: set[str]) -> bool:
+    """Whether the previous snapshot's database can be patched: it exists, has today's columns
+    and month files, and at most half of the month files changed (more is a rebuild, which also
+    leaves no gaps of deleted rows behind)."""
+    if not (previous / DB_NAME).is_file() or any(f"{name}.parquet" in earlier for name in PARTITIONED):
+        return False
+    months = [f for f in earlier if _table_of(f) in PARTITIONED]
+    if len([f for f in changed if _table_of(f) in PARTITIONED]) * 2 > max(len(months), 1):
+        return False
+    db = duckdb.connect(str(previous / DB_NAME), read_only=True)
+    try:
+        columns = dict(db.execute("""SELECT table_name, list(column_name ORDER BY ordinal_position)
+                                     FROM information_schema.columns GROUP BY table_name""").fetchall())
+    finally:
+        db.close()
+    return all(columns.get(name) == schema.names for name, schema in SCHEMAS.items())
+
+
+def _patch_database(db: duckdb.DuckDBPyConnection, previous: Path, earlier: Mapping[str, str],
+                    files: Mapping[str, pa.Table], unchanged: set[str]) -> None:
+    """Replace in a copy of the previous database the rows of every file that changed or went:
+    a month's rows are deleted by their keys in the previous snapshot's file of that month, the
+    new month's rows inserted; a changed small table is replaced whole."""
+    gone = [f for f in earlier if f not in unchanged]
+    fresh = _tables_of(files, set(files) - unchanged)
+    for name in SCHEMAS:
+        if name not in PARTITIONED:
+            if name in fresh:
+                _with_arrow(db, fresh[name], f'CREATE OR REPLACE TABLE "{name}" AS SELECT * FROM arrow_in')
+            continue
+        key = PARTITIONED[name][1]
+        stale = [str(previous / "parquet" / f) for f in gone if _table_of(f) == name]
+        if stale:
+            db.execute(f'DELETE FROM "{name}" WHERE "{key}" IN (SELECT "{key}" FROM read_parquet($files))',
+                       {"files": stale})
+        if name in fresh:
+            _with_arrow(db, fresh[name], f'INSERT INTO "{name}" SELECT * FROM arrow_in')
 
 
 @contextlib.contextmanager
@@ -417,8 +517,8 @@ def publish(processed_dir: Path, tables: Mapping[str, pa.Table], run_info: dict)
     processed_dir = Path(processed_dir)
     snapshots = processed_dir / "snapshots"
     snapshots.mkdir(parents=True, exist_ok=True)
-    tables = {name: tables[name] for name in SCHEMAS}
-    files = {name: _parquet_bytes(table) for name, table in partition_files(tables).items()}
+    parts = partition_files({name: tables[name] for name in SCHEMAS})
+    files = {name: _parquet_bytes(table) for name, table in parts.items()}
     hashes = {name: hashlib.sha256(data).hexdigest() for name, data in files.items()}
     print_ = fingerprint(hashes)
     current = current_snapshot(processed_dir)
@@ -427,7 +527,7 @@ def publish(processed_dir: Path, tables: Mapping[str, pa.Table], run_info: dict)
 
     staging = snapshots / f".staging-{uuid.uuid4().hex}"
     try:
-        _write_snapshot(staging, tables, files, hashes, current, {**run_info, "fingerprint": print_, "files": hashes})
+        _write_snapshot(staging, parts, files, hashes, current, {**run_info, "fingerprint": print_, "files": hashes})
         run_id = f"{dt.datetime.now(dt.timezone.utc):%Y%m%dT%H%M%S%fZ}-{print_[:8]}"
         final = snapshots / run_id
         os.rename(staging, final)

@@ -37,7 +37,7 @@ def test_seed_run_reads_every_article_and_fills_every_table(seed_store):
     assert {a["published"].isoformat() for a in articles} == {"2016-03-27"}
     for table in ("timexes", "place_mentions", "events", "event_mentions", "event_places"):
         assert store.read_table(processed, table).num_rows > 0, table
-    assert (store.current_snapshot(processed) / "events.geojson").is_file()
+    assert store.geojson_files(store.current_snapshot(processed))
 
 
 def test_places_are_labelled_as_the_articles_name_them(seed_store):

@@ -66,7 +66,9 @@ def test_records_round_trip_through_the_store(tmp_path):
     for row in store.read_table(tmp_path, "mention_places").to_pylist():
         mp.setdefault(row["mention_id"], []).append(row)
     assert store.event_mentions_from_rows(store.read_table(tmp_path, "event_mentions").to_pylist(), mp) == [MENTION]
-    geo = json.loads((store.current_snapshot(tmp_path) / "events.geojson").read_text())
+    [month] = store.geojson_files(store.current_snapshot(tmp_path))
+    assert month.name == "events-2015-05.geojson"
+    geo = json.loads(month.read_text())
     assert geo["features"][0]["geometry"]["coordinates"] == [38.3, 34.5]
     assert geo["features"][0]["properties"]["date_start"] == "2015-05-01"
     db = store.connect(tmp_path)
@@ -91,17 +93,22 @@ def test_parquet_bytes_do_not_depend_on_row_order(tmp_path):
     assert (tmp_path / "a.parquet").read_bytes() == (tmp_path / "b.parquet").read_bytes()
 
 
-def test_a_failed_publish_leaves_the_previous_store(tmp_path, monkeypatch):
+@pytest.mark.parametrize("step", ["write_events_geojson", "_patch_database", "_build_database"])
+def test_a_failed_publish_leaves_the_previous_store(tmp_path, monkeypatch, step):
     store.publish(tmp_path, _tables(), {})
     before = store.current_snapshot(tmp_path)
+    db_before = (before / store.DB_NAME).read_bytes()
 
     def broken(*args, **kwargs):
         raise OSError("disk full")
 
-    monkeypatch.setattr(store, "write_events_geojson", broken)
+    monkeypatch.setattr(store, step, broken)
+    if step == "_build_database":  # a rebuild, as when most months change
+        monkeypatch.setattr(store, "_patchable", lambda *args: False)
     with pytest.raises(OSError):
-        store.publish(tmp_path, _tables(events=()), {})
+        store.publish(tmp_path, _tables(events=(EVENT, _event_on(MARCH, "e2"))), {})
     assert store.current_snapshot(tmp_path) == before
+    assert (before / store.DB_NAME).read_bytes() == db_before
     assert store.read_table(tmp_path, "events").num_rows == 1
     assert not list((tmp_path / "snapshots").glob(".staging-*"))
 
@@ -232,3 +239,72 @@ def test_a_store_from_before_partitioning_still_reads(tmp_path):
         part.unlink()
     pq.write_table(whole, snap / "parquet" / "events.parquet")
     assert store.read_table(tmp_path, "events") == whole
+
+
+# ---------------------------------------------------------------- incremental publishing
+
+def _query_results(processed):
+    """Every table through DuckDB, in a fixed order: what any query of the dashboard can see."""
+    db = store.connect(processed)
+    try:
+        return {name: sorted(map(repr, db.execute(f'SELECT * FROM "{name}"').fetchall())) for name in store.SCHEMAS}
+    finally:
+        db.close()
+
+
+def _geojson_features(snapshot):
+    return [f for path in store.geojson_files(snapshot) for f in json.loads(path.read_text())["features"]]
+
+
+def _months(first_day: dt.date, n: int, per_month: int = 2) -> list[Event]:
+    days = [dt.date(first_day.year + (first_day.month - 1 + m) // 12, (first_day.month - 1 + m) % 12 + 1, 1 + d)
+            for m in range(n) for d in range(per_month)]
+    return [_event_on(day, f"e{i:03d}") for i, day in enumerate(days)]
+
+
+@pytest.mark.parametrize("change", ["a new month", "a changed month", "a month gone", "an undated event gone"])
+def test_an_incremental_publish_touches_only_the_changed_month_and_equals_a_full_one(tmp_path, monkeypatch, change):
+    events = _months(dt.date(2015, 1, 1), 6) + [_event_on(None, "u1"), _event_on(None, "u2")]
+    after = {
+        "a new month": events + [_event_on(dt.date(2015, 7, 9), "n1")],
+        "a changed month": [e if e.event_id != "e004" else _event_on(dt.date(2015, 3, 20), "e004") for e in events],
+        "a month gone": [e for e in events if e.date_start is None or e.date_start.month != 2],
+        "an undated event gone": [e for e in events if e.event_id != "u2"],
+    }[change]
+    full, incremental = tmp_path / "full", tmp_path / "incremental"
+    store.publish(full, _dated_tables(after), {})
+    first, _ = store.publish(incremental, _dated_tables(events), {})
+    db_before = (first / store.DB_NAME).read_bytes()
+    monkeypatch.setattr(store, "_build_database", None)  # patched, not rebuilt
+    second, published = store.publish(incremental, _dated_tables(after), {})
+    assert published
+    assert _query_results(incremental) == _query_results(full)
+    assert _geojson_features(second) == _geojson_features(store.current_snapshot(full))
+    assert (first / store.DB_NAME).read_bytes() == db_before  # the previous store is not touched
+    # Only the files of the month that changed are written; the rest are the previous ones.
+    every_table = ("events", "event_mentions", "event_places", "mention_places")
+    month, tables = {"a new month": ("2015-07", every_table),
+                     "a changed month": ("2015-03", ("events", "event_mentions")),  # its places are the same
+                     "a month gone": (None, ()), "an undated event gone": ("undated", every_table)}[change]
+    written = sorted(p.name for p in [*(second / "parquet").iterdir(), *store.geojson_files(second)]
+                     if p.stat().st_nlink == 1)
+    assert written == sorted([f"{t}-{month}.parquet" for t in tables] + ([f"events-{month}.geojson"] if month else []))
+
+
+def test_a_publish_changing_most_months_rebuilds_the_database_with_the_same_results(tmp_path):
+    before, after = _months(dt.date(2015, 1, 1), 4), _months(dt.date(2016, 1, 1), 4)
+    store.publish(tmp_path / "store", _dated_tables(before), {})
+    store.publish(tmp_path / "store", _dated_tables(after), {})
+    store.publish(tmp_path / "full", _dated_tables(after), {})
+    assert _query_results(tmp_path / "store") == _query_results(tmp_path / "full")
+
+
+def test_a_store_written_before_a_column_existed_is_rebuilt_not_patched(tmp_path):
+    events = _months(dt.date(2015, 1, 1), 6)
+    first, _ = store.publish(tmp_path, _dated_tables(events), {})
+    db = duckdb.connect(str(first / store.DB_NAME))
+    db.execute("ALTER TABLE events DROP COLUMN disputed")
+    db.close()
+    store.publish(tmp_path, _dated_tables(events + [_event_on(dt.date(2015, 7, 1), "n1")]), {})
+    columns = [r[0] for r in store.connect(tmp_path).execute("DESCRIBE events").fetchall()]
+    assert columns == store.SCHEMAS["events"].names
