@@ -2,7 +2,8 @@
 
 Every file is made when its button is clicked, from the filtered events in the store: a page of a
 large result never reads them all just to offer the downloads. CSV and GeoJSON hold every filtered
-event; the formats made for presenting hold at most exports.PRESENTATION_CAP of them.
+event (gzip-compressed past exports.GZIP_ABOVE events: Streamlit holds a download in memory);
+the formats made for presenting hold at most exports.PRESENTATION_CAP of them.
 """
 from __future__ import annotations
 
@@ -45,11 +46,18 @@ def download_buttons(ctx: Context, n_events: int) -> None:
         return _offline_map(ctx.snapshot, ctx.filters, shown, queries.movements_of(ctx.snapshot, ids),
                             views.quotes_by_event(ctx, ids))
 
+    gzipped = n_events > exports.GZIP_ABOVE
+    if gzipped:
+        st.caption(f"Over {exports.GZIP_ABOVE:,} events the CSV and GeoJSON come gzip-compressed (.gz), "
+                   "a tenth of their size; any archive tool or GIS opens them.")
+    suffix, zipped = (".gz", "application/gzip") if gzipped else ("", None)
     cols = st.columns(5)
-    cols[0].download_button("CSV", lambda: queries.events_csv(ctx.snapshot, ctx.filters, exports.CSV_COLUMNS),
-                            "events.csv", "text/csv", key="dl_csv", on_click="ignore")
-    cols[1].download_button("GeoJSON", lambda: queries.events_geojson(ctx.snapshot, ctx.filters, exports.CSV_COLUMNS),
-                            "events.geojson", "application/geo+json", key="dl_geojson", on_click="ignore")
+    cols[0].download_button(
+        "CSV" + suffix, lambda: queries.events_csv(ctx.snapshot, ctx.filters, exports.CSV_COLUMNS, gzipped),
+        "events.csv" + suffix, zipped or "text/csv", key="dl_csv", on_click="ignore")
+    cols[1].download_button(
+        "GeoJSON" + suffix, lambda: queries.events_geojson(ctx.snapshot, ctx.filters, exports.CSV_COLUMNS, gzipped),
+        "events.geojson" + suffix, zipped or "application/geo+json", key="dl_geojson", on_click="ignore")
     cols[2].download_button("TimelineJS JSON", lambda: exports.to_json_bytes(exports.timelinejs(presented())),
                             "timelinejs.json", "application/json", key="dl_timelinejs", on_click="ignore")
     cols[3].download_button("StoryMapJS JSON", lambda: exports.to_json_bytes(exports.storymapjs(presented())),

@@ -7,6 +7,9 @@ down into DuckDB SQL. `cache_resource` holds connections only; `cache_data` hand
 from __future__ import annotations
 
 import datetime as dt
+import gzip
+import io
+import shutil
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -148,38 +151,50 @@ def events_page(snapshot: str, filters: Filters, order: str, limit: int, offset:
                   {**params, "limit": limit, "offset": offset})
 
 
-def _copied(snapshot: str, query: str, params: dict[str, Any], file_name: str, options: str) -> bytes:
-    """What DuckDB's COPY of `query` writes, as bytes: an export is written by the database from
-    the store, never gathered into a pandas frame first, so a million events cost a file, not the
-    page's memory."""
+def _copied(snapshot: str, query: str, params: dict[str, Any], options: str, *, compress: bool = False,
+            head: bytes = b"", tail: bytes = b"") -> bytes:
+    """`head`, what DuckDB's COPY of `query` writes, and `tail`, as bytes, gzip-compressed if
+    `compress`: an export is written by the database from the store to a file, never gathered
+    into a pandas frame, and read back in chunks, so a million events cost the compressed file
+    in memory (a tenth of the plain one), not the plain file twice."""
     with tempfile.TemporaryDirectory() as folder:
-        target = Path(folder) / file_name
+        target = Path(folder) / "export"
         cursor = _connection(snapshot).cursor()
         try:
             cursor.execute(f"COPY ({query}) TO '{target}' ({options})", params)
         finally:
             cursor.close()
-        return target.read_bytes()
+        out = io.BytesIO()
+        # Level 1: a GeoJSON shrinks about ninefold at the speed of reading it (level 6: twelvefold, 4x slower).
+        sink = gzip.GzipFile(fileobj=out, mode="wb", compresslevel=1, mtime=0) if compress else out
+        sink.write(head)
+        with open(target, "rb") as body:
+            shutil.copyfileobj(body, sink, 1 << 20)
+        sink.write(tail)
+        if compress:
+            sink.close()
+        return out.getvalue()
 
 
-def events_csv(snapshot: str, filters: Filters, columns: list[str]) -> bytes:
-    """The filtered events as CSV (list columns joined by "; ")."""
+def events_csv(snapshot: str, filters: Filters, columns: list[str], compress: bool = False) -> bytes:
+    """The filtered events as CSV (list columns joined by "; "), gzip-compressed if `compress`."""
     where, params = where_clause(filters)
     chosen = ", ".join(f"array_to_string({c}, '; ') AS {c}" if c == "sources" else c for c in columns)
-    return _copied(snapshot, f"SELECT {chosen} FROM ({_events_sql(where)})", params, "events.csv",
-                   "HEADER, DELIMITER ','")
+    return _copied(snapshot, f"SELECT {chosen} FROM ({_events_sql(where)})", params, "FORMAT CSV, HEADER, DELIMITER ','",
+                   compress=compress)
 
 
-def events_geojson(snapshot: str, filters: Filters, columns: list[str]) -> bytes:
-    """The located filtered events as a GeoJSON FeatureCollection (`columns` as properties)."""
+def events_geojson(snapshot: str, filters: Filters, columns: list[str], compress: bool = False) -> bytes:
+    """The located filtered events as a GeoJSON FeatureCollection (`columns` as properties),
+    gzip-compressed if `compress`."""
     where, params = where_clause(filters)
     properties = ", ".join(f"'{c}': {c}" for c in columns)
-    features = _copied(snapshot, f"""
+    return _copied(snapshot, f"""
         SELECT 'Feature' AS type, {{'type': 'Point', 'coordinates': [longitude, latitude]}} AS geometry,
                {{{properties}}} AS properties
         FROM ({_events_sql(where)}) WHERE latitude IS NOT NULL AND longitude IS NOT NULL""",
-                       params, "features.json", "FORMAT JSON, ARRAY true")
-    return b'{"type": "FeatureCollection", "features": ' + features + b"}"
+                   params, "FORMAT JSON, ARRAY true", compress=compress,
+                   head=b'{"type": "FeatureCollection", "features": ', tail=b"}")
 
 
 @st.cache_data(show_spinner=False, max_entries=64)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import gzip
 import html
 import io
 import json
@@ -336,6 +337,14 @@ def test_csv_export_parses_and_holds_the_filtered_events(snapshot, filters):
         assert every["ev-recapture"]["date_start"] == "2016-03-27" and every["ev-recapture"]["sources"] == "Blog; Reuters"
     if "ev-hostile" in every:
         assert every["ev-hostile"]["summary"] == HOSTILE
+
+
+@pytest.mark.parametrize("export", [queries.events_csv, queries.events_geojson])
+@pytest.mark.parametrize("filters", [Filters(), Filters(event_types=("Battles",)), Filters(text="nothing says this")])
+def test_a_compressed_export_is_the_plain_one_gzipped(snapshot, filters, export):
+    plain = export(snapshot, filters, exports.CSV_COLUMNS)
+    packed = export(snapshot, filters, exports.CSV_COLUMNS, compress=True)
+    assert packed[:2] == b"\x1f\x8b" and gzip.decompress(packed) == plain
 
 
 @pytest.mark.parametrize("filters", [Filters(), Filters(event_types=("Battles",)), Filters(sources=("RT",)),
