@@ -1,4 +1,5 @@
-"""Benchmark: time from page load to timeline and map drawn, bytes sent, query times, server memory.
+"""Benchmark: time from page load to drawn for every page that reads the store (Overview, Timeline,
+Map, Events, Sources), bytes sent, query times, server memory.
 
     python -m dashboard.bench                      # 10^4, 10^5 and 10^6 synthetic events
     python -m dashboard.bench --sizes seeds,10000 --runs 3
@@ -95,26 +96,45 @@ def _map_drawn(page) -> None:
     frame.locator("path.tl-event, path.tl-bin, .marker-cluster").first.wait_for(state="attached", timeout=120_000)
 
 
-def measure(processed_dir: Path, runs: int) -> dict[str, float]:
+def _table_drawn(page) -> None:
+    page.locator("[data-testid='stDataFrame'] canvas").first.wait_for(state="attached", timeout=120_000)
+
+
+def _overview_drawn(page) -> None:
+    _table_drawn(page)
+    _map_drawn(page)
+
+
+def _article_drawn(page) -> None:
+    page.locator(".tl-article").first.wait_for(state="attached", timeout=120_000)
+
+
+# Page (its URL path) -> what "drawn" waits for once the script is idle. The shell, Add articles,
+# has no chart, map or store query: Streamlit and the sidebar alone.
+PAGES = {"add_articles": lambda page: None, "timeline": _timeline_drawn, "map": _map_drawn,
+         "overview": _overview_drawn, "events": _table_drawn, "sources": _article_drawn}
+
+
+def measure(processed_dir: Path, runs: int) -> dict[str, dict[str, float]]:
+    """Per page: first and median seconds to drawn, KB sent for one load; plus the server's memory."""
     from playwright.sync_api import sync_playwright
 
     process, base = _start_server(processed_dir)
+    figures: dict[str, dict[str, float]] = {}
     try:
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            shell = [_time_page(browser, f"{base}/add_articles", lambda page: None) for _ in range(runs)]
-            timeline = [_time_page(browser, f"{base}/timeline", _timeline_drawn) for _ in range(runs)]
-            maps = [_time_page(browser, f"{base}/map", _map_drawn) for _ in range(runs)]
+            for path, drawn in PAGES.items():
+                loads = [_time_page(browser, f"{base}/{path}", drawn) for _ in range(runs)]
+                figures[path] = {"first": loads[0][0], "median": statistics.median(s for s, _ in loads),
+                                 "kb": loads[-1][1] / 1024}
             browser.close()
         rss, peak = _memory_mb(process.pid)
     finally:
         process.terminate()
         process.wait(timeout=20)
-    return {"shell_median": statistics.median(s for s, _ in shell),
-            "timeline_first": timeline[0][0], "timeline_median": statistics.median(s for s, _ in timeline),
-            "map_first": maps[0][0], "map_median": statistics.median(s for s, _ in maps),
-            "timeline_kb": timeline[-1][1] / 1024, "map_kb": maps[-1][1] / 1024, "shell_kb": shell[-1][1] / 1024,
-            "rss_mb": rss, "peak_mb": peak}
+    figures["server"] = {"rss_mb": rss, "peak_mb": peak}
+    return figures
 
 
 def query_times(processed_dir: Path, runs: int = 3) -> dict[str, float]:
@@ -152,6 +172,27 @@ def query_times(processed_dir: Path, runs: int = 3) -> dict[str, float]:
     return times
 
 
+def download_figures(processed_dir: Path) -> dict[bool, tuple[float, int, int]]:
+    """The GeoJSON of every event, plain and gzip-compressed: (seconds, bytes, peak bytes Python
+    held meanwhile, the download included; DuckDB's own memory is not counted)."""
+    import logging
+    import tracemalloc
+
+    from dashboard import exports, queries
+    from dashboard.filters import Filters
+
+    logging.getLogger("streamlit").setLevel(logging.ERROR)
+    snapshot = queries.snapshot_of(processed_dir)
+    figures = {}
+    for compress in (False, True):
+        tracemalloc.start()
+        started = time.perf_counter()
+        size = len(queries.events_geojson(snapshot, Filters(), exports.CSV_COLUMNS, compress))
+        figures[compress] = (time.perf_counter() - started, size, tracemalloc.get_traced_memory()[1])
+        tracemalloc.stop()
+    return figures
+
+
 def _seeds_store(given: Path | None, workdir: Path) -> Path:
     if given:
         return given
@@ -170,6 +211,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--runs", type=int, default=3, help="page loads per page and store")
     parser.add_argument("--seeds-store", type=Path, help="processed dir of the seeds (default: the app's store)")
     parser.add_argument("--keep", type=Path, help="build synthetic stores here and reuse them on the next run")
+    parser.add_argument("--downloads", action="store_true", help="also time the GeoJSON download of every event")
+    parser.add_argument("--no-browser", action="store_true", help="skip the page loads in Chromium")
 
 
 def _synthetic_store(size: int, workdir: Path) -> Path:
@@ -192,17 +235,26 @@ def main(args: argparse.Namespace) -> int:
         for size, processed in stores.items():
             times = query_times(processed)
             print(f"{size:>8} " + "  ".join(f"{name} {seconds:.3f}" for name, seconds in times.items()), flush=True)
-        print("\nin Chromium; shell: the Add articles page, no chart, map or store query (Streamlit and the sidebar); "
-              "KB: sent to the browser over the websocket for one load")
-        print(f"{'store':>8} {'events':>8} {'shell s':>8} {'timeline first/median s':>24} {'map first/median s':>20} "
-              f"{'KB shell/timeline/map':>22} {'server RSS/peak MB':>19}")
+        if args.downloads:
+            print("\nGeoJSON of every event: seconds, MB, peak MB held by Python; plain, then gzip-compressed")
+            for size, processed in stores.items():
+                figures = download_figures(processed)
+                print(f"{size:>8} " + "   ".join(f"{'gzip' if packed else 'plain'} {s:.1f} s {n / 1e6:.1f} MB peak {peak / 1e6:.0f} MB"
+                                             for packed, (s, n, peak) in figures.items())
+                      + f" (load {os.getloadavg()[0]:.1f})", flush=True)
+        if args.no_browser:
+            return 0
+        print("\nin Chromium, seconds from navigation to drawn, first load / median, and KB sent over the websocket "
+              "for one load; add_articles: no chart, map or store query (Streamlit and the sidebar); "
+              f"load average {os.getloadavg()[0]:.1f} at the start")
+        print(f"{'store':>8} {'events':>8} " + " ".join(f"{path:>20}" for path in PAGES) + f" {'server RSS/peak MB':>19}")
         for size, processed in stores.items():
             n_events = store.read_table(processed, "events").num_rows
             figures = measure(processed, args.runs)
-            print(f"{size:>8} {n_events:>8} {figures['shell_median']:>8.2f} {figures['timeline_first']:>11.2f} / {figures['timeline_median']:<10.2f}"
-                  f"{figures['map_first']:>9.2f} / {figures['map_median']:<8.2f}"
-                  f"{figures['shell_kb']:>8.0f} / {figures['timeline_kb']:.0f} / {figures['map_kb']:<6.0f}"
-                  f"{figures['rss_mb']:>9.0f} / {figures['peak_mb']:<8.0f}", flush=True)
+            cells = [f"{figures[p]['first']:.2f}/{figures[p]['median']:.2f} {figures[p]['kb']:.0f}K" for p in PAGES]
+            print(f"{size:>8} {n_events:>8} " + " ".join(f"{cell:>20}" for cell in cells)
+                  + f" {figures['server']['rss_mb']:>9.0f} / {figures['server']['peak_mb']:<8.0f}"
+                  + f" (load {os.getloadavg()[0]:.1f})", flush=True)
     return 0
 
 
