@@ -47,7 +47,9 @@ context.publish(context.Context(active.processed_dir, snapshot, options, filters
 
 # No page icons: Streamlit fetches navigation icons from fonts.gstatic.com, and nothing may load from the network.
 pages = [
-    st.Page("pages/overview.py", title="Overview", default=True, url_path="overview"),
+    st.Page("pages/overview.py", title="Overview", default=True, url_path="home"),  # served at "/"
+    # /overview, as the menu names it, opens the same page instead of a "page not found" dialog.
+    st.Page("pages/overview.py", title="Overview", url_path="overview", visibility="hidden"),
     st.Page("pages/timeline.py", title="Timeline", url_path="timeline"),
     st.Page("pages/map.py", title="Map", url_path="map"),
     st.Page("pages/events.py", title="Events", url_path="events"),

@@ -188,6 +188,7 @@ def test_overview_shows_the_corpus(page, server):
     open_page(page, server, "overview")
     body = page.locator("[data-testid='stMain']").inner_text()
     assert "Key events" in body and "Corpus" in body
+    assert not page.get_by_text("does not seem to exist").count()  # /overview, as the menu names it, is a page
     assert "GeoNames" in body
     map_frame(page)
     shoot(page, "overview")
