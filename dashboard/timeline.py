@@ -51,6 +51,15 @@ def _x(title: str = "date") -> alt.X:
     return alt.X("start:T", title=title, axis=alt.Axis(format="%Y-%m-%d", labelAngle=0))
 
 
+def _sources_size(n_sources: pd.Series) -> alt.Size:
+    """Circle area by number of sources, from one source up, with a legend that lists the counts drawn
+    (never 0, never stopping short of the most reported event)."""
+    most = int(n_sources.max()) if len(n_sources) else 1
+    shown = sorted({1, (1 + most) // 2, most})
+    return alt.Size("n_sources:Q", title="sources", scale=alt.Scale(domain=[1, max(most, 2)], range=[80, 600]),
+                    legend=alt.Legend(values=shown, format="d"))
+
+
 def events_chart(events: pd.DataFrame, periods: pd.DataFrame, all_types: list[str], height: int = 320) -> alt.LayerChart:
     """Every event drawn on its own: points when the day is known, spans when only month or year is."""
     frame = timeline_frame(events)
@@ -70,8 +79,7 @@ def events_chart(events: pd.DataFrame, periods: pd.DataFrame, all_types: list[st
     ).encode(x=_x(), x2="end:T", y=y, color=colour, stroke=colour, tooltip=tooltip)
     points = base.transform_filter("datum.exact").mark_circle(opacity=0.9, stroke="white", strokeWidth=1).encode(
         x=_x(), y=y, color=colour, tooltip=tooltip,
-        size=alt.Size("n_sources:Q", title="sources", scale=alt.Scale(range=[80, 600]),
-                      legend=alt.Legend(format="d", tickMinStep=1)),
+        size=_sources_size(frame["n_sources"]),
     ).add_params(brush, pick)
     layers = [spans, points]
     if not periods.empty:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from dashboard import dates, geotypes, maps, queries, story, views
+from dashboard import dates, geotypes, maps, queries, story, timeline, views
 
 ROOT = Path(__file__).resolve().parent.parent
 D = dt.date
@@ -160,3 +160,12 @@ def test_an_unexpected_error_shows_no_traceback_or_message(app, monkeypatch):
     assert app.exception, "the page should have failed"
     shown = app.exception[0]
     assert not shown.stack_trace and "secret detail" not in shown.message
+
+
+def test_the_timeline_legend_counts_sources_from_one_to_the_most():
+    events = pd.DataFrame([{"event_id": f"e{n}", "event_type": "Battles", "summary": "s", "date_text": "",
+                            "date_precision": "day", "date_start": D(2016, 3, n), "date_end": D(2016, 3, n),
+                            "n_sources": n, "sources": ["a"] * n, "place_name": "P"} for n in (1, 2, 5)])
+    spec = timeline.events_chart(events, pd.DataFrame(), ["Battles"]).to_dict()
+    sizes = [layer["encoding"]["size"] for layer in spec["layer"] if "size" in layer.get("encoding", {})]
+    assert sizes and sizes[0]["scale"]["domain"] == [1, 5] and sizes[0]["legend"]["values"] == [1, 3, 5]
