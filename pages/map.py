@@ -89,7 +89,7 @@ else:
     moves = queries.movements(ctx.snapshot, ctx.filters)
     dates = sorted({d for d in events["date_start"].dropna()})
     playing, until = playback(dates)
-    shown = views.up_to(events, until)
+    shown = views.up_to(events, None if until == (dates[-1] if dates else None) else until)  # the end: undated too
     moves = moves[moves["event_id"].isin(shown["event_id"])]
     st.caption(f"{len(shown)} of {len(events)} events. Circle size: number of sources; dashed circles: places known "
                "only to a region or country; dashed arrows: movements. Layers (top right): heat map, online tiles.")

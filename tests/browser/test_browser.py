@@ -231,6 +231,8 @@ def test_map_has_markers_at_the_places_and_retreat_arrows(page, server, store):
     frame = map_frame(page)
     page.wait_for_timeout(500)
     shoot(page, "map")
+    shown, total = map(int, re.search(r"(\d+) of (\d+) events", page.locator("[data-testid='stMain']").inner_text()).groups())
+    assert shown == total  # before any playback, every event is on the map, the undated ones too
     for name, tokens in place_tokens(store).items():
         assert tokens, f"{name} is not among the store's places"
         found = sum(frame.locator(f"path.tl-place-{token}").count() for token in tokens)
