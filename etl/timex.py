@@ -462,13 +462,17 @@ def _normalise(raw: Raw, text: str, doc: Doc, ctx: _Context) -> _Result | None:
             year -= 1
         return _res("DATE", f"{year}-Q{q}")
     if rule == "half":
+        # "the first two quarters of 1990" is its first half; "at least" before it is not the date's
         h = 1 if g["h"].lower() == "first" else 2
         if "year" in g:
-            return _res("DATE", f"{g['year']}-H{h}", relative=False)
-        if ref is None:
-            return _res("DATE", f"XXXX-H{h}")
-        year = ref.year + {"this": 0, "last": -1, "next": 1}[g["rel"].lower()]
-        return _res("DATE", f"{year}-H{h}")
+            result = _res("DATE", f"{g['year']}-H{h}", relative=False)
+        elif ref is None:
+            result = _res("DATE", f"XXXX-H{h}")
+        else:
+            result = _res("DATE", f"{ref.year + {'this': 0, 'last': -1, 'next': 1}[g['rel'].lower()]}-H{h}")
+        if "approx" in g:
+            result["start"] = raw.start + re.match(r"at\s+least\s+", span_text, re.I).end()
+        return result
     if rule == "year_ago_adj":
         if ref is None:
             return _res("DATE", "XXXX")

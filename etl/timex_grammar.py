@@ -130,7 +130,7 @@ RULES: list[tuple[str, re.Pattern]] = [
     ("quarter", _p(r"\b(?:(?P<yref>this\s+year's|last\s+year's|next\s+year's|the\s+year-(?:ago|earlier)|the\s+year\s+ago|the)\s+)?(?:(?P<adj>latest|current|previous|comparable|fiscal|same|final|last)\s+)?(?:(?P<year0>" + _YEAR + r")\s+)?(?:(?P<adj2>fiscal|calendar)\s+)?(?P<q>first|second|third|fourth|1st|2nd|3rd|4th|final|last|latest|current|previous)[\s-]+(?:fiscal\s+)?quarter(?:\s+(?:of\s+)?(?:(?P<year>" + _YEAR + r")|(?P<rel>this|last|next)\s+year))?\b")),
     ("quarter_code", _p(r"\b(?P<q>Q[1-4])(?:\s+|/)?(?P<year>" + _YEAR + r")?\b", 0)),
     ("the_quarter", _p(r"\b(?P<det>the|this|that|last\s+year's)\s+(?P<adj>latest\s+|same\s+|(?:comparable\s+|corresponding\s+)?year-(?:ago|earlier)\s+|comparable\s+|corresponding\s+)?(?:quarter|period)\b(?:\s+(?P<ago>a\s+year\s+(?:ago|earlier)|last\s+year))?")),
-    ("half", _p(r"\b(?:the\s+)?(?P<h>first|second|last|latter)\s+half\s+of\s+(?:(?P<year>" + _YEAR + r")|(?P<rel>this|last|next)\s+year)\b")),
+    ("half", _p(r"\b(?:(?P<approx>at\s+least)\s+)?(?:the\s+)?(?P<h>first|second|last|latter)\s+(?:half|two\s+quarters)\s+of\s+(?:(?P<year>" + _YEAR + r")|(?P<rel>this|last|next)\s+year)\b")),
     ("year_ago_adj", _p(r"\b(?:(?:the\s+)?year-(?:ago|earlier)\s+(?P<what>quarter|period)|year-(?:ago|earlier))\b")),
     ("holiday", _p(r"\b(?:(?P<rel>last|next|this)\s+)?(?P<name>Christmas\s+(?:Day|Eve)|Christmas|New\s+Year's\s+(?:Day|Eve)|Thanksgiving(?:\s+Day)?|Halloween)(?:\s+(?P<year>" + _YEAR + r"))?\b", 0)),
     ("year_words", _p(r"\b(?:the\s+year\s+)?(?P<words>" + _YEAR_WORDS + r")\b")),

@@ -198,6 +198,9 @@ def test_approximation_and_modifiers(nlp, sentence, phrase, approx, mod):
     # "since year-end" looks back to the end of the last full year; "by year-end" ahead to this one's
     (dt.date(1989, 10, 30), "The index has risen 12% since year-end.", "year-end", "1988"),
     (dt.date(1989, 10, 30), "The deal should close by year-end.", "year-end", "1989"),
+    # the first two quarters of a year are its first half; "at least" is not part of the date
+    (dt.date(1989, 10, 26), "The slump will last through at least the first two quarters of 1990.",
+     "the first two quarters of 1990", "1990-H1"),
     # "the following week" is the week after the day last stated, or after the publication date's
     (dt.date(2012, 7, 1), "The talks opened on March 3, 2011. The following week, troops moved in.",
      "following week", "2011-W10"),
