@@ -755,9 +755,10 @@ def merge(mentions: Sequence[EventMention], articles: Mapping[str, Article], pla
           workers: int | None = None) -> list[Event]:
     """One Event per real-world event, ordered by date (undated last), place and id.
 
-    Mentions of different sub-event types never meet (every index key names the type), so the
-    types are merged in up to `workers` processes (default: every core, from PARALLEL_FROM
-    mentions on), the same events whichever way."""
+    Mentions of different sub-event types never meet (every index key names the type), so each
+    type is merged on its own, which keeps every index small, and the types are dealt among up
+    to `workers` processes (default: every core, from PARALLEL_FROM mentions on): the same
+    events whichever way."""
     with _without_cycle_collection():
         by_type: dict[str, list[EventMention]] = defaultdict(list)
         for mention in {m.mention_id: m for m in mentions}.values():
@@ -769,22 +770,29 @@ def merge(mentions: Sequence[EventMention], articles: Mapping[str, Article], pla
         return sorted(events, key=lambda e: (e.date_start is None, e.date_start or dt.date.min, e.place_id, e.event_id))
 
 
-def _shares(by_type: Mapping[str, list[EventMention]], workers: int) -> list[list[EventMention]]:
+def _shares(by_type: Mapping[str, list[EventMention]], workers: int) -> list[list[list[EventMention]]]:
     """The types dealt into at most `workers` shares of about equal mentions, largest first."""
-    shares: list[list[EventMention]] = [[] for _ in range(max(1, min(workers, len(by_type))))]
+    shares: list[list[list[EventMention]]] = [[] for _ in range(max(1, min(workers, len(by_type))))]
+    sizes = [0] * len(shares)
     for sub_type in sorted(by_type, key=lambda t: (-len(by_type[t]), t)):
-        min(shares, key=len).extend(by_type[sub_type])
+        lightest = sizes.index(min(sizes))
+        shares[lightest].append(by_type[sub_type])
+        sizes[lightest] += len(by_type[sub_type])
     return [share for share in shares if share]
 
 
-def _merge_types(mentions: list[EventMention], articles: Mapping[str, Article], places: Mapping[str, Place]) -> list[Event]:
-    dated = [m for m in mentions if m.date_start is not None]
-    undated = [m for m in mentions if m.date_start is None]
-    clusters = _attach_undated(undated, _cluster_dated(dated, places), articles, places)
-    return [_event(c, articles, places) for c in clusters]
+def _merge_types(share: list[list[EventMention]], articles: Mapping[str, Article], places: Mapping[str, Place]) -> list[Event]:
+    """The events of each type's mentions."""
+    events = []
+    for mentions in share:
+        dated = [m for m in mentions if m.date_start is not None]
+        undated = [m for m in mentions if m.date_start is None]
+        clusters = _attach_undated(undated, _cluster_dated(dated, places), articles, places)
+        events += [_event(c, articles, places) for c in clusters]
+    return events
 
 
-def _merge_in_processes(shares: list[list[EventMention]], articles: Mapping[str, Article],
+def _merge_in_processes(shares: list[list[list[EventMention]]], articles: Mapping[str, Article],
                         places: Mapping[str, Place]) -> list[Event]:
     """The first share here, each other in a forked process (which shares the mentions without
     copying them) that sends back its events pickled; where no process can be forked (not on
@@ -810,6 +818,6 @@ def _merge_in_processes(shares: list[list[EventMention]], articles: Mapping[str,
     return events
 
 
-def _send_events(sender, mentions: list[EventMention], articles: Mapping[str, Article], places: Mapping[str, Place]) -> None:
-    sender.send_bytes(pickle.dumps(_merge_types(mentions, articles, places), protocol=pickle.HIGHEST_PROTOCOL))
+def _send_events(sender, share: list[list[EventMention]], articles: Mapping[str, Article], places: Mapping[str, Place]) -> None:
+    sender.send_bytes(pickle.dumps(_merge_types(share, articles, places), protocol=pickle.HIGHEST_PROTOCOL))
     sender.close()

@@ -59,6 +59,6 @@ def test_the_benchmark_mentions_give_the_same_events_in_processes():
 
 def test_types_are_dealt_into_shares_of_about_equal_mentions():
     by_type = {"a": [1] * 5, "b": [2] * 4, "c": [3] * 3, "d": [4] * 1}
-    assert merge._shares(by_type, 2) == [[1] * 5 + [4], [2] * 4 + [3] * 3]
-    assert merge._shares(by_type, 9) == [[1] * 5, [2] * 4, [3] * 3, [4]]
+    assert merge._shares(by_type, 2) == [[[1] * 5, [4]], [[2] * 4, [3] * 3]]
+    assert merge._shares(by_type, 9) == [[[1] * 5], [[2] * 4], [[3] * 3], [[4]]]
     assert merge._shares({}, 2) == []
