@@ -309,7 +309,7 @@ def test_story_advances_by_button_and_keyboard(page, server):
     page.wait_for_function("document.querySelector('.tl-slide').innerText.includes('3 / ')", timeout=20_000)
     # The map moves to each event's place as the story advances.
     centers = set()
-    for step in range(4, min(total, 8) + 1):
+    for step in range(4, min(total, 6) + 1):
         page.wait_for_timeout(800)
         centers.add(map_center(page))
         page.keyboard.press("ArrowRight")
