@@ -73,13 +73,21 @@ class _Cluster:
     def add(self, mention: EventMention, ids: frozenset[str]) -> None:
         self.mentions.append(mention)
         self.member_places.append(ids)
-        if mention.date_start is not None:
-            self.start = mention.date_start if self.start is None else min(self.start, mention.date_start)
-            end = mention.date_end or mention.date_start
-            self.end = end if self.end is None else max(self.end, end)
-            self.min_end = end if self.min_end is None else min(self.min_end, end)
-            self.ends[end] = self.ends.get(end, 0) + 1
-            if mention.date_precision == "day" and end == mention.date_start:
+        start = mention.date_start
+        if start is not None:
+            end = mention.date_end or start
+            if self.start is None:  # its first dated member
+                self.start, self.end, self.min_end = start, end, end
+            else:
+                if start < self.start:
+                    self.start = start
+                if end > self.end:
+                    self.end = end
+                if end < self.min_end:
+                    self.min_end = end
+            ends = self.ends
+            ends[end] = ends.get(end, 0) + 1
+            if end == start and mention.date_precision == "day":
                 self.single_days[end] = self.single_days.get(end, 0) + 1
         self.article_ids.add(mention.article_id)
         if mention.actor1:
@@ -88,9 +96,10 @@ class _Cluster:
             self.actor2 = mention.actor2
         if ids:
             self.place_sets.add(ids)
-        if mention.place_id:
-            self.main_places.add(mention.place_id)
-            self.place_actors.add((mention.place_id, mention.actor1))
+        place_id = mention.place_id
+        if place_id:
+            self.main_places.add(place_id)
+            self.place_actors.add((place_id, mention.actor1))
 
 
 def _km(a: Place, b: Place) -> float:
