@@ -151,10 +151,31 @@ class LabelLayer(_Script):
     script_template = """
     (function() {
         var target = {{ this._parent.get_name() }};
-        {{ this.rows|tojson }}.forEach(function(r) {
-            var icon = L.divIcon({className: 'tl-label', html: r.text, iconSize: null, iconAnchor: [-9, 10]});
-            target.addLayer(L.marker([r.lat, r.lon], {icon: icon, interactive: false, keyboard: false}));
+        var markers = {{ this.rows|tojson }}.map(function(r) {
+            var icon = L.divIcon({className: 'tl-label', html: '<span>' + r.text + '</span>', iconSize: null, iconAnchor: [-9, 0]});
+            var marker = L.marker([r.lat, r.lon], {icon: icon, interactive: false, keyboard: false});
+            target.addLayer(marker);
+            return marker;
         });
+        // Rows come most reported first: a name that would overlap one already shown is hidden at this zoom.
+        function declutter() {
+            var shown = [];
+            markers.forEach(function(marker) {
+                var element = marker.getElement();
+                if (!element) { return; }
+                var label = element.firstChild;
+                label.style.visibility = 'visible';
+                var box = label.getBoundingClientRect();
+                var clash = shown.some(function(other) {
+                    return box.left < other.right + 4 && other.left < box.right + 4
+                        && box.top < other.bottom && other.top < box.bottom;
+                });
+                if (clash) { label.style.visibility = 'hidden'; } else { shown.push(box); }
+            });
+        }
+        // Also once the frame has its final size (the page may size and move the map after drawing it).
+        function attach(m) { m.on('zoomend moveend resize viewreset', declutter); [0, 300, 1000].forEach(function(t) { setTimeout(declutter, t); }); }
+        if (target._map) { attach(target._map); } else { target.on('add', function() { attach(target._map); }); }
     })();
     """
 
@@ -482,8 +503,10 @@ def _base_map(center: tuple[float, float] | None, zoom: int | None, standalone: 
                       control_scale=True, maxZoom=18, minZoom=2)  # map options: with tiles=None MarkerCluster needs maxZoom
     fmap.get_root().header.add_child(folium.Element(
         f"<style>.leaflet-container{{background:{SEA}}}"
-        ".tl-label{white-space:nowrap;font:600 14px/18px sans-serif;color:#1a1a1a;"
-        "text-shadow:0 0 3px #fff,0 0 3px #fff,0 0 2px #fff;pointer-events:none}</style>"))
+        # Place names grow with the map (a full-screen presentation map gets larger ones), centred on their point.
+        ".tl-label{white-space:nowrap;font:600 clamp(13px,1.5vw,22px)/1.2 sans-serif;color:#1a1a1a;"
+        "text-shadow:0 0 3px #fff,0 0 3px #fff,0 0 2px #fff;pointer-events:none}"
+        ".tl-label span{position:relative;top:-0.6em}</style>"))
     basemap = folium.FeatureGroup(name="Country outlines (offline)", control=True)
     if standalone:
         import json

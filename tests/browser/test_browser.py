@@ -233,6 +233,15 @@ def test_map_has_markers_at_the_places_and_retreat_arrows(page, server, store):
     shoot(page, "map")
     shown, total = map(int, re.search(r"(\d+) of (\d+) events", page.locator("[data-testid='stMain']").inner_text()).groups())
     assert shown == total  # before any playback, every event is on the map, the undated ones too
+    # Places are named on the map, and no two names drawn overlap.
+    page.wait_for_timeout(1000)
+    labels = frame.locator(".tl-label span").evaluate_all("""els => els
+        .filter(e => getComputedStyle(e).visibility === 'visible')
+        .map(e => { const r = e.getBoundingClientRect(); return [e.innerText, r.left, r.top, r.right, r.bottom]; })""")
+    assert "Palmyra" in {label[0] for label in labels}, labels
+    for i, (_, left, top, right, bottom) in enumerate(labels):
+        for _, other_left, other_top, other_right, other_bottom in labels[:i]:
+            assert right <= other_left or other_right <= left or bottom <= other_top or other_bottom <= top, labels
     for name, tokens in place_tokens(store).items():
         assert tokens, f"{name} is not among the store's places"
         found = sum(frame.locator(f"path.tl-place-{token}").count() for token in tokens)
