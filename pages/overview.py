@@ -18,13 +18,14 @@ if not ctx.snapshot:
 
 corpus = queries.corpus_summary(ctx.snapshot)
 n_events = queries.count_events(ctx.snapshot, ctx.filters)
-cols = st.columns(5)
+cols = st.columns([1, 1, 1, 1, 3])  # the span of dates needs the room of three counts
 cols[0].metric("Articles", corpus["articles"])
 cols[1].metric("Failed inputs", corpus["failed"])
 cols[2].metric("Sources", corpus["sources"])
 cols[3].metric("Events", n_events, help="after the sidebar filters" if ctx.filters.active else None)
 lo, hi = ctx.options["date_min"], ctx.options["date_max"]
-cols[4].metric("Span of dates", f"{lo} to {hi}" if lo else "none")
+cols[4].metric("Span of dates", f"{lo:%b %Y} \u2013 {hi:%b %Y}" if lo else "none",
+               help=f"from {lo} to {hi}, over every event with a date" if lo else None)
 
 st.subheader("Key events, by number of sources")
 key_events = views.with_when(queries.events_page(ctx.snapshot, ctx.filters, "sources", KEY_EVENTS))

@@ -3,6 +3,7 @@ read, and the drawing modules kept apart from the query layer."""
 from __future__ import annotations
 
 import ast
+import re
 import datetime as dt
 from pathlib import Path
 
@@ -169,3 +170,9 @@ def test_the_timeline_legend_counts_sources_from_one_to_the_most():
     spec = timeline.events_chart(events, pd.DataFrame(), ["Battles"]).to_dict()
     sizes = [layer["encoding"]["size"] for layer in spec["layer"] if "size" in layer.get("encoding", {})]
     assert sizes and sizes[0]["scale"]["domain"] == [1, 5] and sizes[0]["legend"]["values"] == [1, 3, 5]
+
+
+def test_the_overview_states_the_span_of_dates_short_enough_to_read_whole(app):
+    app.run()
+    span = {m.label: m.value for m in app.metric}["Span of dates"]
+    assert re.fullmatch(r"[A-Z][a-z]{2} \d{4} \u2013 [A-Z][a-z]{2} \d{4}", span), span
