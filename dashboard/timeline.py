@@ -17,6 +17,7 @@ from dashboard.style import colour_scale
 BRUSH = "brush"
 PICK = "pick"
 DENSE_EVENTS = 2000  # above this the timeline shows counts per period, not single events
+KEY_EVENTS = 6  # numbered on the chart and listed under it
 EXACT_PRECISIONS = ("day", "time")
 
 
@@ -60,8 +61,32 @@ def _sources_size(n_sources: pd.Series) -> alt.Size:
                     legend=alt.Legend(values=shown, format="d"))
 
 
-def events_chart(events: pd.DataFrame, periods: pd.DataFrame, all_types: list[str], height: int = 320) -> alt.LayerChart:
-    """Every event drawn on its own: points when the day is known, spans when only month or year is."""
+def key_events(frame: pd.DataFrame, limit: int = KEY_EVENTS, apart: float = 0.06) -> pd.DataFrame:
+    """The most reported events (two sources or more) of a `timeline_frame`, numbered in date order.
+
+    An event of the same type as a more reported one and within `apart` of the time axis of it is
+    left out, so that no two numbers sit on each other on the chart."""
+    columns = [*frame.columns, "mid", "key"]
+    if frame.empty:
+        return pd.DataFrame(columns=columns)
+    span_days = max((frame["end"].max() - frame["start"].min()).days, 1)
+    ranked = frame[frame["n_sources"] >= 2].sort_values(["n_sources", "start"], ascending=[False, True], kind="stable")
+    chosen: list[dict] = []
+    for row in ranked.assign(mid=ranked["start"] + (ranked["end"] - ranked["start"]) / 2).to_dict("records"):
+        if any(c["event_type"] == row["event_type"] and abs((c["mid"] - row["mid"]).days) < apart * span_days
+               for c in chosen):
+            continue
+        chosen.append(row)
+        if len(chosen) == limit:
+            break
+    keys = pd.DataFrame(chosen, columns=columns[:-1]).sort_values(["mid", "event_id"], kind="stable")
+    return keys.assign(key=range(1, len(keys) + 1)).reset_index(drop=True)
+
+
+def events_chart(events: pd.DataFrame, periods: pd.DataFrame, all_types: list[str], height: int = 320,
+                 numbered: bool = False) -> alt.LayerChart:
+    """Every event drawn on its own: points when the day is known, spans when only month or year is;
+    `numbered` puts the numbers of `key_events` beside the most reported ones."""
     frame = timeline_frame(events)
     domain, colours = colour_scale(all_types or frame["event_type"].tolist())
     colour = alt.Color("event_type:N", title="type", scale=alt.Scale(domain=domain, range=colours))
@@ -82,14 +107,19 @@ def events_chart(events: pd.DataFrame, periods: pd.DataFrame, all_types: list[st
         size=_sources_size(frame["n_sources"]),
     ).add_params(brush, pick)
     layers = [spans, points]
+    keys = key_events(frame) if numbered else pd.DataFrame()
+    if not keys.empty:
+        layers.append(alt.Chart(keys).mark_text(dy=-17, fontSize=14, fontWeight="bold", color="#111").encode(
+            x=alt.X("mid:T"), y=y, text="key:N", tooltip=tooltip))
     if not periods.empty:
         band_frame = periods.assign(start=pd.to_datetime(periods["start"]), end=pd.to_datetime(periods["end"]))
         bands = alt.Chart(band_frame).mark_rect(opacity=0.12, color="#555").encode(
             x="start:T", x2="end:T", tooltip=[alt.Tooltip("label:N", title="period"),
                                                alt.Tooltip("start:T", format="%Y-%m-%d"),
                                                alt.Tooltip("end:T", format="%Y-%m-%d")])
-        labels = alt.Chart(band_frame).mark_text(align="left", baseline="top", dx=4, dy=2, fontSize=11,
-                                                 color="#333").encode(x="start:T", y=alt.value(0), text="label:N")
+        # At the foot of the band: the top is where the key events' numbers go.
+        labels = alt.Chart(band_frame).mark_text(align="left", baseline="bottom", dx=4, dy=-2, fontSize=11,
+                                                 color="#333").encode(x="start:T", y=alt.value({"expr": "height"}), text="label:N")
         layers = [bands, labels, *layers]
     return alt.layer(*layers).properties(height=height)
 

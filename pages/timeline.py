@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import context, periods, queries, sidebar, timeline, views
+from dashboard.safe import escape_markdown as md
 
 ctx = context.get()
 st.title("Timeline")
@@ -44,7 +45,8 @@ else:
     st.caption(f"{n_events} events. Points: the day is known. Pale dashed bars: only the month or year is "
                "known. Grey bands: periods that follow from the events. Drag across the chart to filter "
                "the map and the table by date; click an event to see its sources.")
-    chart = timeline.events_chart(events, bands, ctx.options["event_types"])
+    chart = timeline.events_chart(events, bands, ctx.options["event_types"], numbered=True)
+    keys = timeline.key_events(timeline.timeline_frame(events))
 if windowed:
     start = ctx.filters.date_from or ctx.options["date_min"]
     end = ctx.filters.date_to or ctx.options["date_max"]
@@ -52,6 +54,10 @@ if windowed:
     chart = alt.layer(alt.Chart(window).mark_rect(color="#f59e0b", opacity=0.08).encode(x="start:T", x2="end:T"),
                       chart)
 st.altair_chart(chart, key="timeline_chart", on_select=lambda: on_select("timeline_chart"), width="stretch")
+if bands is not None and not keys.empty:
+    st.markdown("  \n".join(
+        f"**{row.key}** · {md(row.when)} · [{md(row.summary)}]({views.event_link(row.event_id, ctx.filters, 'timeline')})"
+        f" · {row.n_sources} sources" for row in keys.itertuples()))
 
 if windowed:
     st.subheader(f"{ctx.filters.date_from or '...'} to {ctx.filters.date_to or '...'}")

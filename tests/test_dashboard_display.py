@@ -176,3 +176,38 @@ def test_the_overview_states_the_span_of_dates_short_enough_to_read_whole(app):
     app.run()
     span = {m.label: m.value for m in app.metric}["Span of dates"]
     assert re.fullmatch(r"[A-Z][a-z]{2} \d{4} \u2013 [A-Z][a-z]{2} \d{4}", span), span
+
+
+def _frame(*rows) -> pd.DataFrame:
+    return timeline.timeline_frame(pd.DataFrame([
+        {"event_id": eid, "event_type": kind, "summary": eid, "date_text": "", "date_precision": precision,
+         "date_start": start, "date_end": end, "n_sources": n, "sources": ["s"] * n, "place_name": "P"}
+        for eid, kind, start, end, precision, n in rows]))
+
+
+def test_the_key_events_are_the_most_reported_numbered_in_date_order():
+    frame = _frame(
+        ("onset", "Strategic", D(2011, 1, 1), D(2011, 12, 31), "year", 1),        # one source: not key
+        ("fall", "Battles", D(2015, 5, 1), D(2015, 5, 31), "month", 4),
+        ("temples", "Strategic", D(2015, 8, 1), D(2015, 8, 31), "month", 4),
+        ("fight", "Battles", D(2016, 3, 26), D(2016, 3, 26), "day", 3),           # beside the recapture: left out
+        ("recapture", "Battles", D(2016, 3, 27), D(2016, 3, 27), "day", 5),
+        ("retreat", "Strategic", D(2016, 3, 27), D(2016, 3, 27), "day", 3),       # another row: kept
+    )
+    keys = timeline.key_events(frame)
+    assert list(keys["event_id"]) == ["fall", "temples", "recapture", "retreat"]
+    assert list(keys["key"]) == [1, 2, 3, 4]
+    assert list(timeline.key_events(frame, limit=2)["event_id"]) == ["fall", "recapture"]
+    assert timeline.key_events(frame.iloc[:0]).empty
+
+
+def test_the_timeline_numbers_its_key_events():
+    frame_events = pd.DataFrame([
+        {"event_id": "recapture", "event_type": "Battles", "summary": "s", "date_text": "", "date_precision": "day",
+         "date_start": D(2016, 3, 27), "date_end": D(2016, 3, 27), "n_sources": 5, "sources": ["a"] * 5,
+         "place_name": "P"}])
+    numbered = timeline.events_chart(frame_events, pd.DataFrame(), ["Battles"], numbered=True).to_dict()
+    plain = timeline.events_chart(frame_events, pd.DataFrame(), ["Battles"]).to_dict()
+    texts = [layer for layer in numbered["layer"] if layer.get("mark", {}).get("type") == "text"]
+    assert len(texts) == 1 and texts[0]["encoding"]["text"]["field"] == "key"
+    assert not [layer for layer in plain["layer"] if layer.get("mark", {}).get("type") == "text"]

@@ -207,6 +207,10 @@ def test_design_card_events_on_the_timeline(page, server):
     assert has("2016-03-27", "recaptur", "retak", "regain", "reclaim"), marks
     assert has("2016-03-27", "retreat", "withdr", "fled", "flee"), marks
     assert any("held" in label for label in labels), "no period band (who held a place) on the timeline"
+    # The key events are numbered on the chart and listed under it, each date as precise as the sources gave it.
+    body = page.locator("[data-testid='stMain']").inner_text()
+    for when in ("May 2015 \u00b7", "August 2015 \u00b7", "27 March 2016 \u00b7"):
+        assert when in body, body
 
 
 def test_brushing_the_timeline_sets_the_date_filter(page, server):
