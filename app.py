@@ -13,9 +13,7 @@ from dashboard import collections_ui, context, queries, sidebar
 from etl import config
 
 st.set_page_config(page_title="News timeline and map", layout="wide")  # no icon: a material icon is fetched online
-# An unexpected error shows its type, never a traceback or message (the server log has them); a room is watching.
-# TIMELINE_ERROR_DETAILS=full shows everything while developing.
-st.set_option("client.showErrorDetails", os.environ.get("TIMELINE_ERROR_DETAILS", "type"))
+st.set_option("client.showErrorDetails", context.error_details(os.environ, st.get_option("global.appTest")))
 
 
 def build_store_if_missing() -> None:

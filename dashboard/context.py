@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Mapping
 
 import streamlit as st
 
@@ -18,6 +18,13 @@ class Context:
     snapshot: str  # "" when there is no store
     options: dict[str, Any]
     filters: Filters
+
+
+def error_details(environ: Mapping[str, str], under_app_test: bool) -> str:
+    """How much of an unexpected error the browser shows: its type only (a room may be watching; the
+    server log has the rest), everything under Streamlit's AppTest so failing tests say why, or what
+    TIMELINE_ERROR_DETAILS asks for (full, stacktrace, type, none)."""
+    return environ.get("TIMELINE_ERROR_DETAILS") or ("full" if under_app_test else "type")
 
 
 def publish(context: Context) -> None:

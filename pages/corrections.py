@@ -11,6 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import context, corrections_ui, queries, sidebar
+from dashboard.dates import event_date_label
 from dashboard.safe import escape_markdown as md
 
 _DONE = "corrections_last_outcome"
@@ -29,10 +30,14 @@ def act(action: str, **fields) -> None:
     st.rerun()  # a new snapshot: every page and the sidebar read it
 
 
+def text_of(value: object) -> str:
+    """A name from the store, or "" when it is missing (None or NaN, never shown as 'nan')."""
+    return value if isinstance(value, str) else ""
+
+
 def label(row: pd.Series) -> str:
-    when = row["date_start"].isoformat() if row["date_start"] else "undated"
-    where = f" @ {row['place_name']}" if row["place_name"] else ""
-    return f"{when} · {row['event_type']}{where} · {str(row['summary'])[:90]}"
+    where = f" @ {text_of(row['place_name'])}" if text_of(row["place_name"]) else ""
+    return f"{event_date_label(row.to_dict())} · {row['event_type']}{where} · {str(row['summary'])[:90]}"
 
 
 def place_picker(key: str) -> str:
@@ -89,8 +94,8 @@ change_tab, hide_tab, merge_tab, split_tab, spelling_tab, history_tab = st.tabs(
 if event is not None:
     with change_tab:
         st.caption(md(f"Now: {event['date_start'] or 'no date'} to {event['date_end'] or '-'} ({event['date_precision']}), "
-                      f"{event['place_name'] or 'no place'}, {event['event_type']} / {event['sub_event_type']}, "
-                      f"actors {event['actor1'] or '-'} and {event['actor2'] or '-'}."))
+                      f"{text_of(event['place_name']) or 'no place'}, {event['event_type']} / {event['sub_event_type']}, "
+                      f"actors {text_of(event['actor1']) or '-'} and {text_of(event['actor2']) or '-'}."))
         with st.form(f"corr_change_{event_id}"):
             left, right = st.columns(2)
             span = {"min_value": dt.date(1800, 1, 1), "max_value": dt.date(2200, 12, 31)}

@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from dashboard import dates, geotypes, maps, queries, story, timeline, views
+from dashboard import context, dates, geotypes, maps, queries, story, timeline, views
 
 ROOT = Path(__file__).resolve().parent.parent
 D = dt.date
@@ -151,12 +151,20 @@ def test_the_map_names_its_places_escaped():
     assert len(maps.label_rows(events, moves, limit=1)) == 1
 
 
+@pytest.mark.parametrize("environ, under_test, shown", [
+    ({}, False, "type"), ({}, True, "full"), ({"TIMELINE_ERROR_DETAILS": "none"}, True, "none"),
+    ({"TIMELINE_ERROR_DETAILS": "full"}, False, "full"),
+])
+def test_error_details_are_the_type_only_when_served(environ, under_test, shown):
+    assert context.error_details(environ, under_test) == shown
+
+
 def test_an_unexpected_error_shows_no_traceback_or_message(app, monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("secret detail from /work/internal/path")
 
     monkeypatch.setattr(queries, "count_events", broken)
-    monkeypatch.delenv("TIMELINE_ERROR_DETAILS", raising=False)
+    monkeypatch.setenv("TIMELINE_ERROR_DETAILS", context.error_details({}, under_app_test=False))  # as served
     app.run()
     assert app.exception, "the page should have failed"
     shown = app.exception[0]
@@ -211,3 +219,20 @@ def test_the_timeline_numbers_its_key_events():
     texts = [layer for layer in numbered["layer"] if layer.get("mark", {}).get("type") == "text"]
     assert len(texts) == 1 and texts[0]["encoding"]["text"]["field"] == "key"
     assert not [layer for layer in plain["layer"] if layer.get("mark", {}).get("type") == "text"]
+
+
+def test_corrections_name_an_event_without_a_place_plainly(app, monkeypatch):
+    original = queries.events_page
+
+    def placeless(*args, **kwargs):
+        return original(*args, **kwargs).assign(place_name=float("nan"), actor2=float("nan"))
+
+    monkeypatch.setattr(queries, "events_page", placeless)
+    app.run()
+    app.switch_page("pages/corrections.py").run()
+    assert not app.exception, [e.value for e in app.exception]
+    offered = app.selectbox(key="corr_event").options
+    assert offered and not [o for o in offered if "nan" in o], offered
+    assert any("May 2015" in o for o in offered), offered  # dates at their precision
+    captions = " ".join(c.value for c in app.caption)
+    assert "no place" in captions and "nan" not in captions, captions
