@@ -254,12 +254,19 @@ def _normalise(raw: Raw, text: str, doc: Doc, ctx: _Context) -> _Result | None:
         return _res("DATE", f"{year:04d}-{month:02d}-{day:02d}", relative=False)
     if rule == "ym_iso":
         return _res("DATE", f"{g['year']}-{g['mm']}", relative=False)
+    if rule == "and_day":
+        if NOT_YEAR_AFTER.match(text, raw.end):
+            return None  # "on April 24 and 25 people died": a count
+        context = Raw(*g["context"], "mdy", {k: v for k, v in g.items() if k in ("month", "day", "year")})
+        return _normalise(context, text, doc, ctx)
     if rule in ("mdy", "dmy", "mdy_range", "dmy_range"):
         month = _month_num(g["month"])
         if not _month_ok(g["month"], raw, doc, text, strict=False):
             return None
-        last = int(re.sub(r"\D", "", g["day"]))
-        first = int(re.sub(r"\D", "", g.get("day1", g["day"])))
+        last = _day_num(g["day"])
+        first = _day_num(g.get("day1", g["day"]))
+        if last is None or first is None:
+            return None
         if first > last or (first == last and "day1" in g):
             return None  # "6-3 June" is no range
         mod = _edge_mod(g.get("edge"))
@@ -411,6 +418,10 @@ def _normalise(raw: Raw, text: str, doc: Doc, ctx: _Context) -> _Result | None:
         if not _year_ok(raw, g, doc, text):
             return None
         return _res("DATE", g["year"], relative=False)
+    if rule == "year_prepost":
+        return _res("DATE", g["year"], mod="AFTER" if g["pp"].lower() == "post" else "BEFORE", relative=False)
+    if rule == "unit_long":
+        return _res("DURATION", _dur_value("1", unit_code(g["unit"])), relative=False)
     if rule == "year_short":
         return _res("DATE", f"{_year_from(g['yy']):04d}", relative=False)
     if rule == "season":
@@ -759,10 +770,13 @@ def _month_ok(word: str, raw: Raw, doc: Doc, text: str, strict: bool = True) -> 
         span = doc.char_span(pos, pos + len(word), alignment_mode="expand")
         if span is not None and len(span) and span[0].tag_ in ("MD", "VB", "VBP", "VBZ"):
             return False
-        if strict and clean == "march" and raw.end == pos + len(word) and (
-                re.match(r"\s+(?:for|of|on|against|to|from|in)\b", text[raw.end:raw.end + 10])
-                or re.search(r"\b(?:the|a|annual|big|mass)\s+$", text[max(0, raw.start - 8):raw.start].lower())):
-            return False  # "the March for Life": a march, not the month
+        if strict and clean == "march" and raw.end == pos + len(word):
+            before = text[max(0, raw.start - 8):raw.start].lower()
+            cause = re.match(r"\s+(?:for|of|on|against|to|from|in)\b", text[raw.end:raw.end + 10])
+            if cause and not re.search(r"\b(?:in|since|until|by|before|after|during|through)\s+$", before):
+                return False  # "the March for Life": a march, not the month; "in March for health reasons" is
+            if re.search(r"\b(?:the|a|annual|big|mass)\s+$", before) and not re.match(r"\s+[a-z]", text[raw.end:raw.end + 2]):
+                return False  # "joined the March": a march; "the March accession" is the month's
         if strict and clean == "may":
             # A capitalised "May" alone at a sentence start is usually the modal.
             if span is not None and len(span) and span[0].is_sent_start and span[0].tag_ != "NNP":
@@ -770,15 +784,28 @@ def _month_ok(word: str, raw: Raw, doc: Doc, text: str, strict: bool = True) -> 
     return True
 
 
+_ORDINALS = ["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth",
+             "eleventh", "twelfth", "thirteenth", "fourteenth", "fifteenth", "sixteenth", "seventeenth",
+             "eighteenth", "nineteenth", "twentieth"]
+
+
 def _ordinal(word: str) -> int | None:
-    word = word.lower()
+    word = re.sub(r"\s+", " ", word.lower()).removeprefix("the ")
     m = re.match(r"(\d+)", word)
     if m:
         return int(m.group(1))
-    names = ["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth",
-             "eleventh", "twelfth", "thirteenth", "fourteenth", "fifteenth", "sixteenth", "seventeenth",
-             "eighteenth", "nineteenth", "twentieth", "twenty-first"]
-    return names.index(word) + 1 if word in names else None
+    tens, _, unit = word.rpartition("-")
+    if tens in ("twenty", "thirty") and unit in _ORDINALS[:9]:
+        return {"twenty": 20, "thirty": 30}[tens] + _ORDINALS.index(unit) + 1
+    if word == "thirtieth":
+        return 30
+    return _ORDINALS.index(word) + 1 if word in _ORDINALS else None
+
+
+def _day_num(word: str) -> int | None:
+    """The day of the month written as digits ("8th") or spelt out ("eighth")."""
+    n = _ordinal(word)
+    return n if n is not None and 1 <= n <= 31 else None
 
 
 def _part_code(part: str | None) -> str:
@@ -1030,8 +1057,16 @@ def _duration(g: dict, raw: Raw, ref: dt.date | None, ctx: _Context, doc: Doc, t
     past = direction in ("ago", "earlier", "before", "or so ago", "before that")
     if direction in ("before", "after", "before that", "after that", "later"):
         # Anchored on another event, not on the reference date: a duration, without "after".
+        # TimeML 1.2.1 (2.2.1, anchored durations; "later", "before", "after" are SIGNALs): "six days"
+        # in "six days later" is a DURATION, as TimeBank tags it ("Three days" later, P3D). The day
+        # it leads to, counted from the date last stated ("On 21 March ... six days later": 27 March),
+        # is kept as the interval the mention denotes, for a timeline to place what happened then.
         result = _res("DURATION", _dur_value(num_str, unit), mod=mod, approx=approx, relative=False)
         result["end"] = text.rfind(g["unit"], raw.start, raw.end) + len(g["unit"])
+        step = {"later": 1, "after that": 1, "before that": -1}.get(direction)
+        if step and isinstance(n, float) and n == int(n) and unit in _STATED_UNITS:
+            stated_unit, per = _STATED_UNITS[unit]
+            result["anchored"] = _from_stated(ctx, stated_unit, step * int(n) * per)
         return result
     if ref is None or n == "X":
         return _res("DATE", "PAST_REF" if past else "FUTURE_REF", approx=approx)
@@ -1039,6 +1074,9 @@ def _duration(g: dict, raw: Raw, ref: dt.date | None, ctx: _Context, doc: Doc, t
     if direction == "or so ago":
         approx = True
     return _res("DATE", _offset_value(ref, n * sign, unit, ctx), approx=approx or bool(approx_word))
+
+
+_STATED_UNITS = {"D": ("day", 1), "W": ("day", 7), "M": ("month", 1), "Y": ("year", 1)}  # "two weeks later": a day
 
 
 def _one_day_ahead(doc: Doc, raw: Raw) -> bool:
@@ -1089,6 +1127,8 @@ def _offset_value(ref: dt.date, n: float, unit: str, ctx: _Context) -> str:
 
 def _set_every(g: dict) -> _Result | None:
     what = g["what"].lower()
+    if g["q"].lower() == "per" and what in ("second", "minute", "hour"):
+        return None  # "instructions per second", "km per hour": a speed, which TimeML does not tag
     other = 2 if g.get("other") else 1
     if what[:3] in WEEKDAYS and re.fullmatch(WEEKDAY_RE, what, re.I):
         return _res("SET", f"XXXX-WXX-{WEEKDAYS[what[:3]] + 1}", relative=False)
@@ -1144,6 +1184,8 @@ def _mention(raw: Raw, text: str, result: _Result, reference: dt.date | None, an
     if relative and reference is None and value not in ("PRESENT_REF", "PAST_REF", "FUTURE_REF"):
         value = ""
     precision, first_day, last_day = interval(value, result["type"], reference if relative else None)
+    if result.get("anchored"):  # "six days [later]": the day the duration leads to
+        precision, first_day, last_day = interval(result["anchored"], "DATE", None)
     return TimeMention(
         start=span_start,
         end=span_end,

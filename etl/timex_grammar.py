@@ -27,6 +27,11 @@ _WD_ABBR = r"(?:Mon|Tue|Tues|Wed|Thu|Thur|Thurs|Fri|Sat|Sun)"
 _SEASON = r"(?:spring|summer|autumn|fall|winter)"
 _PART = r"(?:morning|afternoon|evening|night)"
 _DAYNUM = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
+# A day spelt out after its month, as a speaker says it ("March eighth", "June twenty-first").
+_DAY_WORD = (
+    r"(?:(?:twenty|thirty)-)?(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth)|tenth|eleventh|twelfth|"
+    r"thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth|thirtieth"
+)
 _YEAR = r"(?:1[0-9]\d\d|20\d\d)"
 _YEAR_WORDS = (
     r"(?:nineteen[\s-]+(?:ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|"
@@ -91,8 +96,12 @@ RULES: list[tuple[str, re.Pattern]] = [
     ("numeric", _p(r"(?<![\w/.:-])(?P<a>\d{1,2})(?P<sep>[/.])(?P<b>\d{1,2})(?P=sep)(?P<year>" + _YEAR + r"|\d\d)(?![\w/.]\d|[\w/])")),
     ("ym_iso", _p(r"(?<![\w/.-])(?P<year>" + _YEAR + r")-(?P<mm>0[1-9]|1[0-2])(?![\w/-])")),
     # Month-day-year in either order, with optional weekday and edge modifiers.
-    ("mdy", _p(r"\b(?:(?P<wd>" + WEEKDAY_RE + r")" + _COMMA + r")?(?:(?P<edge>" + _EDGE + r")[\s-]+)?(?P<month>" + MONTH_RE + r")\s+(?P<day>" + _DAYNUM + r")\b(?!\s*(?:,\s*)?\d{3}\b)(?:" + _COMMA + r"(?P<year>" + _YEAR + r")\b)?", re.I)),
+    ("mdy", _p(r"\b(?:(?:this\s+coming|this\s+past|this|last|next|coming|past)\s+(?=" + WEEKDAY_RE + r"" + _COMMA + r"))?(?:(?P<wd>" + WEEKDAY_RE + r")" + _COMMA + r")?(?:(?P<edge>" + _EDGE + r")[\s-]+)?(?P<month>" + MONTH_RE + r")\s+(?P<day>" + _DAYNUM + r"|(?:the\s+)?(?:" + _DAY_WORD + r")(?!-))\b(?!\s*(?:,\s*)?\d{3}\b)(?:" + _COMMA + r"(?P<year>" + _YEAR + r")\b)?", re.I)),
     ("dmy", _p(r"\b(?:(?P<wd>" + WEEKDAY_RE + r")" + _COMMA + r")?(?:the\s+)?(?P<day>" + _DAYNUM + r")\s+(?:of\s+)?(?P<month>" + MONTH_RE + r")(?:" + _COMMA + r"(?P<year>" + _YEAR + r")\b)?")),
+    # The second of two days joined after their month, and the first of two joined before it: TIMEX3
+    # tags each day ("April 24 and [25]", "[3] and 4 June"); the rest of the match is context only.
+    ("and_day", _p(r"\b(?P<month>" + MONTH_RE + r")\s+(?P<day1>" + _DAYNUM + r")\s+(?:and|&)\s+(?P<own>(?P<day>" + _DAYNUM + r"))\b(?!\s*(?:,\s*)?\d{3}\b|\s*(?:%|percent|million|billion))(?:" + _COMMA + r"(?P<year>" + _YEAR + r")\b)?")),
+    ("and_day", _p(r"(?<![\w.,/:$\u2013\u2014-])(?<!between\s)(?P<own>(?P<day>" + _DAYNUM + r"))\s+(?:and|&)\s+(?:the\s+)?(?P<day1>" + _DAYNUM + r")\s+(?:of\s+)?(?P<month>" + MONTH_RE + r")(?:" + _COMMA + r"(?P<year>" + _YEAR + r")\b)?")),
     # Day ranges within a month, one expression: "3-6 June 2011", "June 3–6, 2011", "between 3 and 6 June".
     ("mdy_range", _p(r"\b(?:(?P<between>between)\s+)?(?P<month>" + MONTH_RE + r")\s+(?P<day1>" + _DAYNUM + r")" + _RANGE_TO + r"(?P<day>" + _DAYNUM + r")\b(?!\s*(?:,\s*)?\d{3}\b)(?:" + _COMMA + r"(?P<year>" + _YEAR + r")\b)?")),
     ("dmy_range", _p(r"(?<![\w.,/:\u2013\u2014-])(?:(?P<between>between)\s+)?(?:the\s+)?(?P<day1>" + _DAYNUM + r")" + _RANGE_TO + r"(?:the\s+)?(?P<day>" + _DAYNUM + r")\s+(?:of\s+)?(?P<month>" + MONTH_RE + r")(?:" + _COMMA + r"(?P<year>" + _YEAR + r")\b)?")),
@@ -123,6 +132,7 @@ RULES: list[tuple[str, re.Pattern]] = [
     ("century", _p(r"\b(?:the\s+)?(?:(?P<edge>early|mid|late)[\s-]+)?(?P<ord>" + _ORD + r")[\s-]+century\b")),
     ("year_edge", _p(r"\b(?:(?P<edge>early|mid|late|the\s+(?:end|beginning|start|middle)\s+of|end\s+of|beginning\s+of|start\s+of)[\s-]+)(?P<year>" + _YEAR + r")\b")),
     ("year", _p(r"(?<![\w$£€.,/:-])(?:(?P<fiscal>fiscal(?:\s+year)?|the\s+year|FY)\s*)?(?P<year>" + _YEAR + r")(?:'s)?(?![\w%/:-]|[.,]\d)")),
+    ("year_prepost", _p(r"\b(?P<pp>post|pre)-(?P<year>" + _YEAR + r")\b")),  # "the post-1959 politics"
     ("year_short", _p(r"\b(?P<fiscal>fiscal(?:\s+year)?)\s+'?(?P<yy>\d\d)\b")),
     # Seasons.
     ("season", _p(r"\b(?:(?P<det>the|this|last|next|this\s+past|this\s+coming|coming|past)\s+)?(?:(?P<edge>early|mid|late)[\s-]+)?(?P<season>" + _SEASON + r")(?:\s+(?:of\s+)?(?P<year>" + _YEAR + r"|" + _YEAR_WORDS + r"))?\b")),
@@ -148,10 +158,11 @@ RULES: list[tuple[str, re.Pattern]] = [
     ("deictic", _p(r"\b(?:(?P<edge>earlier|later|early|late)\s+)?(?P<word>today|yesterday|tomorrow|the\s+day\s+before\s+yesterday|the\s+day\s+after\s+tomorrow)\b")),
     ("ref_word", _p(r"\b(?P<word>now|nowadays|currently|then[\s-]current|current|at\s+present|these\s+days|recently|lately|the\s+past|the\s+(?:near\s+)?future|the\s+(?:near|short)\s+term|a\s+later\s+date)\b")),
     # Numeric durations and anchored offsets: "ten months", "nearly two years ago", "the past three weeks".
-    ("duration", _p(r"(?:\b(?P<approx>" + _APPROX + r")\s+)?(?:\b(?P<det>the|this)\s+)?(?:\b(?P<rel>past|last|next|previous|coming|following|first|final|recent|latest|preceding|ensuing|remaining)\s+)?(?:(?P<low>(?<![\w$£€.,])" + _NUM + r")\s+(?:to|or)\s+)?(?P<num>(?<![\w$£€.,])" + _NUM + r")(?:\s+more)?[\s-]+(?P<unit>" + _UNIT + r")(?P<half>\s+and\s+a\s+half)?(?P<long>-long)?(?:\s+(?P<dir>ago|earlier|later|before|after|from\s+now|hence|or\s+so\s+ago|before\s+that|after\s+that))?\b(?P<age>-old|\s+old\b|\s+of\s+age\b)?")),
+    ("duration", _p(r"(?:\b(?P<approx>" + _APPROX + r")\s+)?(?:\b(?P<det>the|this)\s+)?(?:\b(?P<rel>past|last|next|previous|coming|following|first|final|recent|latest|preceding|ensuing|remaining)\s+)?(?:(?P<low>(?<![\w$£€.,])" + _NUM + r")\s+(?:to|or)\s+)?(?P<num>(?<![\w$£€.,])" + _NUM + r")(?:\s+more)?[\s-]+(?:(?P<kind>additional|extra|further|trading|business|working)\s+)?(?P<unit>" + _UNIT + r")(?P<half>\s+and\s+a\s+half)?(?P<long>-long)?(?:\s+(?P<dir>ago|earlier|later|before\s+that|after\s+that|before|after|from\s+now|hence|or\s+so\s+ago))?\b(?P<age>-old|\s+old\b|\s+of\s+age\b)?")),
     ("vague_duration", _p(r"\b(?:(?P<det>the)\s+)?(?P<rel>past|last|next|coming|recent|previous|several|few|many|some)\s+(?P<few>several\s+|few\s+|many\s+)?(?P<unit>days|weeks|months|quarters|years|decades|centuries|hours|minutes)\b(?:\s+(?P<dir>ago))?")),
     ("units_ahead", _p(r"\bthe\s+(?P<unit>days|weeks|months|years)\s+ahead\b")),
-    ("bare_plural", _p(r"\b(?:hundreds|thousands|tens|millions)\s+of\s+(?P<unit5>years|decades|centuries)\b|(?:(?<=\bfor\s)|(?<=\bwithin\s))(?P<unit>days|weeks|months|years|decades|centuries|hours)(?:\s+or\s+(?:days|weeks|months|years|decades))?\b|\b(?P<unit2>days|weeks|months|years|decades|hours)(?=\s+of\b)|\b(?P<unit3>months|years|decades|weeks)\s+ago\b|\b(?P<unit4>decades|years|months)-long\b")),
+    ("bare_plural", _p(r"\b(?:hundreds|thousands|tens|millions)\s+of\s+(?P<unit5>years|decades|centuries)\b|(?:(?<=\bfor\s)|(?<=\bwithin\s))(?P<unit>days|weeks|months|years|decades|centuries|hours)(?:\s+or\s+(?:days|weeks|months|years|decades))?\b|\b(?P<unit2>days|weeks|months|years|decades|hours)(?=\s+of\b)(?!\s+of\s+(?:the\s+)?(?:" + WEEKDAY_RE + r"|" + MONTH_RE + r"|today|yesterday|tomorrow|morning|night|\d))|\b(?P<unit3>months|years|decades|weeks)\s+ago\b|\b(?P<unit4>decades|years|months)-long\b")),
+    ("unit_long", _p(r"\b(?P<unit>hour|day|week|month|year|decade)-long\b")),  # "a third day-long meeting"
     ("the_past_unit", _p(r"\b(?:the\s+)?(?P<rel>past|last|next|coming|previous)\s+(?P<unit>day|week|month|year|decade|century|hour|minute)\b")),
     # Sets.
     ("set_adverb", _p(r"\b(?P<word>daily|weekly|monthly|annually|yearly|hourly|nightly|biweekly)\b")),
@@ -190,6 +201,9 @@ def candidates(text: str) -> list[tuple[int, Raw]]:
             if end <= start or _inside(masked, start, end):
                 continue
             groups = {k: v for k, v in m.groupdict().items() if v is not None}
+            if "own" in groups:  # only this group is the expression; the whole match is its context
+                groups["context"] = (start, end)
+                start, end = m.span("own")
             found.append((rank, Raw(start, end, rule, groups)))
     found.sort(key=lambda c: (c[1].start, -c[1].end, c[0]))
     return found

@@ -342,7 +342,8 @@ def test_day_ranges_and_spaced_commas(nlp, reference, sentence, phrase, value, f
     ("They sealed a 3-6 win at home.", []),  # a score without a month
     ("Output rose in 2014-2015 and in the 1990s.", [("1990s", "199")]),
     ("The match ended 3-6 in June.", [("June", "2015-06")]),
-    ("Fighters met on 3 and 6 June.", [("6 June", "2015-06-06")]),  # two days, not a range
+    # two days, not a range: TIMEX3 tags each ("April 24 and [25]" in TimeBank)
+    ("Fighters met on 3 and 6 June.", [("3", "2015-06-03"), ("6 June", "2015-06-06")]),
     ("It happened 6-3 June.", [("3 June", "2015-06-03")]),  # no range runs backwards
     # two full dates stay two expressions, as TimeML annotates them
     ("Prices fell from Aug. 26 to Oct. 20.", [("Aug. 26", "2015-08-26"), ("Oct. 20", "2015-10-20")]),
@@ -532,3 +533,58 @@ def test_date_like_text_never_raises(nlp, logged_errors, parts, reference):
     text = " ".join(parts)
     _check(tag(nlp(text), reference), text)
     assert not logged_errors, logged_errors[0].getMessage()
+
+
+# Classes TimeBank's annotators tag and the TimeML 1.2.1 guidelines call temporal expressions:
+# (publication date, sentence, phrase, type, value).
+@pytest.mark.parametrize("reference,sentence,phrase,type_,value", [
+    # each of two days joined by "and" is its own expression
+    (dt.date(1999, 2, 10), "The summit meets on April 24 and 25.", "25", "DATE", "1999-04-25"),
+    (dt.date(1999, 2, 10), "The summit meets on April 24 and 25.", "April 24", "DATE", "1999-04-24"),
+    (dt.date(2015, 7, 1), "Talks were held on 3 and 4 June.", "3", "DATE", "2015-06-03"),
+    # a day spelt out as a speaker says it, with the weekday before it
+    (dt.date(1998, 3, 5), "Women's Day is this coming Sunday, March eighth.", "this coming Sunday, March eighth",
+     "DATE", "1998-03-08"),
+    (dt.date(2011, 5, 2), "The vote is set for June twenty-first.", "June twenty-first", "DATE", "2011-06-21"),
+    # "March" before "for" is the month when a preposition of time leads it, and before a noun it modifies
+    (dt.date(1989, 10, 19), "He stepped down in March for health reasons.", "March", "DATE", "1989-03"),
+    (dt.date(1999, 2, 10), "The March accession lets them join.", "March", "DATE", "1999-03"),
+    # durations with a kind of day between number and unit, an added unit, "-long" without a number
+    (dt.date(1989, 11, 2), "Eight trading days after Oct. 12, the index fell.", "Eight trading days", "DURATION", "P8D"),
+    (dt.date(1989, 11, 2), "The loan may be extended for an additional year.", "an additional year", "DURATION", "P1Y"),
+    (dt.date(2000, 4, 3), "They left their third day-long meeting.", "day-long", "DURATION", "P1D"),
+    # a year as a boundary
+    (dt.date(2000, 2, 24), "The post-1959 politics split families.", "post-1959", "DATE", "1959"),
+])
+def test_timeml_classes(nlp, reference, sentence, phrase, type_, value):
+    mention = _one(nlp, sentence, phrase, reference)
+    assert (mention.type, mention.value) == (type_, value)
+
+
+# What TimeML does not tag, though a rule could read time into it: (sentence, phrase that must be absent).
+@pytest.mark.parametrize("sentence,phrase", [
+    ("The chip runs at 15 million instructions per second.", "per second"),  # a speed
+    ("Police arrested him in the early hours of Thursday morning.", "hours"),  # part of the date, no duration
+    ("Fighting broke out on April 24 and 25 people died.", "25"),  # a count after the day
+    ("Thousands joined the March.", "March"),  # a march
+])
+def test_timeml_non_markables(nlp, sentence, phrase):
+    assert phrase not in [m.text for m in _find(nlp, sentence)]
+
+
+# "N units later" after a narrated date: TIMEX3 types "six days" a DURATION (anchored; "later" is its
+# signal), and the mention denotes the day it leads to, counted from the date last stated.
+@pytest.mark.parametrize("reference,text,phrase,value,day", [
+    (dt.date(2012, 4, 2), "On 21 March 2012 Annan presented the plan. The Syrian government accepted the plan six days later.",
+     "six days", "P6D", dt.date(2012, 3, 27)),
+    (dt.date(2012, 4, 2), "Talks opened on 21 March 2012. Two weeks later they collapsed.",
+     "Two weeks", "P2W", dt.date(2012, 4, 4)),
+    (dt.date(2016, 3, 27), "Rebels took the town on Sunday. A day before that, they shelled it.",
+     "A day", "P1D", dt.date(2016, 3, 26)),
+    # no date stated before it, and a duration proper: no day
+    (dt.date(2012, 4, 2), "The government accepted the plan six days later.", "six days", "P6D", None),
+    (dt.date(2012, 4, 2), "On 21 March 2012 the siege began. It lasted for six days.", "six days", "P6D", None),
+])
+def test_duration_later_denotes_the_day_it_leads_to(nlp, reference, text, phrase, value, day):
+    mention = _one(nlp, text, phrase, reference)
+    assert (mention.type, mention.value, mention.date_start, mention.date_end) == ("DURATION", value, day, day)
