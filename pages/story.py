@@ -2,6 +2,7 @@
 import streamlit as st
 
 from dashboard import context, queries, story, views
+from dashboard.dates import event_date_label
 
 ctx = context.get()
 events = queries.most_reported(ctx.snapshot, ctx.filters, story.MAX_EVENTS, dated=True)
@@ -15,7 +16,7 @@ with st.container(key="story_controls"):
     n_dated = queries.count_events(ctx.snapshot, ctx.filters, dated=True)
     if n_dated > len(events):
         st.caption(story.bounded_caption(len(events), n_dated))
-    labels = {row.event_id: f"{row.date_start} · {row.summary}" for row in events.itertuples()}
+    labels = {row["event_id"]: f"{event_date_label(row)} · {row['summary']}" for row in events.to_dict("records")}
     picked = st.multiselect("Events to present (empty: all, in date order)", list(labels), format_func=labels.get,
                             key="story_pick")
     present = st.toggle("Presentation mode (hides the controls; arrow keys step, Esc leaves)", key=story.PRESENT_KEY)

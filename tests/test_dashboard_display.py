@@ -236,3 +236,11 @@ def test_corrections_name_an_event_without_a_place_plainly(app, monkeypatch):
     assert any("May 2015" in o for o in offered), offered  # dates at their precision
     captions = " ".join(c.value for c in app.caption)
     assert "no place" in captions and "nan" not in captions, captions
+
+
+def test_the_story_offers_its_events_by_their_dates_as_reported(app):
+    app.run()
+    app.switch_page("pages/story.py").run()
+    assert not app.exception
+    offered = app.multiselect(key="story_pick").options
+    assert any(o.startswith("May 2015 · ") for o in offered) and not any("2015-05-01" in o for o in offered), offered
