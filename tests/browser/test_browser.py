@@ -211,6 +211,13 @@ def test_design_card_events_on_the_timeline(page, server):
     body = page.locator("[data-testid='stMain']").inner_text()
     for when in ("May 2015 \u00b7", "August 2015 \u00b7", "27 March 2016 \u00b7"):
         assert when in body, body
+    # A click on the most reported point opens its sentences and sources under the chart.
+    recapture = [m for m in page.locator(".vega-embed svg path[aria-label*='summary:']").all()
+                 if re.search(r"date: 2016-03-27.*(recaptur|retak|regain|reclaim)", (m.get_attribute("aria-label") or "").lower())]
+    assert recapture
+    recapture[0].click(force=True)
+    page.wait_for_selector(".tl-details .tl-quote", timeout=30_000)
+    assert "Sources disagree" in page.locator(".tl-details").inner_text()
 
 
 def test_brushing_the_timeline_sets_the_date_filter(page, server):
