@@ -619,27 +619,47 @@ def _normalise(raw: Raw, text: str, doc: Doc, ctx: _Context) -> _Result | None:
 
 def _holiday(g: dict, ref: dt.date | None, tense) -> _Result | None:
     name = re.sub(r"\s+", " ", g["name"].lower())
+    value = week_value if name.endswith("week") else dt.date.isoformat  # "Easter week": the week ending on Easter Sunday
     if "year" in g:
-        return _res("DATE", _holiday_date(name, int(g["year"])).isoformat(), relative=False)
+        return _res("DATE", value(_holiday_date(name, int(g["year"]))), relative=False)
     if ref is None:
         return None
     rel = g.get("rel", "").lower()
     day = _holiday_date(name, ref.year)
     clause = tense() if not rel else None
-    if (rel == "last" or clause == PAST) and day > ref:
+    first = day - dt.timedelta(days=6) if name.endswith("week") else day
+    if (rel == "last" or clause == PAST) and first > ref:
         day = _holiday_date(name, ref.year - 1)
     elif (rel == "next" or clause == FUTURE) and day < ref:
         day = _holiday_date(name, ref.year + 1)
-    return _res("DATE", day.isoformat())
+    return _res("DATE", value(day))
 
 
 def _holiday_date(name: str, year: int) -> dt.date:
     if name.startswith("thanksgiving"):  # fourth Thursday of November (US)
         first = dt.date(year, 11, 1)
         return first + dt.timedelta(days=(3 - first.weekday()) % 7 + 21)
+    if name == "election day":  # the Tuesday after the first Monday of November (US)
+        second = dt.date(year, 11, 2)
+        return second + dt.timedelta(days=(1 - second.weekday()) % 7)
+    if name.startswith("easter") or name == "good friday":
+        return _easter_sunday(year) + dt.timedelta(days={"easter monday": 1, "good friday": -2}.get(name, 0))
     month, day = {"christmas": (12, 25), "christmas day": (12, 25), "christmas eve": (12, 24),
                   "new year's day": (1, 1), "new year's eve": (12, 31), "halloween": (10, 31)}[name]
     return dt.date(year, month, day)
+
+
+def _easter_sunday(year: int) -> dt.date:
+    """Western Easter: the anonymous Gregorian computus (Meeus/Jones/Butcher)."""
+    a, b, c = year % 19, year // 100, year % 100
+    d, e = divmod(b, 4)
+    g = (8 * b + 13) // 25
+    h = (19 * a + b - d - g + 15) % 30
+    i, k = divmod(c, 4)
+    ell = (32 + 2 * e + 2 * i - h - k) % 7
+    m = (a + 11 * h + 22 * ell) // 451
+    month, day = divmod(h + ell - 7 * m + 114, 31)
+    return dt.date(year, month, day + 1)
 
 
 def _cued_tense(text: str, raw: Raw, tense, doc: Doc) -> str | None:

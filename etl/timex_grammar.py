@@ -142,7 +142,7 @@ RULES: list[tuple[str, re.Pattern]] = [
     ("the_quarter", _p(r"\b(?P<det>the|this|that|last\s+year's)\s+(?P<adj>latest\s+|same\s+|(?:comparable\s+|corresponding\s+)?year-(?:ago|earlier)\s+|comparable\s+|corresponding\s+)?(?:quarter|period)\b(?:\s+(?P<ago>a\s+year\s+(?:ago|earlier)|last\s+year))?")),
     ("half", _p(r"\b(?:(?P<approx>at\s+least)\s+)?(?:the\s+)?(?P<h>first|second|last|latter)\s+(?:half|two\s+quarters)\s+of\s+(?:(?P<year>" + _YEAR + r")|(?P<rel>this|last|next)\s+year)\b")),
     ("year_ago_adj", _p(r"\b(?:(?:the\s+)?year-(?:ago|earlier)\s+(?P<what>quarter|period)|year-(?:ago|earlier))\b")),
-    ("holiday", _p(r"\b(?:(?P<rel>last|next|this)\s+)?(?P<name>Christmas\s+(?:Day|Eve)|Christmas|New\s+Year's\s+(?:Day|Eve)|Thanksgiving(?:\s+Day)?|Halloween)(?:\s+(?P<year>" + _YEAR + r"))?\b", 0)),
+    ("holiday", _p(r"\b(?:(?P<rel>last|next|this)\s+)?(?P<name>Christmas\s+(?:Day|Eve)|Christmas|New\s+Year's\s+(?:Day|Eve)|Thanksgiving(?:\s+Day)?|Halloween|Easter(?:\s+(?:Sunday|Monday|week))?|Good\s+Friday|Election\s+Day)(?:\s+(?P<year>" + _YEAR + r"))?\b", 0)),
     ("year_words", _p(r"\b(?:the\s+year\s+)?(?P<words>" + _YEAR_WORDS + r")\b")),
     # Relative calendar units: "last year", "earlier this month", "early next year".
     ("rel_unit", _p(r"\b(?:(?P<edge>" + _EDGE + r")\s+)?(?P<rel>this\s+past|this\s+coming|this|last|next|past|coming|previous|following|current|same)\s+(?:fiscal\s+)?(?P<unit>week|weekend|month|year|decade|century|quarter)\b")),

@@ -555,6 +555,13 @@ def test_date_like_text_never_raises(nlp, logged_errors, parts, reference):
     (dt.date(2000, 4, 3), "They left their third day-long meeting.", "day-long", "DURATION", "P1D"),
     # a year as a boundary
     (dt.date(2000, 2, 24), "The post-1959 politics split families.", "post-1959", "DATE", "1959"),
+    # movable holidays
+    (dt.date(2000, 4, 17), "Protesters prayed as Easter week began.", "Easter week", "DATE", "2000-W16"),
+    (dt.date(2016, 4, 1), "Fighters entered the town on Easter Sunday.", "Easter Sunday", "DATE", "2016-03-27"),
+    (dt.date(2019, 5, 1), "Bombs hit churches on Easter 2019.", "Easter 2019", "DATE", "2019-04-21"),
+    (dt.date(2016, 4, 1), "The offensive began on Good Friday.", "Good Friday", "DATE", "2016-03-25"),
+    (dt.date(1998, 10, 26), "It will be a theme of our campaign from now to Election Day.", "Election Day", "DATE",
+     "1998-11-03"),
 ])
 def test_timeml_classes(nlp, reference, sentence, phrase, type_, value):
     mention = _one(nlp, sentence, phrase, reference)
