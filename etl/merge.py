@@ -775,7 +775,10 @@ def merge(mentions: Sequence[EventMention], articles: Mapping[str, Article], pla
         if workers is None:
             workers = (os.cpu_count() or 1) if len(mentions) >= PARALLEL_FROM else 1
         shares = _shares(by_type, workers)
-        events = _merge_in_processes(shares, articles, places) if len(shares) > 1 else _merge_types(shares[0] if shares else [], articles, places)
+        if len(shares) > 1:
+            events = _merge_in_processes(shares, articles, places)
+        else:
+            events = _merge_types(shares[0] if shares else [], articles, places)
         return sorted(events, key=lambda e: (e.date_start is None, e.date_start or dt.date.min, e.place_id, e.event_id))
 
 

@@ -57,6 +57,17 @@ def test_the_benchmark_mentions_give_the_same_events_in_processes():
     assert merge.merge(mentions, articles, places, workers=2) == merge.merge(mentions, articles, places, workers=1)
 
 
+def test_a_share_whose_process_dies_is_merged_in_the_calling_process(monkeypatch):
+    import os
+
+    from etl.bench.merge import synthetic_mentions
+
+    mentions, articles, places = synthetic_mentions(600, seed=7)
+    expected = merge.merge(mentions, articles, places, workers=1)
+    monkeypatch.setattr(merge, "_send_events", lambda *args: os._exit(1))
+    assert merge.merge(mentions, articles, places, workers=2) == expected
+
+
 def test_types_are_dealt_into_shares_of_about_equal_mentions():
     by_type = {"a": [1] * 5, "b": [2] * 4, "c": [3] * 3, "d": [4] * 1}
     assert merge._shares(by_type, 2) == [[[1] * 5, [4]], [[2] * 4, [3] * 3]]
