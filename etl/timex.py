@@ -567,6 +567,8 @@ def _normalise(raw: Raw, text: str, doc: Doc, ctx: _Context) -> _Result | None:
         unit = g["unit"].lower()
         value = {"year": f"{ref.year}", "month": f"{ref.year}-{ref.month:02d}", "week": week_value(ref), "day": _fmt_day(ref)}[unit]
         return _res("DATE", value, mod=_edge_mod(g["edge"]))
+    if rule == "nth_day_today":
+        return _res("DATE", _fmt_day(ref)) if ref is not None else _res("DATE", "XXXX-XX-XX")
     if rule == "deictic":
         word = re.sub(r"\s+", " ", g["word"].lower())
         offset = {"today": 0, "yesterday": -1, "tomorrow": 1, "the day before yesterday": -2, "the day after tomorrow": 2}[word]

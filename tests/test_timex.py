@@ -553,8 +553,15 @@ def test_date_like_text_never_raises(nlp, logged_errors, parts, reference):
     (dt.date(1989, 11, 2), "Eight trading days after Oct. 12, the index fell.", "Eight trading days", "DURATION", "P8D"),
     (dt.date(1989, 11, 2), "The loan may be extended for an additional year.", "an additional year", "DURATION", "P1Y"),
     (dt.date(2000, 4, 3), "They left their third day-long meeting.", "day-long", "DURATION", "P1D"),
+    (dt.date(1989, 10, 26), "Net for the year-earlier nine months included a gain.", "the year-earlier nine months",
+     "DURATION", "P9M"),
     # a year as a boundary
     (dt.date(2000, 2, 24), "The post-1959 politics split families.", "post-1959", "DATE", "1959"),
+    # the day of writing counted in a campaign
+    (dt.date(1990, 8, 15), "In Saudi Arabia, today is the eighth day of the operation.", "the eighth day", "DATE",
+     "1990-08-15"),
+    (dt.date(1998, 3, 6), "It's the second day of an offensive by the security forces.", "the second day", "DATE",
+     "1998-03-06"),
     # movable holidays
     (dt.date(2000, 4, 17), "Protesters prayed as Easter week began.", "Easter week", "DATE", "2000-W16"),
     (dt.date(2016, 4, 1), "Fighters entered the town on Easter Sunday.", "Easter Sunday", "DATE", "2016-03-27"),
