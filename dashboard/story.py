@@ -74,12 +74,14 @@ def slide_html(event: dict, quote: str | None, position: int, total: int) -> str
     disputed_html = (f'<div class="tl-disputed" style="font-size:clamp(1rem,1.4vw,1.6rem);background:#fff3cd;'
                      f'color:#4a3b00;padding:6px 10px;margin:10px 0">Sources disagree: {escape_html(disputed)}</div>'
                      if disputed else "")
-    reported = f' <span style="color:#555">(\u201c{escape_html(when)}\u201d)</span>' if when else ""
+    label = event_date_label(event)
+    said_otherwise = when and when.strip().lower() != label.lower()  # "2011" reported as "2011" says it once
+    reported = f' <span style="color:#555">(\u201c{escape_html(when)}\u201d)</span>' if said_otherwise else ""
     return (
         f'<div class="tl-slide" style="font-family:sans-serif;color:#111">'
         f'<div style="font-size:clamp(1rem,1.2vw,1.4rem);color:#444">{position} / {total}</div>'
         f'<div class="tl-slide-date" style="font-size:clamp(1.3rem,2.2vw,2.6rem);color:#222">'
-        f'{escape_html(event_date_label(event))}{reported}</div>'
+        f'{escape_html(label)}{reported}</div>'
         f'<h1 style="font-size:clamp(1.8rem,3.4vw,3.8rem);line-height:1.15;margin:8px 0">{escape_html(event.get("summary"))}</h1>'
         f'<div style="font-size:clamp(1.2rem,1.9vw,2.2rem)">{where}</div>{quote_html}{disputed_html}'
         f'<div style="font-size:clamp(1rem,1.4vw,1.6rem);color:#333">Sources: {escape_html(sources_text)}</div></div>'

@@ -59,6 +59,8 @@ FALL = {"event_id": "ev-fall", "date_start": D(2015, 5, 1), "date_end": D(2015, 
     ({}, ["May 2015", "\u201clast May\u201d", "Palmyra", "RT, Reuters"], ["2015-05-01", "Sources disagree"]),
     ({"place_name": float("nan")}, ["place unknown"], ["nan"]),
     ({"date_start": None, "date_end": None, "date_precision": "none", "date_text": None}, ["undated"], ["None", "nan"]),
+    ({"date_start": D(2011, 1, 1), "date_end": D(2011, 12, 31), "date_precision": "year", "date_text": "2011"},
+     ["2011"], ["\u201c2011\u201d"]),
     ({"disputed": "2016-03-26 in News report; 2016-03-27 in 4 sources"},
      ["Sources disagree: 2016-03-26 in News report; 2016-03-27 in 4 sources"], []),
 ])
