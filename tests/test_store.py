@@ -308,3 +308,25 @@ def test_a_store_written_before_a_column_existed_is_rebuilt_not_patched(tmp_path
     store.publish(tmp_path, _dated_tables(events + [_event_on(dt.date(2015, 7, 1), "n1")]), {})
     columns = [r[0] for r in store.connect(tmp_path).execute("DESCRIBE events").fetchall()]
     assert columns == store.SCHEMAS["events"].names
+
+
+MONTH_DAYS = st.sampled_from([None, dt.date(2015, 1, 5), dt.date(2015, 1, 20), dt.date(2015, 2, 3), dt.date(2015, 3, 9),
+                              dt.date(2015, 4, 1), dt.date(2015, 5, 30)])
+STORES = st.dictionaries(st.sampled_from([f"e{i}" for i in range(8)]), MONTH_DAYS, max_size=8)
+
+
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(before=STORES, after=STORES)
+def test_any_publish_after_another_reads_as_a_publish_from_scratch(tmp_path_factory, before, after):
+    """Whether the database is patched or rebuilt, what it answers is what a fresh store answers."""
+    folder = tmp_path_factory.mktemp("pp")
+
+    def tables(days):
+        return _dated_tables([_event_on(day, event_id) for event_id, day in sorted(days.items())])
+
+    store.publish(folder / "store", tables(before), {})
+    store.publish(folder / "store", tables(after), {})
+    store.publish(folder / "fresh", tables(after), {})
+    assert _query_results(folder / "store") == _query_results(folder / "fresh")
+    assert _geojson_features(store.current_snapshot(folder / "store")) == _geojson_features(
+        store.current_snapshot(folder / "fresh"))
