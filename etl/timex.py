@@ -554,6 +554,11 @@ def _normalise(raw: Raw, text: str, doc: Doc, ctx: _Context) -> _Result | None:
         if unit == "day" and "edge" in g:
             return _res("DATE", "XXXX-XX-XX", mod=_edge_mod(g["edge"]))
         return None
+    if rule == "appos_day":
+        stated = ctx.stated
+        if stated is None or not re.fullmatch(r"\d{4}-\d\d-\d\d", stated[2]) or text[stated[1]:raw.start].strip() != ",":
+            return None
+        return _res("DATE", stated[2], relative=not ctx.stated_in_text)
     if rule == "next_day":
         step = -1 if g["rel"].lower() == "previous" else 1
         value = _from_stated(ctx, "day", step)

@@ -153,6 +153,8 @@ RULES: list[tuple[str, re.Pattern]] = [
     ("the_year", _p(r"\b(?P<edge>earlier|later)\s+(?:in\s+)?the\s+(?P<unit>year|month|week|day)\b")),
     # Anaphoric: "later that year", "the same day", "the following morning" refer to the date last stated.
     ("that_unit", _p(r"\b(?:(?P<edge>earlier|later)\s+)?(?:that|the\s+same)\s+(?:same\s+)?(?P<unit>day|week|month|year)\b(?!-)")),
+    # "Oct. 12, the day before the plunge": an apposition that names the date just stated.
+    ("appos_day", _p(r"(?<=,\s)the\s+day(?=\s+(?:before|after|of|when|that|on\s+which)\b)")),
     ("next_day", _p(r"\b(?:the\s+)?(?P<rel>next|following|previous)\s+(?P<unit>day|morning|afternoon|evening|night)\b(?!-)")),
     # "Today is the eighth day of the operation", "it's the second day of an offensive": the day of writing.
     ("nth_day_today", _p(r"\b(?:today|it)\s*(?:is|'s)\s+(?P<own>the\s+" + _ORD + r"\s+(?:straight\s+|consecutive\s+)?day)\b")),

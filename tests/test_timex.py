@@ -557,6 +557,11 @@ def test_date_like_text_never_raises(nlp, logged_errors, parts, reference):
      "DURATION", "P9M"),
     # a year as a boundary
     (dt.date(2000, 2, 24), "The post-1959 politics split families.", "post-1959", "DATE", "1959"),
+    # an apposition naming the date just stated
+    (dt.date(1989, 11, 2), "Eight trading days after Oct. 12, the day before the plunge, the index fell.", "the day",
+     "DATE", "1989-10-12"),
+    (dt.date(2016, 3, 27), "The army entered the town on Saturday, the day after the truce collapsed.", "the day",
+     "DATE", "2016-03-26"),
     # the day of writing counted in a campaign
     (dt.date(1990, 8, 15), "In Saudi Arabia, today is the eighth day of the operation.", "the eighth day", "DATE",
      "1990-08-15"),
@@ -581,6 +586,7 @@ def test_timeml_classes(nlp, reference, sentence, phrase, type_, value):
     ("Police arrested him in the early hours of Thursday morning.", "hours"),  # part of the date, no duration
     ("Fighting broke out on April 24 and 25 people died.", "25"),  # a count after the day
     ("Thousands joined the March.", "March"),  # a march
+    ("He spoke of reform, the day after the vote.", "the day"),  # no date stated before it
 ])
 def test_timeml_non_markables(nlp, sentence, phrase):
     assert phrase not in [m.text for m in _find(nlp, sentence)]
