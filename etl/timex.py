@@ -596,6 +596,8 @@ def _normalise(raw: Raw, text: str, doc: Doc, ctx: _Context) -> _Result | None:
         # several months" does: a DURATION with an X (TIMEX3 keeps PAST_REF/FUTURE_REF for
         # adverbs such as "recently" and "the future").
         return _res("DURATION", _dur_value("X", unit), approx=rel in ("several", "few", "many", "some"))
+    if rule == "plural_stretch":
+        return _res("DURATION", _dur_value("X", unit_code(g.get("unit") or g["unit2"])))
     if rule == "units_ahead":  # "in the weeks ahead": a stretch of unstated length
         return _res("DURATION", _dur_value("X", unit_code(g["unit"])))
     if rule == "bare_plural":

@@ -555,6 +555,11 @@ def test_date_like_text_never_raises(nlp, logged_errors, parts, reference):
     (dt.date(2000, 4, 3), "They left their third day-long meeting.", "day-long", "DURATION", "P1D"),
     (dt.date(1989, 10, 26), "Net for the year-earlier nine months included a gain.", "the year-earlier nine months",
      "DURATION", "P9M"),
+    # stretches of unstated length
+    (dt.date(2000, 4, 1), "In the years that followed, the guerrillas waged war.", "the years", "DURATION", "PXY"),
+    (dt.date(1998, 3, 31), "Over the years many more patients were saved.", "the years", "DURATION", "PXY"),
+    (dt.date(1989, 10, 26), "The business is growing for the first time in years.", "years", "DURATION", "PXY"),
+    (dt.date(2016, 3, 27), "It was the first rain in months, farmers said.", "months", "DURATION", "PXM"),
     # a year as a boundary
     (dt.date(2000, 2, 24), "The post-1959 politics split families.", "post-1959", "DATE", "1959"),
     # an apposition naming the date just stated
