@@ -203,3 +203,15 @@ def test_dense_corrections_offer_a_bounded_choice_and_find_by_id(app, dense_stor
     app.text_input(key="corr_find").input(last).run()
     assert not app.exception, [e.value for e in app.exception]
     assert app.selectbox(key="corr_event").value == last
+
+
+@pytest.mark.parametrize("gzip_above, compressed", [(1000, True), (5000, False)])
+def test_large_exports_are_offered_gzip_compressed(app, dense_store, monkeypatch, gzip_above, compressed):
+    from dashboard import exports
+
+    monkeypatch.setattr(config, "PROCESSED_DIR", dense_store)
+    monkeypatch.setattr(exports, "GZIP_ABOVE", gzip_above)
+    app.run()
+    app.switch_page("pages/events.py").run()
+    assert not app.exception, [e.value for e in app.exception]
+    assert any("gzip-compressed (.gz)" in c.value for c in app.caption) == compressed
