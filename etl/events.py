@@ -190,8 +190,9 @@ def _build_context(doc: Doc, article: Article, timexes: Sequence[TimeMention],
     timex_heads: dict[int, TimeMention] = {}
     dated_spans: list[tuple[Span, TimeMention]] = []
     for mention in timexes:
-        # "now", "current": the time of writing describes a state, it does not date an event
-        if mention.type not in ("DATE", "TIME") or mention.date_start is None or mention.value == "PRESENT_REF":
+        # "now", "current": the time of writing describes a state, it does not date an event; a
+        # duration dates one only when anchored ("six days later": the day it leads to)
+        if mention.type == "SET" or mention.date_start is None or mention.value == "PRESENT_REF":
             continue
         span = _token_span(doc, mention.start, mention.end)
         if span is None:

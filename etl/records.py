@@ -50,7 +50,7 @@ class TimeMention:
     type: str  # DATE | TIME | DURATION | SET
     value: str  # TIMEX3 value: 2015-05, 2016-03-27, 2016-W12-WE, P10M, PRESENT_REF, 199 (the 1990s), 2011-06-03/2011-06-06 (a span of days) ...
     precision: str  # time | day | week | month | season | quarter | year | decade | century | none
-    date_start: dt.date | None  # interval the expression denotes (None for durations, sets)
+    date_start: dt.date | None  # interval the expression denotes (None for sets and durations, save the day an anchored one leads to: "six days later")
     date_end: dt.date | None
     approx: bool = False  # nearly, about, around, some
     mod: str = ""  # EARLY | MID | LATE | START | END | BEFORE | AFTER | ""

@@ -343,3 +343,16 @@ def test_extract_never_raises_and_spans_are_in_the_text(nlp, text):
         assert 0 <= mention.trigger_start < mention.trigger_end <= len(text)
         assert text[mention.sentence_start:mention.sentence_end].strip() == mention.sentence
         assert 0.0 < mention.confidence < 1.0
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("On 21 March 2012 the rebels attacked the base. Six days later the rebels attacked the base again.",
+     [dt.date(2012, 3, 21), dt.date(2012, 3, 27)]),
+    ("The army besieged the town for six days.", [None]),
+])
+def test_an_anchored_duration_dates_its_event_with_the_day_it_leads_to(nlp, text, expected):
+    from etl import timex
+
+    doc = nlp(text)
+    found = events.extract(doc, _article(text), timex.tag(doc, PUBLISHED), [])
+    assert [m.date_start for m in found] == expected
