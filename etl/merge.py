@@ -403,7 +403,9 @@ def _cluster_dated(mentions: list[EventMention], places: Mapping[str, Place]) ->
 
 class _ClusterIndex:
     """Dated clusters by (type, article), (type, place), (type, map cell) and (type, actor), so an
-    undated mention is compared with the clusters it could join, not with every cluster."""
+    undated mention is compared with the clusters it could join, not with every cluster. Buckets
+    only grow, so the buckets of a place's neighbourhood are kept as dict objects (made empty
+    when first asked for), and one that has grown past FEW is dropped from them for good."""
 
     CELL_DEGREES = 0.25  # about 28 km of latitude: a point of interest within NEARBY_KM is in a neighbouring cell
     FEW = 8  # more events than this by one actor, or at one place, make an undated mention ambiguous
@@ -411,54 +413,78 @@ class _ClusterIndex:
     def __init__(self, places: Mapping[str, Place]):
         self.places = places
         self.keys: dict[tuple, dict[int, _Cluster]] = defaultdict(dict)
-        self._around: dict[tuple[str, str, int], list[tuple]] = {}
+        self._filed_at: dict[tuple[str, str], list[dict[int, _Cluster]]] = {}  # the buckets a place is filed in
+        self._around: dict[tuple[str, str], list[dict[int, _Cluster]]] = {}  # the buckets probed from a place, not yet ambiguous
 
-    def _place_keys(self, kind: str, place_id: str, spread: int = 0) -> list[tuple]:
+    def _place_keys(self, kind: str, place_id: str, spread: int) -> list[tuple]:
         """The keys of a place and of the map cells around it (spread cells each way, twice as
         many across: longitude cells are narrower)."""
-        keys = self._around.get((kind, place_id, spread))
-        if keys is None:
-            place = self.places.get(place_id)
-            keys = [("place", kind, place_id)]
-            if place is not None:
-                row, col = math.floor(place.lat / self.CELL_DEGREES), math.floor(place.lon / self.CELL_DEGREES)
-                keys += [("cell", kind, row + dr, col + dc) for dr in range(-spread, spread + 1)
-                         for dc in range(-2 * spread, 2 * spread + 1)]
-            self._around[(kind, place_id, spread)] = keys
+        place = self.places.get(place_id)
+        keys = [("place", kind, place_id)]
+        if place is not None:
+            row, col = math.floor(place.lat / self.CELL_DEGREES), math.floor(place.lon / self.CELL_DEGREES)
+            keys += [("cell", kind, row + dr, col + dc) for dr in range(-spread, spread + 1)
+                     for dc in range(-2 * spread, 2 * spread + 1)]
         return keys
 
     def add(self, cluster: _Cluster, mention: EventMention, ids: frozenset[str]) -> None:
         kind = mention.sub_event_type
-        keys = [("article", kind, mention.article_id)]
+        keys = self.keys
+        key = id(cluster)
+        keys[("article", kind, mention.article_id)][key] = cluster
         if mention.actor1:
-            keys.append(("actor", kind, mention.actor1))
+            keys[("actor", kind, mention.actor1)][key] = cluster
             if cluster.end is not None:
-                keys.append(("actor-week", kind, mention.actor1, cluster.end.toordinal() // 7))
+                keys[("actor-week", kind, mention.actor1, cluster.end.toordinal() // 7)][key] = cluster
         for place_id in ids:
-            keys += self._place_keys(kind, place_id)
-        for key in keys:
-            self.keys[key][id(cluster)] = cluster
+            buckets = self._filed_at.get((kind, place_id))
+            if buckets is None:
+                buckets = self._filed_at[(kind, place_id)] = [keys[k] for k in self._place_keys(kind, place_id, 0)]
+            for bucket in buckets:
+                bucket[key] = cluster
 
     def candidates(self, mention: EventMention, published: dt.date | None, ids: frozenset[str]) -> list[_Cluster]:
         """In no particular order (a mention joins a cluster only when it is the one that fits).
         A mention that names no place joins only within its article: the others are not asked."""
-        kind = mention.sub_event_type
-        keys = [("article", kind, mention.article_id)]
+        kind, keys, few = mention.sub_event_type, self.keys, self.FEW
+        found = dict(keys.get(("article", kind, mention.article_id)) or {})
         if not ids:
-            return list(self.keys.get(keys[0], {}).values())
-        if len(self.keys.get(("actor", kind, mention.actor1), ())) <= self.FEW:
-            keys.append(("actor", kind, mention.actor1))
-        if published is not None:
-            first, last = (published - dt.timedelta(days=RECENT_DAYS)).toordinal() // 7, published.toordinal() // 7
-            keys.extend(("actor-week", kind, mention.actor1, week) for week in range(first, last + 1))
-        for place_id in ids:
-            keys += self._place_keys(kind, place_id, spread=1)
-        found: dict[int, _Cluster] = {}
-        for key in keys:
-            bucket = self.keys.get(key, {})
-            if key[0] in ("article", "actor-week") or len(bucket) <= self.FEW:  # many events there: ambiguous
+            return list(found.values())
+        actor1 = mention.actor1
+        if actor1:  # no cluster is filed under no actor
+            bucket = keys.get(("actor", kind, actor1))
+            if bucket and len(bucket) <= few:
                 found.update(bucket)
+            if published is not None:
+                first, last = (published - dt.timedelta(days=RECENT_DAYS)).toordinal() // 7, published.toordinal() // 7
+                for week in range(first, last + 1):
+                    bucket = keys.get(("actor-week", kind, actor1, week))
+                    if bucket:
+                        found.update(bucket)
+        for place_id in ids:
+            buckets = self._around.get((kind, place_id))
+            if buckets is None:
+                buckets = self._around[(kind, place_id)] = [keys[k] for k in self._place_keys(kind, place_id, 1)]
+            if any(len(bucket) > few for bucket in buckets):  # many events there: ambiguous, now and later
+                buckets[:] = [bucket for bucket in buckets if len(bucket) <= few]
+            for bucket in buckets:
+                if bucket:
+                    found.update(bucket)
         return list(found.values())
+
+
+def _oldest_fitting(pools: list[list[_Cluster]], fits) -> _Cluster | None:
+    """The oldest cluster that fits in any of these oldest-first pools, as a walk through them
+    merged would find it, but each pool is walked only until the oldest found so far."""
+    found = None
+    for pool in pools:
+        for cluster in pool:
+            if found is not None and cluster.order >= found.order:
+                break
+            if fits(cluster):
+                found = cluster
+                break
+    return found
 
 
 def _attach_undated(undated: list[EventMention], clusters: list[_Cluster], articles: Mapping[str, Article],
@@ -523,10 +549,9 @@ def _attach_undated(undated: list[EventMention], clusters: list[_Cluster], artic
         kind = mention.sub_event_type
         pools = [pool for actor in {mention.actor1, ""} for place_id in ids | {""}
                  if (pool := leftovers.get((kind, actor, place_id)))]
-        oldest_first = heapq.merge(*pools, key=_ORDER) if len(pools) > 1 else pools[0] if pools else ()
-        home = next((c for c in oldest_first
-                     if (not actor1 or not c.actor1 or actor1 == c.actor1) and (not actor2 or not c.actor2 or actor2 == c.actor2)
-                     and (not ids or all(same_place(ids, other) for other in c.place_sets))), None)
+        home = _oldest_fitting(pools, lambda c: (
+            (not actor1 or not c.actor1 or actor1 == c.actor1) and (not actor2 or not c.actor2 or actor2 == c.actor2)
+            and (not ids or all(same_place(ids, other) for other in c.place_sets))))
         if home is None:
             home = _Cluster(order=len(homes))
             homes.append(home)
