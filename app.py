@@ -10,6 +10,7 @@ import os
 import streamlit as st
 
 from dashboard import collections_ui, context, queries, sidebar
+from dashboard.filters import query_params_dict
 from etl import config
 
 st.set_page_config(page_title="News timeline and map", layout="wide")  # no icon: a material icon is fetched online
@@ -43,11 +44,19 @@ options = queries.filter_options(snapshot)
 filters = sidebar.render_filters(options)
 context.publish(context.Context(active.processed_dir, snapshot, options, filters))
 
+overview = st.Page("pages/overview.py", title="Overview", default=True, url_path="home")  # served at "/"
+
+
+def overview_alias() -> None:
+    """/overview, as the menu names it: Streamlit serves the default page at "/" only, so this hands over
+    to it, filters kept, and the menu marks Overview as the page shown."""
+    st.switch_page(overview, query_params=query_params_dict(st.query_params))
+
+
 # No page icons: Streamlit fetches navigation icons from fonts.gstatic.com, and nothing may load from the network.
 pages = [
-    st.Page("pages/overview.py", title="Overview", default=True, url_path="home"),  # served at "/"
-    # /overview, as the menu names it, opens the same page instead of a "page not found" dialog.
-    st.Page("pages/overview.py", title="Overview", url_path="overview", visibility="hidden"),
+    overview,
+    st.Page(overview_alias, title="Overview", url_path="overview", visibility="hidden"),
     st.Page("pages/timeline.py", title="Timeline", url_path="timeline"),
     st.Page("pages/map.py", title="Map", url_path="map"),
     st.Page("pages/events.py", title="Events", url_path="events"),

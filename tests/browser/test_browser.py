@@ -189,6 +189,11 @@ def test_overview_shows_the_corpus(page, server):
     body = page.locator("[data-testid='stMain']").inner_text()
     assert "Key events" in body and "Corpus" in body
     assert not page.get_by_text("does not seem to exist").count()  # /overview, as the menu names it, is a page
+    # ... and the menu marks its Overview entry as the page shown.
+    current = page.locator("[data-testid='stSidebarNavLink'][aria-current='page']")
+    assert current.count() == 1 and current.inner_text().strip() == "Overview"
+    open_page(page, server, "overview?to=2015-12-31")  # the filters of a shared /overview link are kept
+    assert "to=2015-12-31" in page.url and current.inner_text().strip() == "Overview"
     assert "GeoNames" in body
     map_frame(page)
     shoot(page, "overview")
