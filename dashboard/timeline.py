@@ -48,8 +48,15 @@ def grain_for(date_min: dt.date, date_max: dt.date) -> str:
     return "day" if days <= 400 else "week" if days <= 2500 else "month" if days <= 20000 else "year"
 
 
+# A tick says what it stands for: a year's first day "2016", a month's "Mar 2016", any other day "27 Mar",
+# an hour "06:00". Vega's time ticks fall on such boundaries, so the label shows the scale, not a false day.
+TICK_LABEL = ("timeFormat(datum.value, hours(datum.value) || minutes(datum.value) ? '%H:%M'"
+              " : date(datum.value) != 1 ? '%-d %b' : month(datum.value) != 0 ? '%b %Y' : '%Y')")
+
+
 def _x(title: str = "date") -> alt.X:
-    return alt.X("start:T", title=title, axis=alt.Axis(format="%Y-%m-%d", labelAngle=0))
+    """The time axis. `format` stays the exact day: marks' accessible descriptions read the date through it."""
+    return alt.X("start:T", title=title, axis=alt.Axis(format="%Y-%m-%d", labelExpr=TICK_LABEL, labelAngle=0))
 
 
 def _sources_size(n_sources: pd.Series) -> alt.Size:

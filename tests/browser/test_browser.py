@@ -212,6 +212,10 @@ def test_design_card_events_on_the_timeline(page, server):
     assert has("2016-03-27", "recaptur", "retak", "regain", "reclaim"), marks
     assert has("2016-03-27", "retreat", "withdr", "fled", "flee"), marks
     assert any("held" in label for label in labels), "no period band (who held a place) on the timeline"
+    # The time axis labels each tick at the scale it stands for ("2016", "Mar 2016"), never as a bare day.
+    ticks = page.eval_on_selector_all("[aria-label^='X-axis'] .role-axis-label text", "els => els.map(e => e.textContent)")
+    assert ticks and "2016" in ticks, ticks
+    assert all(re.fullmatch(r"\d{4}|[A-Z][a-z]{2} \d{4}|\d{1,2} [A-Z][a-z]{2}|\d{2}:\d{2}", t) for t in ticks), ticks
     # The key events are numbered on the chart and listed under it, each date as precise as the sources gave it.
     body = page.locator("[data-testid='stMain']").inner_text()
     for when in ("May 2015 \u00b7", "August 2015 \u00b7", "27 March 2016 \u00b7"):
