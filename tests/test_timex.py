@@ -188,11 +188,11 @@ def test_approximation_and_modifiers(nlp, sentence, phrase, approx, mod):
     (dt.date(1998, 8, 20), "Officials linked the sites struck overnight with the attacks.", "overnight",
      "1998-08-19TNI"),
     # a quarter reported in the past tense that has not begun this year is last year's
-    (dt.date(1998, 1, 26), "AT&T announced an 18 percent drop in profits for the fourth quarter.",
-     "the fourth quarter", "1997-Q4"),
+    (dt.date(2021, 1, 20), "The bank announced a 9 percent drop in profits for the fourth quarter.",
+     "the fourth quarter", "2020-Q4"),
     (dt.date(1989, 10, 26), "Profits dropped in the second quarter.", "the second quarter", "1989-Q2"),
-    (dt.date(1998, 1, 26), "AT&T expects a drop in profits for the fourth quarter.", "the fourth quarter",
-     "1998-Q4"),
+    (dt.date(2021, 1, 20), "The bank expects a drop in profits for the fourth quarter.", "the fourth quarter",
+     "2021-Q4"),
     # a period that "ended" on a day not yet reached ended a year before
     (dt.date(1989, 10, 27), "In the second quarter ended Oct. 31, it lost money.", "Oct. 31", "1988-10-31"),
     # "since year-end" looks back to the end of the last full year; "by year-end" ahead to this one's
@@ -543,14 +543,14 @@ def test_date_like_text_never_raises(nlp, logged_errors, parts, reference):
     (dt.date(1999, 2, 10), "The summit meets on April 24 and 25.", "April 24", "DATE", "1999-04-24"),
     (dt.date(2015, 7, 1), "Talks were held on 3 and 4 June.", "3", "DATE", "2015-06-03"),
     # a day spelt out as a speaker says it, with the weekday before it
-    (dt.date(1998, 3, 5), "Women's Day is this coming Sunday, March eighth.", "this coming Sunday, March eighth",
-     "DATE", "1998-03-08"),
+    (dt.date(2021, 6, 2), "The rally is this coming Sunday, June sixth.", "this coming Sunday, June sixth",
+     "DATE", "2021-06-06"),
     (dt.date(2011, 5, 2), "The vote is set for June twenty-first.", "June twenty-first", "DATE", "2011-06-21"),
     # "March" before "for" is the month when a preposition of time leads it, and before a noun it modifies
-    (dt.date(1989, 10, 19), "He stepped down in March for health reasons.", "March", "DATE", "1989-03"),
+    (dt.date(2019, 10, 7), "The minister resigned in March for family reasons.", "March", "DATE", "2019-03"),
     (dt.date(1999, 2, 10), "The March accession lets them join.", "March", "DATE", "1999-03"),
     # durations with a kind of day between number and unit, an added unit, "-long" without a number
-    (dt.date(1989, 11, 2), "Eight trading days after Oct. 12, the index fell.", "Eight trading days", "DURATION", "P8D"),
+    (dt.date(2020, 6, 1), "Five trading days after May 4, the shares fell.", "Five trading days", "DURATION", "P5D"),
     (dt.date(1989, 11, 2), "The loan may be extended for an additional year.", "an additional year", "DURATION", "P1Y"),
     (dt.date(2000, 4, 3), "They left their third day-long meeting.", "day-long", "DURATION", "P1D"),
     (dt.date(1989, 10, 26), "Net for the year-earlier nine months included a gain.", "the year-earlier nine months",
@@ -561,15 +561,15 @@ def test_date_like_text_never_raises(nlp, logged_errors, parts, reference):
     (dt.date(1989, 10, 26), "The business is growing for the first time in years.", "years", "DURATION", "PXY"),
     (dt.date(2016, 3, 27), "It was the first rain in months, farmers said.", "months", "DURATION", "PXM"),
     # a year as a boundary
-    (dt.date(2000, 2, 24), "The post-1959 politics split families.", "post-1959", "DATE", "1959"),
+    (dt.date(2015, 5, 4), "Post-1991 borders divided the valley.", "Post-1991", "DATE", "1991"),
     # an apposition naming the date just stated
-    (dt.date(1989, 11, 2), "Eight trading days after Oct. 12, the day before the plunge, the index fell.", "the day",
-     "DATE", "1989-10-12"),
+    (dt.date(2020, 6, 1), "Five trading days after May 4, the day before the vote, the shares fell.", "the day",
+     "DATE", "2020-05-04"),
     (dt.date(2016, 3, 27), "The army entered the town on Saturday, the day after the truce collapsed.", "the day",
      "DATE", "2016-03-26"),
     # the day of writing counted in a campaign
-    (dt.date(1990, 8, 15), "In Saudi Arabia, today is the eighth day of the operation.", "the eighth day", "DATE",
-     "1990-08-15"),
+    (dt.date(2017, 7, 12), "In the north, today is the fifth day of the siege.", "the fifth day", "DATE",
+     "2017-07-12"),
     (dt.date(1998, 3, 6), "It's the second day of an offensive by the security forces.", "the second day", "DATE",
      "1998-03-06"),
     # movable holidays
