@@ -499,7 +499,7 @@ def _normalise(raw: Raw, text: str, doc: Doc, ctx: _Context) -> _Result | None:
                 return _res("DATE", value, mod=_edge_mod(g.get("edge")), relative=False)
         if g["unit"][0].isupper() and not span_text.isupper():
             return None  # "ABC's \"This Week\"": a title
-        return _rel_unit(g, ref, ctx)
+        return _rel_unit(g, ref, ctx, compared=_beside_amount(raw, text))
     if rule == "year_end":
         if ref is None:
             return None
@@ -575,6 +575,8 @@ def _normalise(raw: Raw, text: str, doc: Doc, ctx: _Context) -> _Result | None:
     if rule == "nth_day_today":
         return _res("DATE", _fmt_day(ref)) if ref is not None else _res("DATE", "XXXX-XX-XX")
     if rule == "deictic":
+        if _in_proper_name(raw, text):
+            return None  # "USA Today", "a VOA Today report": a title, which TimeML does not tag
         word = re.sub(r"\s+", " ", g["word"].lower())
         offset = {"today": 0, "yesterday": -1, "tomorrow": 1, "the day before yesterday": -2, "the day after tomorrow": 2}[word]
         mod = _edge_mod(g.get("edge"))
@@ -947,7 +949,27 @@ def _quarter(g: dict, ref: dt.date | None, ctx: _Context, closing: tuple[int, in
     return _res("DATE", f"{year}-Q{q}")
 
 
-def _rel_unit(g: dict, ref: dt.date | None, ctx: _Context) -> _Result | None:
+_AMOUNT_AFTER = re.compile(r"'s\s+(?:[$#]|C\$|\d)")
+
+
+def _beside_amount(raw: Raw, text: str) -> bool:
+    """ "earnings of $33 million last year", "up from last year's $2.34 billion": a figure set
+    against its own period a year before, as "a year ago" is."""
+    before = text[max(0, raw.start - 60):raw.start]
+    return bool(re.search(r"[$#]\s?\d[\d.,]*(?:\s+(?:million|billion))?\s+$", before)
+                or _AMOUNT_AFTER.match(text, raw.end))
+
+
+def _in_proper_name(raw: Raw, text: str) -> bool:
+    """A capitalised "Today" right after a capitalised word on the same line ("USA Today", "a VOA
+    Today report") is part of a name: time expressions in proper names are not tagged
+    (TempEval-2010 guidelines, 3.2.7)."""
+    word = text[raw.start:raw.end]
+    return word[:1].isupper() and not word.isupper() \
+        and re.search(r"\b[A-Z][A-Za-z&]*[ \t]+$", text[max(0, raw.start - 30):raw.start]) is not None
+
+
+def _rel_unit(g: dict, ref: dt.date | None, ctx: _Context, *, compared: bool = False) -> _Result | None:
     rel = re.sub(r"\s+", " ", g["rel"].lower())
     unit = g["unit"].lower()
     mod = _edge_mod(g.get("edge"))
@@ -961,6 +983,10 @@ def _rel_unit(g: dict, ref: dt.date | None, ctx: _Context) -> _Result | None:
             "next": 1, "coming": 1, "following": 1, "this coming": 1}[rel]
     if unit == "year":
         if step == -1 and ctx.last_quarter and not mod and rel == "last":
+            # in a quarterly report a figure "last year" is that quarter's a year before; the
+            # year on its own is last year
+            if compared and not ctx.year_to_date:
+                return _res("DATE", f"{ref.year - 1}-Q{ctx.last_quarter}")
             return _res("DATE", f"{ref.year - 1}")
         return _res("DATE", f"{ref.year + step}", mod=mod)
     if unit == "month":

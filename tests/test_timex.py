@@ -52,6 +52,7 @@ CASES = [
     ("This weekend marked the most significant advance yet.", "This weekend", "DATE", "2016-W12-WE", "week"),
     ("Forces made gains last week.", "last week", "DATE", "2016-W11", "week"),
     ("The army was bringing reinforcements today.", "today", "DATE", "2016-03-27", "day"),
+    ("Rebels held the bridge on Friday. Today the army crossed it.", "Today", "DATE", "2016-03-27", "day"),
     ("The minister arrived yesterday.", "yesterday", "DATE", "2016-03-26", "day"),
     ("The group declared a caliphate nearly two years ago.", "nearly two years ago", "DATE", "2014", "year"),
     ("The coalition was established one and a half years ago.", "one and a half years ago", "DATE", "2014-09",
@@ -237,6 +238,11 @@ def test_resolution_against_other_reference_dates(nlp, reference, sentence, phra
      "last year.", "the corresponding period last year", "1988-Q3"),
     (dt.date(1989, 10, 26), "Profit rose in the third quarter. For the quarter a year ago, it earned $16 million.",
      "the quarter a year ago", "1988-Q3"),
+    # a figure set against "last year" is that quarter's a year before, as with "a year ago"
+    (dt.date(1991, 7, 30), "Second-quarter profit slipped to $8 million from $11 million last year.", "last year",
+     "1990-Q2"),
+    (dt.date(1991, 7, 30), "Revenue in the second quarter was $4.1 billion, down from last year's $4.4 billion.",
+     "last year", "1990-Q2"),
 ])
 def test_financial_quarters(nlp, reference, text, phrase, value):
     mention = _one(nlp, text, phrase, reference)
@@ -257,6 +263,9 @@ def test_financial_quarters(nlp, reference, text, phrase, value):
     # "the latest period" is still the quarter
     (dt.date(1989, 10, 26), "Third-quarter net rose 5%. Net for the nine months rose 8%. Sales in the latest "
      "period were flat.", "the latest period", "1989-Q3"),
+    # "last year" with no figure set against it is the year
+    (dt.date(1991, 7, 30), "Second-quarter profit slipped 4%. Last year the bank closed nine branches.", "Last year",
+     "1990"),
 ])
 def test_year_before_a_period_of_several_quarters(nlp, reference, text, phrase, value):
     assert _one(nlp, text, phrase, reference).value == value
@@ -592,6 +601,8 @@ def test_timeml_classes(nlp, reference, sentence, phrase, type_, value):
     ("Fighting broke out on April 24 and 25 people died.", "25"),  # a count after the day
     ("Thousands joined the March.", "March"),  # a march
     ("He spoke of reform, the day after the vote.", "the day"),  # no date stated before it
+    ("The minister told USA Today that talks had stalled.", "Today"),  # a name
+    ("Listeners of the Radio Free Asia Today programme called in.", "Today"),  # a name
 ])
 def test_timeml_non_markables(nlp, sentence, phrase):
     assert phrase not in [m.text for m in _find(nlp, sentence)]
