@@ -170,19 +170,19 @@ def test_approximation_and_modifiers(nlp, sentence, phrase, approx, mod):
     (dt.date(1989, 10, 30), "On Oct. 27 the index fell 4.5% from the previous Friday.", "the previous Friday",
      "1989-10-20"),
     # a clock time takes the weekday that follows an aside; "4 in the morning" is a clock time
-    (dt.date(1998, 8, 8), "The blast occurred at about 10:35 a.m. (0735 GMT) Friday.", "10:35 a.m.",
-     "1998-08-07T10:35"),
-    (dt.date(2000, 4, 5), "The father will leave at 4 in the morning, Castro said.", "4 in the morning",
-     "2000-04-05T04:00"),
+    (dt.date(2003, 5, 10), "The fire started at about 9:20 a.m. (0620 GMT) Friday.", "9:20 a.m.",
+     "2003-05-09T09:20"),
+    (dt.date(2003, 5, 14), "The envoy will fly out at 5 in the morning, an aide said.", "5 in the morning",
+     "2003-05-14T05:00"),
     # ... and the weekday that ends an aside restating the time
-    (dt.date(2000, 4, 5), "The father will leave at 4 in the morning (4 a.m. EDT Thursday), Castro said.",
-     "4 in the morning", "2000-04-06T04:00"),
+    (dt.date(2003, 5, 14), "The envoy will fly out at 5 in the morning (5 a.m. CET Thursday), an aide said.",
+     "5 in the morning", "2003-05-15T05:00"),
     # "overnight" is the night before the day the report narrates, when that day is its news ...
-    (dt.date(1989, 10, 30), "London shares closed lower Friday. They were depressed by overnight losses in New "
-     "York.", "overnight", "1989-10-26TNI"),
+    (dt.date(2004, 3, 15), "Paris stocks ended lower Friday. They were weighed down by overnight losses in "
+     "Tokyo.", "overnight", "2004-03-11TNI"),
     # ... so "the previous Friday" after it still counts from that Friday
-    (dt.date(1989, 10, 30), "London shares closed lower Friday. They were depressed by overnight losses in New "
-     "York. The index fell 4.5% from the previous Friday.", "the previous Friday", "1989-10-20"),
+    (dt.date(2004, 3, 15), "Paris stocks ended lower Friday. They were weighed down by overnight losses in "
+     "Tokyo. The index lost 2.1% from the previous Friday.", "the previous Friday", "2004-03-05"),
     # ... not a day stated as background, nor one in a report that states none
     (dt.date(1998, 8, 20), "The embassies were bombed on Aug. 7. Officials linked the sites struck overnight with "
      "the attacks.", "overnight", "1998-08-19TNI"),
@@ -382,7 +382,7 @@ def test_what_ranges_and_spaced_commas_leave_alone(nlp, sentence, expected):
     ("The fall of Palmyra raised global concern.", "fall"),
     ("The annual March for Life drew crowds.", "March"),
     ("He won a second term.", "a second"),
-    ("The Communist Party daily Granma praised the boy.", "daily"),
+    ("The party daily Pravda printed the speech in full.", "daily"),
     ('Baker said on ABC\'s "This Week" that talks would go on.', "This Week"),
     ("Marches caused riots for the past three summers.", "the past"),
     ("The quarter-to-quarter comparison was enhanced by charges.", "quarter"),
