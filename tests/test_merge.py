@@ -7,6 +7,7 @@ import hashlib
 import random
 
 from etl import merge
+from merge_reference import places_compatible
 from etl.records import Article, EventMention, EventPlace, Place
 
 PALMYRA = Place("geonames:170418", "Palmyra", 34.5601, 38.2805, "city", "SY", "13", 51323, "geonames")
@@ -171,7 +172,7 @@ def _reference_fits(mention, cluster, places):
     near_date = False
     for other in cluster:
         ids_a, ids_b = merge._place_ids(mention), merge._place_ids(other)
-        places_ok = not ids_a or not ids_b or any(merge.places_compatible(x, y, places) for x in ids_a for y in ids_b)
+        places_ok = not ids_a or not ids_b or any(places_compatible(x, y, places) for x in ids_a for y in ids_b)
         actors_ok = all(not x or not y or x == y for x, y in ((mention.actor1, other.actor1), (mention.actor2, other.actor2)))
         if not actors_ok or not places_ok:
             return False, 9
@@ -196,7 +197,7 @@ def _reference_clusters(mentions, places):
                          key=lambda m: (m.date_start, m.date_end or m.date_start, m.mention_id))
         open_clusters = []
         for m in ordered:
-            open_clusters = [c for c in open_clusters if max(o.date_end or o.date_start for o in c) + merge.DAY >= m.date_start]
+            open_clusters = [c for c in open_clusters if max(o.date_end or o.date_start for o in c) + dt.timedelta(days=1) >= m.date_start]
             best, best_score = None, 9
             for cluster in open_clusters:
                 ok, score = _reference_fits(m, cluster, places)
@@ -236,11 +237,11 @@ def _random_mention(rng: random.Random, i: int) -> EventMention:
 
 def test_the_sweep_groups_dated_mentions_as_the_pairwise_rule_does():
     """Dense random mentions (five days, nearby, nested and unknown places, clashing actors):
-    the summarised, blocked sweep makes exactly the clusters of the member-by-member rule."""
+    the summarised, blocked, compiled sweep makes exactly the clusters of the member-by-member rule."""
     for seed in range(60):
         rng = random.Random(seed)
         mentions = [_random_mention(rng, i) for i in range(rng.randint(5, 60))]
-        swept = sorted(sorted(m.mention_id for m in c.mentions) for c in merge._cluster_dated(mentions, WIDE))
+        swept = sorted(sorted(e.mention_ids) for e in merge.merge(mentions, ARTICLES, WIDE, workers=1))
         assert swept == _reference_clusters(mentions, WIDE), seed
 
 
@@ -257,7 +258,7 @@ def test_the_sweep_matches_the_pairwise_rule_over_weeks_as_clusters_open_and_clo
                 day = rng.choice(days)
                 m = dataclasses.replace(m, date_start=day, date_end=day)
             mentions.append(dataclasses.replace(m, actor1=rng.choice(["", "", "ISIS", "Syrian government forces", "YPG"])))
-        swept = sorted(sorted(m.mention_id for m in c.mentions) for c in merge._cluster_dated(mentions, WIDE))
+        swept = sorted(sorted(e.mention_ids) for e in merge.merge(mentions, ARTICLES, WIDE, workers=1))
         assert swept == _reference_clusters(mentions, WIDE), seed
 
 

@@ -1,4 +1,5 @@
-"""The merge's fast paths (types in several processes) give the events of the one-process merge."""
+"""The merge's fast paths give the events of the plain ones: types in several processes those of one
+process, the compiled loops those of the object reference (tests/merge_reference.py)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -73,3 +74,21 @@ def test_types_are_dealt_into_shares_of_about_equal_mentions():
     assert merge._shares(by_type, 2) == [[[1] * 5, [4]], [[2] * 4, [3] * 3]]
     assert merge._shares(by_type, 9) == [[[1] * 5], [[2] * 4], [[3] * 3], [[4]]]
     assert merge._shares({}, 2) == []
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(collections())
+def test_the_compiled_merge_gives_the_events_of_the_object_reference(collection):
+    import merge_reference
+
+    assert merge.merge(collection, ARTICLES, WIDE, workers=1) == merge_reference.merge_reference(collection, ARTICLES, WIDE)
+
+
+def test_the_benchmark_mentions_give_the_events_of_the_object_reference():
+    """Thousands of mentions over years: clusters open and close, buckets fill and are cleared."""
+    import merge_reference
+    from etl.bench.merge import synthetic_mentions
+
+    for seed in (3, 4):
+        mentions_, articles, places = synthetic_mentions(8000, seed=seed)
+        assert merge.merge(mentions_, articles, places, workers=1) == merge_reference.merge_reference(mentions_, articles, places)
