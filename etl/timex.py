@@ -369,6 +369,11 @@ def _normalise(raw: Raw, text: str, doc: Doc, ctx: _Context) -> _Result | None:
             return _res("TIME", f"XXXX-XX-XXT{part}")
         day = ref + dt.timedelta(days={"tomorrow": 1, "yesterday": -1, "last": -1}.get(rel, 0))
         return _res("TIME", f"{_fmt_day(day)}T{part}")
+    if rule == "part_of_date":
+        day = _date_read_at(ctx, raw.end - len(g["date"]), raw.end, text, doc)
+        if day is None or not re.fullmatch(r"(?:\d{4}|XXXX)-(?:\d\d|XX)-(?:\d\d|XX)", day["value"]):
+            return None
+        return _res("TIME", f"{day['value']}T{_part_code(g['part'])}", relative=day["relative"])
     if rule == "overnight":
         if ref is None:
             return _res("TIME", "XXXX-XX-XXTNI")
@@ -766,6 +771,17 @@ def _narrative_year(ctx: _Context, raw: Raw, text: str, doc: Doc, month: int, da
     if until is None or not dt.date(first, month, day) <= until < published_reading:
         return None
     return first
+
+
+def _date_read_at(ctx: _Context, start: int, end: int, text: str, doc: Doc) -> _Result | None:
+    """The reading of the day named exactly at text[start:end] by the day rules (a weekday, a month
+    and day), as the article reads it at that point."""
+    for _rank, other in ctx.candidates:
+        if (other.start, other.end) == (start, end) and other.rule in ("mdy", "dmy", "weekday"):
+            result = _normalise(other, text, doc, copy.copy(ctx))
+            if result is not None and result["type"] == "DATE":
+                return result
+    return None
 
 
 def _next_stated(ctx: _Context, raw: Raw, text: str, doc: Doc) -> str | None:

@@ -118,6 +118,10 @@ RULES: list[tuple[str, re.Pattern]] = [
     ("weekday_set", _p(r"\b(?P<wd>" + WEEKDAY_RE + r")(?:s\b|\s+(?P<part>mornings|afternoons|evenings|nights)\b)")),
     ("part_edge", _p(r"\b(?P<edge>early|mid|late)[\s-]*(?P<part>morning|afternoon|evening)\b(?:\s+(?P<day>today|yesterday|tomorrow))?")),
     ("part_of_day", _p(r"\b(?P<rel>this|tomorrow|yesterday|last|the)\s+(?P<part>" + _PART + r")\b")),
+    # "the morning of 21 March", "the night of Friday, Oct. 23": one time of that day; the date is the context.
+    ("part_of_date", _p(r"\bthe\s+(?P<part>" + _PART + r")\s+of\s+(?P<date>(?:" + WEEKDAY_RE + _COMMA + r")?(?:"
+                        + MONTH_RE + r"\s+" + _DAYNUM + r"|(?:the\s+)?" + _DAYNUM + r"\s+(?:of\s+)?" + MONTH_RE + r")\b(?:"
+                        + _COMMA + _YEAR + r"\b)?|" + WEEKDAY_RE + r"\b)")),
     ("tonight", _p(r"\btonight\b")),
     ("overnight", _p(r"\bovernight\b|(?<=\bduring\s)the\s+night\b|(?<=\bthrough\s)the\s+night\b")),
     ("matter_of", _p(r"\ba\s+matter\s+of\s+(?P<unit>seconds|minutes|hours|days|weeks|months|years)\b")),

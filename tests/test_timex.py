@@ -41,6 +41,11 @@ CASES = [
     ("The talks will resume on Tuesday.", "Tuesday", "DATE", "2016-03-29", "day"),
     ("The team planned to leave on Thursday.", "Thursday", "DATE", "2016-03-31", "day"),
     ("Gunfire was heard on Sunday morning.", "Sunday morning", "TIME", "2016-03-27TMO", "day"),
+    # "the morning of <day>" is a time of that day, not of the publication date
+    ("Aid convoys reached the town on the morning of 21 March.", "the morning of 21 March", "TIME",
+     "2016-03-21TMO", "day"),
+    ("The strike hit on the night of Thursday, March 3, 2011.", "the night of Thursday, March 3, 2011", "TIME",
+     "2011-03-03TNI", "day"),
     ("Fighters pulled out during the night.", "the night", "TIME", "2016-03-26TNI", "day"),
     # relative calendar expressions
     ("The historic city fell to ISIS last May.", "last May", "DATE", "2015-05", "month"),
