@@ -1,4 +1,5 @@
-"""What app.py works out once per run and every page reads: the store snapshot, options, filters."""
+"""What app.py works out once per run and every page reads: the store snapshot, options, filters; and,
+once per store, the map's opening aggregates read in the background (`mapview.start_warm_up`)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -7,6 +8,7 @@ from typing import Any, Mapping
 
 import streamlit as st
 
+from dashboard import mapview
 from dashboard.filters import Filters
 
 _KEY = "dashboard_context"
@@ -29,6 +31,8 @@ def error_details(environ: Mapping[str, str], under_app_test: bool) -> str:
 
 def publish(context: Context) -> None:
     st.session_state[_KEY] = context
+    if context.snapshot:
+        mapview.start_warm_up(context.snapshot)
 
 
 def get() -> Context:

@@ -204,6 +204,67 @@ class GridLayer(_Script):
         self.rows = rows
 
 
+class HighlightLayer(_Script):
+    """The analyst's selected event over everything else: a ring where it happened, and a line to each
+    place it names with a role (origin, destination, target), each named. In a pane of its own above
+    the events (and below their labels), passing clicks through to the markers under it. `frame`
+    moves the map to show it all, with Leaflet's own fitBounds on the map's real size."""
+
+    script_template = """
+    (function() {
+        var target = {{ this._parent.get_name() }};
+        var h = {{ this.row|tojson }};
+        function draw(map) {
+            if (!map.getPane('tl-selected')) {
+                var pane = map.createPane('tl-selected');
+                pane.style.zIndex = 450;
+                pane.style.pointerEvents = 'none';
+            }
+            var base = {pane: 'tl-selected', interactive: false};
+            var at = h.lat === null ? null : [h.lat, h.lon];
+            h.places.forEach(function(p) {
+                if (at) {
+                    target.addLayer(L.polyline([at, [p.lat, p.lon]], Object.assign({}, base,
+                        {color: '#111', weight: 3, opacity: 0.85, className: 'tl-selected-link tl-role-' + p.role})));
+                }
+                var place = L.circleMarker([p.lat, p.lon], Object.assign({}, base, {radius: 6, color: '#111',
+                    weight: 2.5, fillColor: '#fff', fillOpacity: 1, className: 'tl-selected-place tl-role-' + p.role}));
+                place.bindTooltip(p.label, {permanent: true, direction: 'right', className: 'tl-selected-label'});
+                target.addLayer(place);
+            });
+            if (at) {
+                target.addLayer(L.circleMarker(at, Object.assign({}, base, {radius: h.radius, color: '#fff', weight: 8,
+                    opacity: 0.9, fill: false, className: 'tl-selected-halo'})));
+                target.addLayer(L.circleMarker(at, Object.assign({}, base, {radius: h.radius, color: '#111', weight: 3.5,
+                    fill: false, className: 'tl-selected'})));
+            }
+            {% if this.frame %}map.fitBounds(h.bounds, {maxZoom: {{ this.max_zoom }}, padding: [40, 40]});{% endif %}
+        }
+        if (target._map) { draw(target._map); } else { target.once('add', function() { draw(target._map); }); }
+    })();
+    """
+
+    def __init__(self, row: dict, frame: bool, max_zoom: int = 9) -> None:
+        super().__init__()
+        self.row, self.frame, self.max_zoom = row, frame, max_zoom
+
+
+class FrameView(_Script):
+    """Moves the map to a box once (when a selection is cleared, the view it opened on)."""
+
+    script_template = """
+    (function() {
+        var target = {{ this._parent.get_name() }};
+        function frame(map) { map.fitBounds({{ this.bounds|tojson }}, {maxZoom: 8}); }
+        if (target._map) { frame(target._map); } else { target.once('add', function() { frame(target._map); }); }
+    })();
+    """
+
+    def __init__(self, bounds: list[list[float]]) -> None:
+        super().__init__()
+        self.bounds = bounds
+
+
 # ---------------------------------------------------------------- rows (pure, testable)
 
 def marker_radius(n_sources: Any) -> float:
@@ -385,6 +446,66 @@ def label_rows(events: pd.DataFrame, moves: pd.DataFrame | None = None, limit: i
     return [{"lat": lat, "lon": lon, "text": escape_html(name)} for (lat, lon), (_, name) in ranked]
 
 
+def cell_label_rows(places: pd.DataFrame) -> list[dict]:
+    """Names for a map of grid cells: the busiest place of each of the busiest cells, busiest first
+    (`queries.map_places`), so the overlap-hiding labels keep the names that matter most."""
+    return [{"lat": float(p["lat"]), "lon": float(p["lon"]), "text": escape_html(p["name"])}
+            for p in places.to_dict("records") if isinstance(p["name"], str) and p["name"]]
+
+
+SELECTED_ROLES = ("origin", "destination", "target")  # the places a selected event links to
+
+
+def highlight(event: dict, places: pd.DataFrame) -> dict | None:
+    """What the map draws for the selected event: where it happened (None when unknown), the places it
+    names with a role in SELECTED_ROLES, and the box that frames them. None when nothing has coordinates."""
+    lat, lon = event.get("latitude"), event.get("longitude")
+    located = not (lat is None or lon is None or pd.isna(lat) or pd.isna(lon))
+    related = []
+    for place in places.to_dict("records"):
+        if place.get("role") not in SELECTED_ROLES or place.get("lat") is None or pd.isna(place.get("lat")):
+            continue
+        if located and (round(float(place["lat"]), 4), round(float(place["lon"]), 4)) == (round(float(lat), 4), round(float(lon), 4)):
+            continue  # its own place: the ring shows it
+        name = place.get("name") if isinstance(place.get("name"), str) and place.get("name") else place.get("text") or ""
+        related.append({"lat": float(place["lat"]), "lon": float(place["lon"]), "role": css_token(place["role"]),
+                        "label": escape_html(f"{place['role']}: {name}")})
+    if not located and not related:
+        return None
+    lats = [p["lat"] for p in related] + ([float(lat)] if located else [])
+    lons = [p["lon"] for p in related] + ([float(lon)] if located else [])
+    pad = 0.05
+    return {
+        "lat": float(lat) if located else None, "lon": float(lon) if located else None,
+        "radius": marker_radius(event.get("n_sources")) + 6, "places": related,
+        "bounds": [[min(lats) - pad, min(lons) - pad], [max(lats) + pad, max(lons) + pad]],
+    }
+
+
+def frame_to(selected: str | None, framed: str | None, chosen: dict | None,
+             home: list[list[float]] | None) -> list[list[float]] | None:
+    """Where the map moves on this run: to a newly selected event, back home when the selection was
+    cleared, nowhere otherwise (the analyst may have moved the map since)."""
+    if selected == framed:
+        return None
+    if selected:
+        return chosen["bounds"] if chosen else None
+    return home
+
+
+def overlay(chosen: dict | None, frame: list[list[float]] | None) -> folium.FeatureGroup | None:
+    """The layer st_folium adds to (and swaps on) a map already drawn, so a selection neither
+    rebuilds nor resets the map: the highlight, or the move home once a selection is cleared."""
+    if chosen is None and frame is None:
+        return None
+    group = folium.FeatureGroup(name="Selected event", control=False)
+    if chosen is not None:
+        HighlightLayer(chosen, frame=frame is not None).add_to(group)
+    else:
+        FrameView(frame).add_to(group)
+    return group
+
+
 def bearing_degrees(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     """Screen angle (clockwise from east, as CSS rotate wants) of the line from 1 to 2 in Web Mercator."""
     def mercator_y(lat: float) -> float:
@@ -519,9 +640,10 @@ def _base_map(center: tuple[float, float] | None, zoom: int | None, standalone: 
 
 
 def build_binned_map(cells: list[dict], points: list[dict], moves: pd.DataFrame, extent: Box, *,
-                     base_url: str = STATIC_URL) -> folium.Map:
+                     labels: list[dict] = (), base_url: str = STATIC_URL) -> folium.Map:
     """The map of a large store: grid cells (`bin_rows`) and single events (`event_rows`) only where
-    the caller found few enough, the most travelled movements, and a heat layer of the cells.
+    the caller found few enough, the most travelled movements, a heat layer of the cells, and place
+    names (`cell_label_rows` or `label_rows`, at most MAX_LABELS, overlapping ones hidden).
     It opens on `extent`; the page moves it to the analyst's view without rebuilding it."""
     fmap = _base_map(None, None, False, base_url)
     if cells:
@@ -537,6 +659,9 @@ def build_binned_map(cells: list[dict], points: list[dict], moves: pd.DataFrame,
     if points:
         singles = folium.FeatureGroup(name="Events").add_to(fmap)
         EventLayer(points).add_to(singles)
+    if labels:
+        names = folium.FeatureGroup(name="Place names").add_to(fmap)
+        LabelLayer(list(labels)[:MAX_LABELS]).add_to(names)
     folium.LayerControl(collapsed=True).add_to(fmap)
     south, west, north, east = extent
     fmap.fit_bounds([[south, west], [north, east]], max_zoom=8)

@@ -302,6 +302,30 @@ def map_bins(snapshot: str, filters: Filters, cell: float, box: Box | None = Non
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
+def map_places(snapshot: str, filters: Filters, cell: float, box: Box | None, limit: int) -> pd.DataFrame:
+    """The busiest place of each of the `limit` busiest grid cells (by filtered events at a known place),
+    busiest cell first, with its name and coordinates: the names a map of cells can show."""
+    if not snapshot:
+        return pd.DataFrame(columns=["place_id", "name", "lat", "lon", "n", "cell_n"])
+    where, params = _located(filters, box)
+    return _query(snapshot, f"""
+        WITH by_place AS (
+            SELECT e.place_id, count(*) AS n FROM events e LEFT JOIN places p USING (place_id)
+            WHERE {where} AND e.place_id IS NOT NULL AND e.place_id <> '' GROUP BY e.place_id
+        ), placed AS (
+            SELECT b.place_id, coalesce(p.label, p.name) AS name, p.lat, p.lon, b.n,
+                   floor(p.lat / $cell)::BIGINT AS row_, floor(p.lon / $cell)::BIGINT AS col
+            FROM by_place b JOIN places p USING (place_id) WHERE p.lat IS NOT NULL AND p.lon IS NOT NULL
+        ), ranked AS (
+            SELECT *, row_number() OVER (PARTITION BY row_, col ORDER BY n DESC, place_id) AS k,
+                   sum(n) OVER (PARTITION BY row_, col) AS cell_n
+            FROM placed
+        )
+        SELECT place_id, name, lat, lon, n, cell_n FROM ranked WHERE k = 1
+        ORDER BY cell_n DESC, n DESC, place_id LIMIT $limit""", {**params, "cell": cell, "limit": limit})
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
 def events_in_box(snapshot: str, filters: Filters, box: Box | None, limit: int) -> pd.DataFrame:
     """The filtered events inside the box (the most reported first when more than `limit`), laid out as `events`."""
     if not snapshot:

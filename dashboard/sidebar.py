@@ -143,5 +143,9 @@ def select_event(event_id: str | None) -> None:
         st.session_state[SELECTED] = event_id
 
 
+def clear_selected_event() -> None:
+    st.session_state.pop(SELECTED, None)
+
+
 def selected_event() -> str | None:
     return st.session_state.get(SELECTED)

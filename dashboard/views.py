@@ -5,7 +5,7 @@ The HTML builders are pure functions (tested); every value from the store goes t
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 from urllib.parse import urlencode
 
 import pandas as pd
@@ -154,17 +154,19 @@ def _marker_rows(snapshot: str, filters: Filters, view: str, _events: pd.DataFra
 
 def draw_map(ctx: Context, events: pd.DataFrame, *, key: str, height: int = 520, moves: pd.DataFrame | None = None,
              center: tuple[float, float] | None = None, zoom: int | None = None,
-             returned: list[str] | None = None, heat: bool = True, view: str = "", fill_frame: bool = False) -> dict:
+             returned: list[str] | None = None, heat: bool = True, view: str = "", fill_frame: bool = False,
+             overlay: Any = None, on_change: Callable[[], None] | None = None) -> dict:
     """The folium map in Streamlit, reporting back only what the caller asks for (no rerun on pan).
 
-    `view` names whatever narrowed `events` beyond the filters (e.g. the playback date), for the cache.
+    `view` names whatever narrowed `events` beyond the filters (e.g. the playback date), for the cache;
+    `overlay` (`maps.overlay`) is swapped on the drawn map without rebuilding it.
     """
     quotes = quotes_by_event(ctx, events["event_id"])
     rows = _marker_rows(ctx.snapshot, ctx.filters, f"{key}:{view}:{len(events)}", events, quotes)
     # center/zoom go to st_folium only: the map itself stays the same, so it moves instead of remounting.
     fmap = maps.build_map(events, moves, quotes=quotes, heat=heat, rows=rows, fill_frame=fill_frame)
     return st_folium(fmap, key=key, height=height, use_container_width=True, returned_objects=returned or [],
-                     center=center, zoom=zoom) or {}
+                     center=center, zoom=zoom, feature_group_to_add=overlay, on_change=on_change) or {}
 
 
 def up_to(events: pd.DataFrame, until: dt.date | None) -> pd.DataFrame:

@@ -1,4 +1,5 @@
-"""Events: the filtered events as a table, a page at a time; a selected row shows its sources.
+"""Events: the filtered events as a table, a page at a time; a selected row shows its sources and is the
+event the Map rings.
 
 The count, the sort and the page are DuckDB's: the browser gets one page, however many events match.
 """
@@ -28,16 +29,24 @@ if not n_events:
 table = views.with_when(events)[[
     "when", "summary", "event_type", "place_name", "n_sources", "sources", "disputed", "date_text", "date_precision",
     "date_start", "date_end", "sub_event_type", "actor1", "actor2", "country_code", "geo_precision", "event_id"]]
-state = st.dataframe(
-    table, hide_index=True, width="stretch", key="events_table", on_select="rerun", selection_mode="single-row",
+
+
+def on_select() -> None:
+    """A row picked selects its event for every page (the map rings it); unpicking it clears the selection."""
+    rows = st.session_state["events_table"].selection.rows
+    if rows:
+        sidebar.select_event(table.iloc[rows[0]]["event_id"])
+    else:
+        sidebar.clear_selected_event()
+
+
+st.dataframe(
+    table, hide_index=True, width="stretch", key="events_table", on_select=on_select, selection_mode="single-row",
     column_config={"when": "date", "date_start": st.column_config.DateColumn("from"),
                    "date_end": st.column_config.DateColumn("to"), "date_text": "as reported",
                    "date_precision": "known to the", "event_type": "type", "sub_event_type": "sub-type",
                    "place_name": "place", "sources": st.column_config.ListColumn("sources"),
                    "n_sources": st.column_config.NumberColumn("n sources", format="%d"), "disputed": "sources disagree"},
 )
-rows = state.selection.rows if state else []
-if rows:
-    sidebar.select_event(table.iloc[rows[0]]["event_id"])
 views.show_event_details(ctx, sidebar.selected_event())
 exports_ui.download_buttons(ctx, n_events)
