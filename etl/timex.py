@@ -193,7 +193,9 @@ def _season_year(season: str, ref: dt.date, tense: str | None, det: str) -> int:
             return current_year
         return current_year - 1
     if det in ("next", "coming", "this coming") or (tense == FUTURE and det in ("", "the")):
-        return current_year if order[season] >= order[current] else current_year + 1
+        # "next spring" said in spring is a year on; "this coming spring", "the spring" ahead, this one
+        ahead = order[season] > order[current] or (order[season] == order[current] and det != "next")
+        return current_year if ahead else current_year + 1
     return current_year if order[season] >= order[current] or ref.month in (1, 2) else current_year
 
 
@@ -509,13 +511,18 @@ def _normalise(raw: Raw, text: str, doc: Doc, ctx: _Context) -> _Result | None:
         if ref is None:
             return None
         unit = (g.get("unit") or "year").lower()
+        mod = _edge_mod(f"{g.get('edge', 'end')} of")
         day = ref
-        if re.search(r"\bsince\s+$", text[max(0, raw.start - 8):raw.start].lower()):
+        if mod == "END" and re.search(r"\bsince\s+$", text[max(0, raw.start - 8):raw.start].lower()):
             # "up 5% since year-end": the end of the last full year (month, week) before the report
             day = {"year": dt.date(ref.year, 1, 1), "month": ref.replace(day=1),
                    "week": ref - dt.timedelta(days=ref.weekday())}[unit] - dt.timedelta(days=1)
         value = {"year": f"{day.year}", "month": f"{day.year}-{day.month:02d}", "week": week_value(day)}[unit]
-        return _res("DATE", value, mod="END", approx="approx" in g)
+        narrated = _from_stated(ctx, unit, 0) if "edge" in g and ctx.stated_in_text and tense() == PAST else None
+        if narrated is not None and narrated < value:
+            # "The talks opened in 2014. At the end of the year they collapsed": the year narrated
+            return _res("DATE", narrated, mod=mod, relative=False)
+        return _res("DATE", value, mod=mod, approx="approx" in g)
     if rule == "the_weekend":
         if ref is None:
             return None
@@ -553,7 +560,7 @@ def _normalise(raw: Raw, text: str, doc: Doc, ctx: _Context) -> _Result | None:
         return _res("DATE", week_value(dt.date(year, month, dom)), relative="year" not in g)
     if rule == "that_unit":
         unit = g["unit"].lower()
-        value = _from_stated(ctx, unit, 0) if unit != "week" else None
+        value = _from_stated(ctx, unit, 0)
         if value is not None:
             return _res("DATE", value, mod=_edge_mod(g.get("edge")), relative=False)
         if unit == "day" and "edge" in g:

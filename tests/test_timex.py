@@ -55,6 +55,18 @@ CASES = [
     ("When we lost Palmyra last year, they outgunned us.", "last year", "DATE", "2015", "year"),
     ("He promised a blueprint for reconstruction by next month.", "next month", "DATE", "2016-04", "month"),
     ("This weekend marked the most significant advance yet.", "This weekend", "DATE", "2016-W12-WE", "week"),
+    # a season named "next" while it is under way is a year on; "this" one is the current one
+    ("The harvest begins next spring.", "next spring", "DATE", "2017-SP", "season"),
+    ("The rains will come this spring.", "this spring", "DATE", "2016-SP", "season"),
+    ("The harvest begins next autumn.", "next autumn", "DATE", "2016-FA", "season"),
+    # the edge of "the year" narrated in the past is that year's, of a year ahead this one's
+    ("The port reopened in 2013. At the end of the year it closed again.", "the end of the year", "DATE", "2013",
+     "year"),
+    ("The port reopened in 2013. It will close by the end of the year.", "the end of the year", "DATE", "2016",
+     "year"),
+    # "that week" is the week of the day last stated
+    ("The siege began on 14 January 2015. Later that week the town fell.", "Later that week", "DATE", "2015-W03",
+     "week"),
     ("Forces made gains last week.", "last week", "DATE", "2016-W11", "week"),
     ("The army was bringing reinforcements today.", "today", "DATE", "2016-03-27", "day"),
     ("Rebels held the bridge on Friday. Today the army crossed it.", "Today", "DATE", "2016-03-27", "day"),
@@ -142,6 +154,8 @@ def test_normalises(nlp, sentence, phrase, type_, value, precision):
     ("The offensive stalled in mid-2014.", "mid-2014", False, "MID"),
     ("Rains came in late November 2015.", "late November 2015", False, "END"),
     ("Rents rose in the early 1990s.", "1990s", False, "START"),
+    ("Prices fell at the beginning of the month.", "the beginning of the month", False, "START"),
+    ("Repairs will finish by the end of the year.", "the end of the year", False, "END"),
 ])
 def test_approximation_and_modifiers(nlp, sentence, phrase, approx, mod):
     mention = _one(nlp, sentence, phrase)
