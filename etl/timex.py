@@ -323,7 +323,9 @@ def _normalise(raw: Raw, text: str, doc: Doc, ctx: _Context) -> _Result | None:
         if ref is None:
             return _res("DATE", f"XXXX-{month:02d}", mod=_edge_mod(g.get("edge")))
         year = _resolve_month(month, ref, _cued_tense(text, raw, tense, doc))
-        return _res("DATE", f"{year:04d}-{month:02d}", mod=_edge_mod(g.get("edge")))
+        narrative = _narrative_year(ctx, raw, text, doc, month, None, year)
+        return _res("DATE", f"{narrative or year:04d}-{month:02d}", mod=_edge_mod(g.get("edge")),
+                    relative=narrative is None)
     if rule == "weekday":
         weekday = WEEKDAYS[g["wd"].lower()[:3]]
         part = _part_code(g.get("part"))
@@ -745,9 +747,9 @@ def _resolve_day_year(month: int, day: int, ref: dt.date, tense: str | None) -> 
 _NARRATIVE_GAP_DAYS = 60
 
 
-def _narrative_year(ctx: _Context, raw: Raw, text: str, doc: Doc, month: int, day: int, year: int) -> int | None:
-    """Year of "on 22 April" in a passage narrating an earlier period, else None (keep `year`,
-    its reading against the publication date).
+def _narrative_year(ctx: _Context, raw: Raw, text: str, doc: Doc, month: int, day: int | None, year: int) -> int | None:
+    """Year of "on 22 April" (or "in April": day None) in a passage narrating an earlier period,
+    else None (keep `year`, its reading against the publication date).
 
     News dates a day without a year against the publication date unless the text has moved the
     reference time: a retrospective of July 2012 that says "in March 2011 ... on 22 April ...
@@ -760,13 +762,14 @@ def _narrative_year(ctx: _Context, raw: Raw, text: str, doc: Doc, month: int, da
     since June 2011" in a report of May 2012 is 2012-04-22).
     """
     ref = ctx.reference
+    whole_month, day = day is None, day or 1
     if ref is None or ctx.stated is None or not ctx.stated_in_text or not _valid(year, month, day):
         return None
     published_reading = dt.date(year, month, day)
     before = [int(p) for p in ctx.stated[2].split("-")]
     if len(before) < 2 or (ref - published_reading).days <= _NARRATIVE_GAP_DAYS:
         return None
-    since = dt.date(before[0], before[1], before[2] if len(before) > 2 else 1)
+    since = dt.date(before[0], before[1], before[2] if len(before) > 2 and not whole_month else 1)
     first = next((y for y in (since.year, since.year + 1)
                   if _valid(y, month, day) and dt.date(y, month, day) >= since), None)
     if first is None or first >= year:
@@ -799,7 +802,8 @@ def _next_stated(ctx: _Context, raw: Raw, text: str, doc: Doc) -> str | None:
     for _rank, later in ctx.candidates:
         if later.start < skip_to:
             continue
-        if later.rule in ("mdy", "dmy", "mdy_range", "dmy_range") and "year" not in later.groups:
+        if later.rule in ("mdy", "dmy", "mdy_range", "dmy_range", "month", "month_edge_lower") \
+                and "year" not in later.groups:
             skip_to = later.end
             continue
         try:

@@ -321,6 +321,13 @@ def test_year_before_a_period_of_several_quarters(nlp, reference, text, phrase, 
     # the date stated after the day comes later than the publication reading: nothing moved
     (dt.date(2012, 7, 18), "Protests began in March 2011. On 22 April, observers arrived; by 30 May 2012 they "
      "numbered 300.", "22 April", "2012-04-22"),
+    # a month without a year in such a passage is the narrated one too ...
+    (dt.date(2012, 7, 18), "Fighting began in March 2010. In May, rebels seized the port. In September 2010 they "
+     "lost it.", "May", "2010-05"),
+    (dt.date(2012, 7, 18), "Fighting began in March 2010. In May, rebels seized the port. In June they lost it. "
+     "By January 2011 the front had settled.", "June", "2010-06"),
+    # ... not when nothing stated after it confirms the move
+    (dt.date(2012, 7, 18), "Fighting began in March 2010. In May, rebels seized the port.", "May", "2012-05"),
 ])
 def test_day_without_year_in_a_narrative_of_an_earlier_period(nlp, reference, text, phrase, value):
     assert _one(nlp, text, phrase, reference).value == value
