@@ -203,13 +203,48 @@ def _build_context(doc: Doc, article: Article, timexes: Sequence[TimeMention],
             continue  # part of a name: "the Sunday Times", "the Friday Mosque"; not "17 May - Rebels"
         timex_heads.setdefault(root.i, mention)
         dated_spans.append((span, mention))
-    entries = _chronology(doc, dated_spans)
+    stamps = _time_stamps(doc, dated_spans)
+    timex_heads = {i: m for i, m in timex_heads.items() if id(m) not in stamps}
+    entries = _chronology(doc, [(span, m) for span, m in dated_spans if id(m) not in stamps])
     for entry in entries:  # an entry's heading dates its entry, not the clause the parser hung it on
         timex_heads = {i: m for i, m in timex_heads.items() if m is not entry.date}
     main_country = countries.most_common(1)[0][0] if countries else ""
     ctx = _Context(doc, article, place_at, places_in_order, timex_heads, main_country, [], frozenset(), entries)
     ctx.actor_mentions = _actor_mentions(ctx)
     return ctx
+
+
+STAMP_WORDS = frozenset({"updated", "published", "posted", "modified"})
+STAMP_FILLERS = STAMP_WORDS | frozenset({"page", "last", "at", "on", "gmt", "utc", "uk", "bst", "cet", "et", "est",
+                                         "edt", "local", "time"})
+CLOCK_TIME = re.compile(r"\d{1,2}[:.]\d{2}$")
+
+
+def _time_stamps(doc: Doc, dated_spans: list[tuple[Span, TimeMention]]) -> set[int]:
+    """The dates of the page's time stamps, which say when the text was written, not when
+    anything happened: a clock time after "updated", "published" or "posted" ("21 December 2011
+    Last updated at 04:27 GMT", "Page last updated at 15:03 GMT, Friday, 10 August 2012"), or
+    a clock time straight after a date with no preposition before them, as a live page stamps
+    its entries ("28 January 12 22:46 GMT The Arab League says ..."; not "at 06:00 (03:00
+    GMT) on 12 April"). The ids of the mentions of every date in such a stamp."""
+    by_token = {t: mention for span, mention in dated_spans for t in range(span.start, span.end)}
+
+    def part_of_stamp(token: Token) -> bool:
+        return (token.i in by_token or token.is_punct or token.is_space or token.like_num
+                or token.lower_ in STAMP_FILLERS or bool(CLOCK_TIME.match(token.text)))
+
+    stamps: set[int] = set()
+    for clock in (t for t in doc if CLOCK_TIME.match(t.text)):
+        first = last = clock.i
+        while first > 0 and part_of_stamp(doc[first - 1]):
+            first -= 1
+        while last + 1 < len(doc) and part_of_stamp(doc[last + 1]):
+            last += 1
+        words = {t.lower_ for t in doc[first:last + 1]}
+        after_date = clock.i - 1 in by_token and not words & {"at", "on"}
+        if words & STAMP_WORDS or after_date:
+            stamps.update(id(by_token[i]) for i in range(first, last + 1) if i in by_token)
+    return stamps
 
 
 ENTRY_MARKS = frozenset({":", "-", "–", "—"})

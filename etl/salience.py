@@ -21,7 +21,10 @@ ranked by the sentences that vouch for their day-precise events, each sentence o
 as its article's report: a timeline entry is a day, and news-tls counts a day's mentions by
 sentence. A day with several well-reported events outranks a day with one, and a sentence
 that tells two events of the day ("a car bomb in Damascus kills 26": a bombing and killings)
-says the day once, not twice.
+says the day once, not twice. A sentence is its words: the same sentence carried again word for
+word (an updated version of a story published anew, a background paragraph copied into the next
+article, wire copy, a paragraph repeated on the page) is one statement, weighed at its latest
+telling. news-tls counts every copy; we do not, because a copy is no new report.
 """
 from __future__ import annotations
 
@@ -36,13 +39,22 @@ DAY_PRECISIONS = frozenset({"day", "time"})  # times of day count as their day
 
 
 @dataclass(frozen=True)
+class Statement:
+    """One sentence that vouches for an event's date, and what it weighs."""
+    article_id: str
+    sentence_start: int
+    weight: float
+    words: str  # the sentence's words, case-folded: a verbatim copy is the same statement
+
+
+@dataclass(frozen=True)
 class Salience:
     event_id: str
     reports: int  # articles that tell the event at all
     vouching: int  # articles that state its date themselves, on or before their publication
     later: int  # of those, published after the event's last day
     importance: float
-    statements: tuple[tuple[str, int, float], ...]  # (article_id, sentence_start, weight) of each vouching sentence
+    statements: tuple[Statement, ...]  # each distinct vouching sentence, at its heaviest telling
 
 
 def report_weight(days_after: int) -> float:
@@ -60,16 +72,35 @@ def _vouches(mention: EventMention, event: Event, published: dt.date | None) -> 
     return same_grain and overlaps and told_after
 
 
+def words(sentence: str) -> str:
+    """What makes two sentences the same statement: their words, whatever the spacing and case."""
+    return " ".join(sentence.split()).casefold()
+
+
+def distinct(statements: Iterable[Statement]) -> list[Statement]:
+    """One statement per wording, at its heaviest telling (then the first article and sentence)."""
+    kept: dict[str, Statement] = {}
+    for statement in sorted(statements, key=lambda s: (-s.weight, s.article_id, s.sentence_start)):
+        kept.setdefault(statement.words, statement)
+    return sorted(kept.values(), key=lambda s: (s.article_id, s.sentence_start))
+
+
 def salience(event: Event, mentions: Iterable[EventMention], published: Mapping[str, dt.date | None]) -> Salience:
     """The event's importance from its own mentions and their articles' publication dates."""
     mentions = list(mentions)
-    vouchers = [m for m in mentions if _vouches(m, event, published.get(m.article_id))]
     event_end = event.date_end or event.date_start
-    delays = {m.article_id: (published[m.article_id] - event_end).days
-              if published.get(m.article_id) is not None and event_end is not None else 0 for m in vouchers}
-    statements = tuple(sorted({(m.article_id, m.sentence_start, report_weight(delays[m.article_id])) for m in vouchers}))
+    told = []
+    for m in mentions:
+        if _vouches(m, event, published.get(m.article_id)):
+            day = published.get(m.article_id)
+            delay = (day - event_end).days if day is not None and event_end is not None else 0
+            told.append((Statement(m.article_id, m.sentence_start, report_weight(delay), words(m.sentence)), delay))
+    statements = distinct(s for s, _ in told)
+    kept = {(s.article_id, s.sentence_start) for s in statements}
+    delays = {s.article_id: delay for s, delay in told if (s.article_id, s.sentence_start) in kept}
     return Salience(event.event_id, len({m.article_id for m in mentions}), len(delays),
-                    sum(1 for d in delays.values() if d > 0), sum(report_weight(d) for d in delays.values()), statements)
+                    sum(1 for d in delays.values() if d > 0), sum(report_weight(d) for d in delays.values()),
+                    tuple(statements))
 
 
 def rank_events(events: Sequence[Event], mentions: Iterable[EventMention],
@@ -86,7 +117,7 @@ def day_scores(scored: Iterable[tuple[Event, Salience]], start: dt.date | None =
     """Each day that carries a day-precise event vouched for by some article, within [start, end]
     when given: its importance (the sum of its vouching sentences' weights, each sentence once
     however many of the day's events it tells) and its events' reports."""
-    statements: dict[dt.date, dict[tuple[str, int], float]] = {}
+    statements: dict[dt.date, list[Statement]] = {}
     reports: dict[dt.date, int] = {}
     for event, score in scored:
         day = event.date_start
@@ -94,11 +125,9 @@ def day_scores(scored: Iterable[tuple[Event, Salience]], start: dt.date | None =
             continue
         if (start is not None and day < start) or (end is not None and day > end):
             continue
-        told = statements.setdefault(day, {})
-        for article_id, sentence_start, weight in score.statements:
-            told[(article_id, sentence_start)] = max(weight, told.get((article_id, sentence_start), 0.0))
+        statements.setdefault(day, []).extend(score.statements)
         reports[day] = reports.get(day, 0) + score.reports
-    return {day: (sum(told.values()), reports[day]) for day, told in statements.items()}
+    return {day: (sum(s.weight for s in distinct(told)), reports[day]) for day, told in statements.items()}
 
 
 def rank_days(scored: Iterable[tuple[Event, Salience]], start: dt.date | None = None,

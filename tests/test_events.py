@@ -356,3 +356,21 @@ def test_an_anchored_duration_dates_its_event_with_the_day_it_leads_to(nlp, text
     doc = nlp(text)
     found = events.extract(doc, _article(text), timex.tag(doc, PUBLISHED), [])
     assert [m.date_start for m in found] == expected
+
+
+@pytest.mark.parametrize("text, stated", [
+    # a page's time stamp says when it was written: the lead's event falls back to the publication date
+    ("27 March 2016 Last updated at 04:27 GMT\n\nSyrian government forces have recaptured Palmyra.", False),
+    ("Page last updated at 15:03 GMT, Sunday, 27 March 2016 16:03 UK Syrian government forces have recaptured Palmyra.", False),
+    ("27 March 16 22:46 GMT Syrian government forces have recaptured Palmyra.", False),  # a live page's entry
+    # a clock time the sentence states dates its event
+    ("Syrian government forces recaptured Palmyra at 06:00 (03:00 GMT) on Sunday.", True),
+    ("Syrian government forces recaptured Palmyra on Sunday at 22:46 GMT.", True),
+])
+def test_a_time_stamp_of_the_page_dates_no_event(nlp, text, stated):
+    from etl import timex
+
+    doc = nlp(text)
+    found = events.extract(doc, _article(text), timex.tag(doc, PUBLISHED), _mentions(text)[1])
+    mention = one(found, "Government regains territory")
+    assert (bool(mention.date_text), mention.date_start) == (stated, PUBLISHED)

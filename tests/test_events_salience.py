@@ -20,9 +20,11 @@ def _end(day: dt.date | None, precision: str) -> dt.date | None:
 
 
 def mention(article: str, day: dt.date | None = DAY, precision: str = "day", text: str = "Friday", n: int = 0,
-            sentence: int = 0) -> EventMention:
+            sentence: int = 0, said: str = "") -> EventMention:
+    """`said`: the sentence's words; by default its own, different from every other sentence's."""
     end = _end(day, precision)
-    return EventMention(article, f"{article}:{n}-{n + 1}", "s", sentence, sentence + 1, "killed", 0, 6, "Violence against civilians", "Attack",
+    said = said or f"Sentence {sentence} of {article} tells it."
+    return EventMention(article, f"{article}:{n}-{n + 1}", said, sentence, sentence + 1, "killed", 0, 6, "Violence against civilians", "Attack",
                         "", "", text, "", day, end, precision if day else "none", "", "")
 
 
@@ -108,6 +110,34 @@ def test_a_day_counts_each_sentence_that_states_it_once(sentences, first):
     events = [event(m, earlier, event_id=f"e{k}") for k, m in enumerate(told)] + [event(two_reports, event_id="b")]
     scored = rank_events(events, [m for ms in told for m in ms] + two_reports, PUBLISHED)
     assert rank_days(scored)[0] == first
+
+
+COPY = "Troops killed 40 people in the village on Friday."
+
+
+@pytest.mark.parametrize("mentions, importance", [
+    # an updated version of the story a week later carries the sentence word for word: one statement, at its later weight
+    ([mention("same-day", said=COPY), mention("week-later", said=COPY, n=1)], 4),
+    # the same words with other spacing and case are the same statement
+    ([mention("same-day", said=COPY), mention("next-day", said="  troops KILLED 40 people in the village\non Friday.", n=1)], 2),
+    # a paragraph repeated within one article is told once
+    ([mention("same-day", said=COPY), mention("same-day", said=COPY, n=1, sentence=300)], 1),
+    # different words in two articles are two reports
+    ([mention("same-day", said=COPY), mention("week-later", n=1)], 1 + 4),
+])
+def test_a_sentence_carried_again_word_for_word_vouches_once(mentions, importance):
+    score = salience(event(mentions), mentions, PUBLISHED)
+    assert score.importance == pytest.approx(importance)
+    assert len(score.statements) == len({" ".join(m.sentence.split()).casefold() for m in mentions})
+
+
+def test_a_day_counts_a_copied_sentence_once_even_when_it_tells_two_unmerged_events():
+    earlier = DAY - dt.timedelta(days=1)
+    x, y = [mention("same-day", earlier, said=COPY, n=1)], [mention("next-day", earlier, said=COPY, n=2)]
+    two = [mention("same-day", n=3), mention("next-day", n=4)]  # 1 + 2 on DAY
+    events = [event(x, earlier, event_id="x"), event(y, earlier, event_id="y"), event(two, event_id="z")]
+    # the copy weighs 1 + log2(3) once, not 2 + (1 + log2(3)) as two sentences would
+    assert rank_days(rank_events(events, x + y + two, PUBLISHED)) == [DAY, earlier]
 
 
 ARTICLES = st.sampled_from(sorted(PUBLISHED))

@@ -101,11 +101,11 @@ def explain_days(gold: list[dt.date], extractions: list, places: dict, events_pe
             unstated = f"{len(on_day)} event(s) on it, none with the day stated" if on_day else "no event on it"
             lines.append(f"{day} {status}: no sentence states this day for an event ({unstated})")
             continue
-        vouching = {(a, s) for e, sc in on_day for a, s, _ in sc.statements}
+        vouching = {(x.article_id, x.sentence_start) for _, sc in on_day for x in sc.statements}
         lines.append(f"{day} {status}: rank {ranked.index(day) + 1}, importance {scores[day][0]:.2f}, "
                      f"{len(vouching)} sentence(s) in {len({a for a, _ in vouching})} article(s)")
         for event, score in [pair for pair in on_day if pair[1].statements][:events_per_day]:
-            told = {(a, s) for a, s, _ in score.statements}
+            told = {(x.article_id, x.sentence_start) for x in score.statements}
             quote = next((by_id[i].sentence for i in event.mention_ids
                           if i in by_id and (by_id[i].article_id, by_id[i].sentence_start) in told), "")
             lines.append(f"    {event.event_type} / {event.sub_event_type}, {score.vouching} of {score.reports} "
