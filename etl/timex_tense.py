@@ -80,6 +80,28 @@ def _has_subject(verb) -> bool:
     return any(c.dep_ in ("nsubj", "nsubjpass", "expl", "csubj") for c in verb.children)
 
 
+_REPORTING_VERBS = {"say", "tell", "report", "claim", "warn", "announce", "insist", "argue", "deny", "urge", "call"}
+_ADVERBIAL_ARCS = {"prep", "pobj", "npadvmod", "advmod", "tmod", "obl"}
+
+
+def _arranged_ahead(doc: Doc, start: int, end: int) -> bool:
+    """ "The ministers are meeting on Tuesday": a present progressive with the expression as its own
+    adverbial is an arrangement ahead ("under a June agreement" inside its object is not)."""
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None or len(span) == 0:
+        return False
+    token = span.root
+    for _ in range(4):
+        if token.dep_ not in _ADVERBIAL_ARCS or token.head is token:
+            return False
+        token = token.head
+        if token.pos_ in ("VERB", "AUX"):
+            auxes = [c for c in token.children if c.dep_ == "aux"]
+            return token.tag_ == "VBG" and token.lemma_ not in _REPORTING_VERBS \
+                and any(a.lemma_ == "be" and a.tag_ in ("VBZ", "VBP") for a in auxes)
+    return False
+
+
 def clause_tense(doc: Doc, start: int, end: int) -> str | None:
     """past | present | future of the clause the span attaches to, or None when unknown.
 
@@ -87,6 +109,8 @@ def clause_tense(doc: Doc, start: int, end: int) -> str | None:
     subject is often a mis-tag (spaCy reads "IS" in "In August IS fighters demolished..." as
     VBZ and makes it the root): then the tense comes from its clausal complement instead.
     """
+    if _arranged_ahead(doc, start, end):
+        return FUTURE
     for verb in _verbs_above(doc, start, end):
         tense = _verb_tense(verb)
         if tense in (PRESENT, None) and not _has_subject(verb):

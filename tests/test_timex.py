@@ -40,6 +40,9 @@ CASES = [
     ("Troops reclaimed the ancient city on Saturday.", "Saturday", "DATE", "2016-03-26", "day"),
     ("The talks will resume on Tuesday.", "Tuesday", "DATE", "2016-03-29", "day"),
     ("The team planned to leave on Thursday.", "Thursday", "DATE", "2016-03-31", "day"),
+    # a present progressive with the weekday as its adverbial is an arrangement ahead
+    ("The envoys are meeting on Tuesday in Geneva.", "Tuesday", "DATE", "2016-03-29", "day"),
+    ("The envoys met on Tuesday in Geneva.", "Tuesday", "DATE", "2016-03-22", "day"),
     ("Gunfire was heard on Sunday morning.", "Sunday morning", "TIME", "2016-03-27TMO", "day"),
     # "the morning of <day>" is a time of that day, not of the publication date
     ("Aid convoys reached the town on the morning of 21 March.", "the morning of 21 March", "TIME",
