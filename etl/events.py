@@ -702,6 +702,8 @@ def _own_dates(sent: Span, trigger_tokens: dict[int, _Candidate], ctx: _Context)
         if not sent.start <= head_index < sent.end:
             continue
         token = ctx.doc[head_index]
+        if _continues_a_bound(token, ctx):
+            continue
         walker = token
         while True:
             if walker.dep_ == "prep" and walker.lower_ in BOUNDS:
@@ -725,6 +727,18 @@ def _own_dates(sent: Span, trigger_tokens: dict[int, _Candidate], ctx: _Context)
                 break
             walker = walker.head
     return own, reports, clauses
+
+
+def _continues_a_bound(token: Token, ctx: _Context) -> bool:
+    """A date whose preposition follows straight on a time that bounds the same verb is part of
+    that bound: "died in the 24 hours since midday on Friday" (the parse hangs "on Friday" on
+    the verb beside "since midday") dates the start of the count, not the deaths; "killed by
+    the security forces on Saturday" has no bound ("by" names the agent, not a time)."""
+    prep = token.head
+    if token.dep_ != "pobj" or prep.dep_ != "prep" or prep.i == 0:
+        return False
+    return any(c.dep_ == "prep" and c.lower_ in BOUNDS and c.right_edge.i == prep.i - 1
+               and any(t.i in ctx.timex_heads for t in c.subtree) for c in prep.head.children)
 
 
 OCCURRENCE_VERBS = {"happen": (), "occur": (), "begin": (), "start": (), "erupt": (), "resume": (), "unfold": (),

@@ -36,6 +36,7 @@ DATES = {  # text -> (value, precision, start, end)
     "in August": ("2015-08", "month", dt.date(2015, 8, 1), dt.date(2015, 8, 31)),
     "on February 27": ("2016-02-27", "day", dt.date(2016, 2, 27), dt.date(2016, 2, 27)),
     "Friday": ("2016-03-25", "day", dt.date(2016, 3, 25), dt.date(2016, 3, 25)),
+    "midday": ("2016-03-27T12:00", "time", PUBLISHED, PUBLISHED),
     "12 November": ("2015-11-12", "day", dt.date(2015, 11, 12), dt.date(2015, 11, 12)),
     "14 November": ("2015-11-14", "day", dt.date(2015, 11, 14), dt.date(2015, 11, 14)),
     "10 May": ("2015-05-10", "day", dt.date(2015, 5, 10), dt.date(2015, 5, 10)),
@@ -151,10 +152,16 @@ def test_purpose_after_an_object_is_not_an_event_and_its_date_goes_to_the_launch
     "More than 400 people have been killed in Palmyra since Saturday.",
     "Activists say 7,000 people have been killed since protests began in May.",
     "ISIS fighters were supposed to have pulled out of Palmyra by Sunday.",
-], ids=["since a day", "since a clause", "by a deadline"])
+    "Activists said 90 people had died in Palmyra in the 24 hours since midday on Friday.",
+], ids=["since a day", "since a clause", "by a deadline", "the day of a bound's time"])
 def test_a_date_that_bounds_a_period_does_not_date_the_event(nlp, text):
     found = extract(nlp, text)
     assert found and [m.date_text for m in found] == [""] * len(found)  # at most the lead's publication date
+
+
+def test_a_by_phrase_that_names_the_agent_bounds_nothing(nlp):
+    found = extract(nlp, "More than 50 people were killed in Palmyra by the security forces on Saturday.")
+    assert [m.date_value for m in found] == ["2016-03-26"]
 
 
 def test_a_day_name_inside_a_proper_name_dates_nothing(nlp):
