@@ -15,6 +15,7 @@ numbers (a cluster's number is its age).
 from __future__ import annotations
 
 import math
+from operator import attrgetter
 from typing import Mapping, Sequence
 
 import numpy as np
@@ -35,7 +36,7 @@ class Encoder:
     type merged in one process; and, per place, what the compiled loops need of it."""
 
     def __init__(self, places: Mapping[str, Place], near_km: float, place_ids, km):
-        self.places, self.near_km, self._place_ids, self._km = places, near_km, place_ids, km
+        self.places, self.near_km, self.place_ids, self._km = places, near_km, place_ids, km
         self.actors: dict[str, int] = {"": 0}
         self.articles: dict[str, int] = {}
         self.place_codes: dict[str, int] = {"": 0}
@@ -53,16 +54,10 @@ class Encoder:
             self._tables = None
         return code
 
-    def place_set(self, mention: EventMention) -> int:
-        """The code of the mention's place set (-1: none)."""
-        if not mention.places:
-            if not mention.place_id:
-                return -1
-            ids = frozenset((mention.place_id,))
-        else:
-            ids = frozenset(self._place_ids(mention))
-            if not ids:
-                return -1
+    def place_set(self, ids: frozenset[str]) -> int:
+        """The code of a set of places (-1: the empty set)."""
+        if not ids:
+            return -1
         code = self.sets.get(ids)
         if code is None:
             code = self.sets[ids] = len(self.set_members)
@@ -195,35 +190,47 @@ def _csr_ints(name: str, lists: Sequence[Sequence[int]]) -> dict[str, np.ndarray
     return {f"{name}_ptr": pointers, name: flat}
 
 
+_FIELDS = attrgetter("mention_id", "date_start", "date_end", "date_precision", "actor1", "actor2", "place_id", "article_id",
+                     "places")
+
+
+def _codes(values: Sequence, table: dict) -> np.ndarray:
+    """Each value's code in the table, new values given the next codes."""
+    for value in dict.fromkeys(values):
+        table.setdefault(value, len(table))
+    return np.fromiter(map(table.__getitem__, values), np.int64, count=len(values))
+
+
 def columns(mentions: Sequence[EventMention], articles: Mapping[str, Article], encoder: Encoder) -> dict[str, np.ndarray]:
     """Every mention as integers: day ordinals (-1 undated), day precision, actors, main place,
     place set (-1 none), article, its publication day (-1 unknown) and the rank of its id."""
     n = len(mentions)
-    actors, article_codes = encoder.actors, encoder.articles
-    ordinals: dict = {None: -1}
-
-    def ordinal(day) -> int:
-        o = ordinals.get(day)
-        if o is None:
-            o = ordinals[day] = day.toordinal()
-        return o
-
-    published = {a.article_id: a.published.toordinal() for a in articles.values() if a.published is not None}
-    by_id = sorted(range(n), key=[m.mention_id for m in mentions].__getitem__)
+    if not n:
+        return {name: np.zeros(0, np.bool_ if name == "day" else np.int64) for name in _COLUMNS}
+    ids, starts, ends, precisions, actors1, actors2, place_ids, article_ids, places = zip(*map(_FIELDS, mentions))
+    days = {day: day.toordinal() for day in dict.fromkeys(starts + ends) if day is not None}
+    days[None] = -1
+    start = _codes(starts, days)
+    end = _codes(ends, days)
+    end[end < 0] = start[end < 0]
+    singles = {place_id: encoder.place_set(frozenset((place_id,) if place_id else ())) for place_id in dict.fromkeys(place_ids)}
+    place_set = _codes(place_ids, singles)
+    for i in [i for i, located in enumerate(places) if located]:
+        place_set[i] = encoder.place_set(frozenset(encoder.place_ids(mentions[i])))
+    article = _codes(article_ids, encoder.articles)
+    published = np.full(len(encoder.articles), -1, np.int64)
+    for article_id, code in encoder.articles.items():
+        found = articles.get(article_id)
+        if found is not None and found.published is not None:
+            published[code] = found.published.toordinal()
     rank = np.empty(n, np.int64)
-    rank[by_id] = np.arange(n)
-    return {
-        "start": np.fromiter((ordinal(m.date_start) for m in mentions), np.int64, count=n),
-        "end": np.fromiter((ordinal(m.date_end or m.date_start) for m in mentions), np.int64, count=n),
-        "day": np.fromiter((m.date_precision == "day" for m in mentions), np.bool_, count=n),
-        "actor1": np.fromiter((actors.setdefault(m.actor1, len(actors)) for m in mentions), np.int64, count=n),
-        "actor2": np.fromiter((actors.setdefault(m.actor2, len(actors)) for m in mentions), np.int64, count=n),
-        "place": np.fromiter((encoder.place(m.place_id) for m in mentions), np.int64, count=n),
-        "place_set": np.fromiter((encoder.place_set(m) for m in mentions), np.int64, count=n),
-        "article": np.fromiter((article_codes.setdefault(m.article_id, len(article_codes)) for m in mentions), np.int64, count=n),
-        "published": np.fromiter((published.get(m.article_id, -1) for m in mentions), np.int64, count=n),
-        "rank": rank,
-    }
+    rank[sorted(range(n), key=ids.__getitem__)] = np.arange(n)
+    return {"start": start, "end": end, "day": np.array(precisions) == "day", "actor1": _codes(actors1, encoder.actors),
+            "actor2": _codes(actors2, encoder.actors), "place": _codes(place_ids, encoder.place_codes),
+            "place_set": place_set, "article": article, "published": published[article], "rank": rank}
+
+
+_COLUMNS = ("start", "end", "day", "actor1", "actor2", "place", "place_set", "article", "published", "rank")
 
 
 def cluster_type(columns: Mapping[str, np.ndarray], members: np.ndarray, encoder: Encoder, recent_days: int,
