@@ -126,6 +126,9 @@ _ASIDE_WEEKDAY = re.compile(r"\s*\((?:[^()\n]{1,25}\)\s*,?\s*(?P<wd>" + WEEKDAY_
                             r"|[^()\n]{0,25}?\b(?P<wd2>" + WEEKDAY_RE + r")\))")
 
 
+_ON_WEEKDAY = re.compile(r"\s+on\s+(?P<wd>" + WEEKDAY_RE + r")\b")
+
+
 def _month_num(word: str) -> int:
     return MONTHS[word.lower().rstrip(".")[:3]]
 
@@ -402,6 +405,8 @@ def _normalise(raw: Raw, text: str, doc: Doc, ctx: _Context) -> _Result | None:
         day_after_aside = _ASIDE_WEEKDAY.match(text, raw.end) if not g.get("wd") and "month" not in g else None
         if day_after_aside:
             g = {**g, "wd": day_after_aside["wd"] or day_after_aside["wd2"]}
+        elif not g.get("wd") and "month" not in g and (on_day := _ON_WEEKDAY.match(text, raw.end)):
+            g = {**g, "wd": on_day["wd"]}  # "at midnight on Friday": Friday's midnight
         return _clock(g, ref, _cued_tense(text, raw, tense, doc) if g.get("wd") else None, high_noon)
     if rule == "decade":
         edge = g.get("edge") or g.get("edge2")
@@ -636,6 +641,8 @@ def _normalise(raw: Raw, text: str, doc: Doc, ctx: _Context) -> _Result | None:
         return _res("SET", code, relative=False)
     if rule == "set_every":
         return _set_every(g)
+    if rule == "weekend_set":
+        return _res("SET", "XXXX-WXX-WE", relative=False)
     if rule == "set_times":
         unit = unit_code(g["unit"])
         return _res("SET", _dur_value("1", unit), relative=False)
@@ -1211,7 +1218,11 @@ def _set_every(g: dict) -> _Result | None:
     what = g["what"].lower()
     if g["q"].lower() == "per" and what in ("second", "minute", "hour"):
         return None  # "instructions per second", "km per hour": a speed, which TimeML does not tag
-    other = 2 if g.get("other") else 1
+    every = number_value(re.sub(r"\s+", " ", g["n"].lower())) if g.get("n") else 2 if g.get("other") else 1
+    if every is None or (g.get("n") and not what.endswith("s")):
+        return None  # "every one day", "each a week": no set of times
+    if what.startswith("weekend"):
+        return _res("SET", "XXXX-WXX-WE", relative=False) if every == 1 else None
     if what[:3] in WEEKDAYS and re.fullmatch(WEEKDAY_RE, what, re.I):
         return _res("SET", f"XXXX-WXX-{WEEKDAYS[what[:3]] + 1}", relative=False)
     if re.fullmatch(MONTH_RE, g["what"]):
@@ -1221,7 +1232,7 @@ def _set_every(g: dict) -> _Result | None:
     if what in ("morning", "afternoon", "evening", "night"):
         return _res("SET", f"XXXX-XX-XXT{_part_code(what)}", relative=False)
     unit = unit_code(what)
-    return _res("SET", _dur_value(str(other), unit), relative=False)
+    return _res("SET", _dur_value("X" if every == "X" else _num_str(every), unit), relative=False)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -176,7 +176,8 @@ RULES: list[tuple[str, re.Pattern]] = [
     ("the_past_unit", _p(r"\b(?:the\s+)?(?P<rel>past|last|next|coming|previous)\s+(?P<unit>day|week|month|year|decade|century|hour|minute)\b")),
     # Sets.
     ("set_adverb", _p(r"\b(?P<word>daily|weekly|monthly|annually|yearly|hourly|nightly|biweekly)\b")),
-    ("set_every", _p(r"\b(?P<q>every|each|per)\s+(?:(?P<other>other)\s+)?(?P<what>" + _UNIT + r"|" + WEEKDAY_RE + r"|" + MONTH_RE + r"|" + _SEASON + r"|morning|afternoon|evening|night)\b")),
+    ("weekend_set", _p(r"(?<=\bon\s)weekends\b|(?<=\bat\s)weekends\b")),  # "shops close on weekends"
+    ("set_every", _p(r"\b(?P<q>every|each|per)\s+(?:(?P<other>other)\s+|(?P<n>" + _NUM + r")\s+)?(?P<what>" + _UNIT + r"|" + WEEKDAY_RE + r"|" + MONTH_RE + r"|" + _SEASON + r"|morning|afternoon|evening|night)\b")),
     ("set_times", _p(r"\b(?P<n>once|twice|three\s+times|four\s+times|\d+\s+times)\s+(?:a|an|per|every)\s+(?P<unit>day|week|month|year|decade)\b")),
 ]
 

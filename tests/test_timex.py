@@ -43,6 +43,9 @@ CASES = [
     # a present progressive with the weekday as its adverbial is an arrangement ahead
     ("The envoys are meeting on Tuesday in Geneva.", "Tuesday", "DATE", "2016-03-29", "day"),
     ("The envoys met on Tuesday in Geneva.", "Tuesday", "DATE", "2016-03-22", "day"),
+    # a clock time followed by "on <weekday>" is that day's
+    ("The truce lapsed at midnight on Friday.", "midnight", "TIME", "2016-03-25T24:00", "time"),
+    ("Voting will open at 8 a.m. on Tuesday.", "8 a.m.", "TIME", "2016-03-29T08:00", "time"),
     ("Gunfire was heard on Sunday morning.", "Sunday morning", "TIME", "2016-03-27TMO", "day"),
     # "the morning of <day>" is a time of that day, not of the publication date
     ("Aid convoys reached the town on the morning of 21 March.", "the morning of 21 March", "TIME",
@@ -137,6 +140,11 @@ CASES = [
     ("Palmyra used to attract thousands of tourists a year before the war.", "a year", "SET", "P1Y", "none"),
     ("Convoys leave daily.", "daily", "SET", "P1D", "none"),
     ("The council meets every week.", "every week", "SET", "P1W", "none"),
+    ("Patrols pass every three hours.", "every three hours", "SET", "PT3H", "none"),
+    ("A census is taken every ten years.", "every ten years", "SET", "P10Y", "none"),
+    ("Reports reach the agency every few days.", "every few days", "SET", "PXD", "none"),
+    ("The souk opens on weekends.", "weekends", "SET", "XXXX-WXX-WE", "none"),
+    ("The souk opens every weekend.", "every weekend", "SET", "XXXX-WXX-WE", "none"),
     # a weekday joined to a set of weekdays is one of the set
     ("Two flights leave Bombay on Monday and Tuesday nights.", "Monday", "SET", "XXXX-WXX-1TNI", "none"),
     ("Shops close early on Friday and Saturday evenings.", "Friday", "SET", "XXXX-WXX-5TEV", "none"),
