@@ -898,6 +898,8 @@ def _draft(cand: _Candidate, ctx: _Context) -> _Draft | None:
     kind = _choose_kind(cand.spec, actor1, actor2)
     if kind.family == "civilians" and actor2 is not None and actor2.kind in ARMED_PATIENTS:
         kind = kinds_by_subtype().get("Armed clash", kind)
+    if kind.family == "territory" and actor1 is not None and actor1.kind not in ARMED_PATIENTS:
+        return None  # "demonstrators entered the embassy": only armed forces take territory
     if kind.requires == "patient" and patient_token is None and not cand.spec.noun:
         return None  # "killed" needs its victims; "the killings in X" names them itself
     places = _places(cand, kind, patient_token, ctx)

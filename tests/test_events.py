@@ -130,12 +130,19 @@ NOT_EVENTS = [
     ("conditional", "If the army recaptures Palmyra, the group will retreat to Raqqa."),
     ("question", "Will the army recapture Palmyra on Sunday?"),
     ("idiom, not a capture", "Most of the fighting took place in Palmyra."),
+    ("unarmed, not a capture", "On Friday, twenty demonstrators entered the town hall in Palmyra."),
+    ("unarmed observers, not a capture", "UN observers entered Palmyra on Sunday."),
 ]
 
 
 @pytest.mark.parametrize("case,text", NOT_EVENTS, ids=[c[0] for c in NOT_EVENTS])
 def test_not_events(nlp, case, text):
     assert [(m.sub_event_type, m.trigger) for m in extract(nlp, text)] == []
+
+
+def test_armed_forces_entering_a_town_take_it(nlp):
+    found = extract(nlp, "Syrian troops entered Palmyra on Sunday.")
+    assert [(m.sub_event_type, m.date_value) for m in found] == [("Government regains territory", "2016-03-27")]
 
 
 def test_purpose_clause_is_not_an_event_but_the_launch_is(nlp):
