@@ -585,6 +585,9 @@ def _normalise(raw: Raw, text: str, doc: Doc, ctx: _Context) -> _Result | None:
             return None
         part = _part_code(g["unit"]) if g["unit"].lower() != "day" else ""
         return _res("TIME", f"{value}T{part}", relative=False) if part else _res("DATE", value, relative=False)
+    if rule == "unit_before":
+        value = _from_stated(ctx, g["unit"].lower(), -1 if g["rel"].lower() == "before" else 1)
+        return _res("DATE", value, relative=False) if value is not None else None
     if rule == "the_year":
         if ref is None:
             return None
@@ -937,7 +940,7 @@ def _season(g: dict, raw: Raw, ref, tense, text) -> _Result | None:
         before = text[max(0, raw.start - 8):raw.start].lower()
         if re.match(r"\s+of\b", text[raw.end:raw.end + 4], re.I):
             return None
-        if not re.search(r"\b(?:in|into|during|by|until|since|through|over|last|this|next)\s+$", before):
+        if not re.search(r"\b(?:in|into|during|by|until|since|through|over|for|before|last|this|next)\s+$", before):
             return None
     if ref is None:
         return _res("DATE", f"XXXX-{season}")

@@ -160,6 +160,8 @@ RULES: list[tuple[str, re.Pattern]] = [
     # "Oct. 12, the day before the plunge": an apposition that names the date just stated.
     ("appos_day", _p(r"(?<=,\s)the\s+day(?=\s+(?:before|after|of|when|that|on\s+which)\b)")),
     ("next_day", _p(r"\b(?:the\s+)?(?P<rel>next|following|previous)\s+(?P<unit>day|morning|afternoon|evening|night)\b(?!-)")),
+    # "The day before, ...", "the year after.": anaphoric when nothing follows to anchor it on
+    ("unit_before", _p(r"\bthe\s+(?P<unit>day|week|month|year)\s+(?P<rel>before|after)(?=\s*[,.;:!?)]|\s*$)")),
     # "Today is the eighth day of the operation", "it's the second day of an offensive": the day of writing.
     ("nth_day_today", _p(r"\b(?:today|it)\s*(?:is|'s)\s+(?P<own>the\s+" + _ORD + r"\s+(?:straight\s+|consecutive\s+)?day)\b")),
     # Day-level deictics.

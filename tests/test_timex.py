@@ -70,6 +70,11 @@ CASES = [
      "year"),
     ("The port reopened in 2013. It will close by the end of the year.", "the end of the year", "DATE", "2016",
      "year"),
+    # "the day before," with nothing after it to anchor it on counts from the date last stated
+    ("The dam was hit on 12 May 2014. The day before, engineers had left.", "The day before", "DATE", "2014-05-11",
+     "day"),
+    ("The dam was hit in 2012. The year before, the valley had flooded.", "The year before", "DATE", "2011", "year"),
+    ("Elections are planned for the autumn.", "the autumn", "DATE", "2016-FA", "season"),
     # "that week" is the week of the day last stated
     ("The siege began on 14 January 2015. Later that week the town fell.", "Later that week", "DATE", "2015-W03",
      "week"),
@@ -638,6 +643,7 @@ def test_timeml_classes(nlp, reference, sentence, phrase, type_, value):
     ("Fighting broke out on April 24 and 25 people died.", "25"),  # a count after the day
     ("Thousands joined the March.", "March"),  # a march
     ("He spoke of reform, the day after the vote.", "the day"),  # no date stated before it
+    ("The fall of the city shocked everyone.", "fall"),  # a collapse, not the season
     ("The minister told USA Today that talks had stalled.", "Today"),  # a name
     ("Listeners of the Radio Free Asia Today programme called in.", "Today"),  # a name
 ])
