@@ -126,6 +126,7 @@ _ASIDE_WEEKDAY = re.compile(r"\s*\((?:[^()\n]{1,25}\)\s*,?\s*(?P<wd>" + WEEKDAY_
                             r"|[^()\n]{0,25}?\b(?P<wd2>" + WEEKDAY_RE + r")\))")
 
 
+_CLOCK_AFTER_DAY = re.compile(r"\s*,?\s*(?:(?:at|around|about|by|shortly\s+(?:after|before)|just\s+(?:after|before))\s+)?")
 _ON_WEEKDAY = re.compile(r"\s+on\s+(?P<wd>" + WEEKDAY_RE + r")\b")
 
 
@@ -407,7 +408,13 @@ def _normalise(raw: Raw, text: str, doc: Doc, ctx: _Context) -> _Result | None:
             g = {**g, "wd": day_after_aside["wd"] or day_after_aside["wd2"]}
         elif not g.get("wd") and "month" not in g and (on_day := _ON_WEEKDAY.match(text, raw.end)):
             g = {**g, "wd": on_day["wd"]}  # "at midnight on Friday": Friday's midnight
-        return _clock(g, ref, _cued_tense(text, raw, tense, doc) if g.get("wd") else None, high_noon)
+        result = _clock(g, ref, _cued_tense(text, raw, tense, doc) if g.get("wd") else None, high_noon)
+        stated = ctx.stated
+        if result is not None and not g.get("wd") and "month" not in g and stated is not None \
+                and re.fullmatch(r"\d{4}-\d\d-\d\d", stated[2]) and _CLOCK_AFTER_DAY.fullmatch(text, stated[1], raw.start):
+            # "on Friday afternoon at 3 p.m.", "March 20, at noon": the time of the day just named
+            result = _res("TIME", stated[2] + result["value"][10:], relative=not ctx.stated_in_text)
+        return result
     if rule == "decade":
         edge = g.get("edge") or g.get("edge2")
         if "dec" in g:

@@ -46,6 +46,9 @@ CASES = [
     # a clock time followed by "on <weekday>" is that day's
     ("The truce lapsed at midnight on Friday.", "midnight", "TIME", "2016-03-25T24:00", "time"),
     ("Voting will open at 8 a.m. on Tuesday.", "8 a.m.", "TIME", "2016-03-29T08:00", "time"),
+    # ... and one right after the day it belongs to
+    ("Shelling began on Friday afternoon at 3 p.m.", "3 p.m.", "TIME", "2016-03-25T15:00", "time"),
+    ("The vote was held on 20 March 2014, at noon.", "noon", "TIME", "2014-03-20T12:00", "time"),
     ("Gunfire was heard on Sunday morning.", "Sunday morning", "TIME", "2016-03-27TMO", "day"),
     # "the morning of <day>" is a time of that day, not of the publication date
     ("Aid convoys reached the town on the morning of 21 March.", "the morning of 21 March", "TIME",
