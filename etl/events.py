@@ -34,6 +34,7 @@ FACTIVE_HEADS = frozenset({"manage", "succeed", "continue", "begin", "start", "s
 REPORTING = frozenset({"say", "report", "announce", "tell", "claim", "state", "add", "confirm",
                        "quote", "affirm", "according", "declare", "insist", "note"})
 BOUNDS = frozenset({"since", "until", "till", "by", "before"})  # "killed since Sunday": a period's bound, not the date
+PERIOD_BOUNDS = frozenset({"since", "until", "till"})  # unlike "by" and "before", never an agent or a moment
 LATER = frozenset({"later", "then", "since", "subsequently", "afterwards", "afterward", "previously",
                    "earlier", "eventually", "once", "already"})
 SETTLEMENT_NOUNS = frozenset({"city", "town", "village", "area", "province", "region", "district",
@@ -771,8 +772,14 @@ def _prefer(table: dict[int, TimeMention], index: int, mention: TimeMention) -> 
         table[index] = mention
 
 
-def _has_later_marker(token: Token) -> bool:
+def _timed_otherwise(token: Token) -> bool:
+    """The event has a time of its own that a date around it must not override: "later",
+    "earlier", a bounding clause ("before they left"), or the period it spans ("killed since
+    March 2011", "killed since the uprising began in March", "fought until dawn": a tally or a
+    stretch, which no single day dates)."""
     return any((c.dep_ == "advmod" and c.lower_ in LATER) or (c.dep_ == "mark" and c.lower_ in ("before", "since", "until"))
+               or (c.dep_ == "prep" and c.lower_ in PERIOD_BOUNDS)
+               or (c.dep_ == "advcl" and any(g.dep_ == "mark" and g.lower_ in PERIOD_BOUNDS for g in c.children))
                for c in token.children)
 
 
@@ -900,6 +907,8 @@ def _draft(cand: _Candidate, ctx: _Context) -> _Draft | None:
         kind = kinds_by_subtype().get("Armed clash", kind)
     if kind.family == "territory" and actor1 is not None and actor1.kind not in ARMED_PATIENTS:
         return None  # "demonstrators entered the embassy": only armed forces take territory
+    if kind.family == "territory" and not cand.spec.noun and not cand.spec.children and _child(token, "dobj", "nsubjpass") is None:
+        return None  # a place is taken as an object: "took to the streets", "took off from the airbase" take none
     if kind.requires == "patient" and patient_token is None and not cand.spec.noun:
         return None  # "killed" needs its victims; "the killings in X" names them itself
     places = _places(cand, kind, patient_token, ctx)
@@ -936,22 +945,22 @@ def _assign_date(draft: _Draft, dated: dict[int, TimeMention], reports: dict[int
     if draft.cand.spec.noun:
         return
     described = _described_date(token, ctx)
-    if described is not None and not _has_later_marker(token):
+    if described is not None and not _timed_otherwise(token):
         draft.date, draft.date_source = described, "own"
         return
     linked = {**{i: m for i, m in clauses.items() if _linked(token, ctx.doc[i])},
               **{i: m for i, m in dated.items() if _linked(token, ctx.doc[i])}}
-    if linked and not _has_later_marker(token):
+    if linked and not _timed_otherwise(token):
         nearest = min(linked, key=lambda i: (_tree_distance(token, ctx.doc[i]), i))
         draft.date, draft.date_source = linked[nearest], "inherited"
         draft.confidence -= INHERITED_DATE_PENALTY
         return
     for ancestor in token.ancestors:
-        if ancestor.i in reports and not _has_later_marker(token):
+        if ancestor.i in reports and not _timed_otherwise(token):
             draft.date, draft.date_source = reports[ancestor.i], "report"
             draft.confidence -= REPORT_DATE_PENALTY
             return
-    if sent.start in ctx.lead_sentences and _is_completed(token) and not _has_later_marker(token):
+    if sent.start in ctx.lead_sentences and _is_completed(token) and not _timed_otherwise(token):
         published = _publication_date(ctx.article)
         if published is not None:
             draft.date, draft.date_source = published, "publication"

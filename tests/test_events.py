@@ -132,6 +132,8 @@ NOT_EVENTS = [
     ("idiom, not a capture", "Most of the fighting took place in Palmyra."),
     ("unarmed, not a capture", "On Friday, twenty demonstrators entered the town hall in Palmyra."),
     ("unarmed observers, not a capture", "UN observers entered Palmyra on Sunday."),
+    ("nothing taken: a protest", "Thousands of people took to the streets in Palmyra on Sunday."),
+    ("nothing taken: a take-off", "The Syrian jet took off from Palmyra on Sunday."),
 ]
 
 
@@ -157,13 +159,25 @@ def test_purpose_after_an_object_is_not_an_event_and_its_date_goes_to_the_launch
 
 @pytest.mark.parametrize("text", [
     "More than 400 people have been killed in Palmyra since Saturday.",
-    "Activists say 7,000 people have been killed since protests began in May.",
+    "Activists say 7,000 people have been killed in Palmyra since protests began in May.",
     "ISIS fighters were supposed to have pulled out of Palmyra by Sunday.",
     "Activists said 90 people had died in Palmyra in the 24 hours since midday on Friday.",
 ], ids=["since a day", "since a clause", "by a deadline", "the day of a bound's time"])
 def test_a_date_that_bounds_a_period_does_not_date_the_event(nlp, text):
     found = extract(nlp, text)
     assert found and [m.date_text for m in found] == [""] * len(found)  # at most the lead's publication date
+
+
+@pytest.mark.parametrize("text, sub_type, date_start", [
+    # a tally since a start is a stretch of time: neither the start, the report nor the publication dates it
+    ("The UN says more than 9,000 people have been killed in Palmyra since the uprising began in May.", "Attack", None),
+    ("On Sunday, activists reported that 19,000 people had been killed in Palmyra since March.", "Attack", None),
+    ("Troops shelled Palmyra until Sunday morning.", "Shelling/artillery/missile attack", None),
+    # the same report of a day's deaths takes the report's date
+    ("On Sunday, activists reported that 19 people had been killed in Palmyra.", "Attack", PUBLISHED),
+])
+def test_an_event_told_over_a_period_takes_no_single_day(nlp, text, sub_type, date_start):
+    assert one(extract(nlp, text), sub_type).date_start == date_start
 
 
 def test_a_by_phrase_that_names_the_agent_bounds_nothing(nlp):
