@@ -8,6 +8,7 @@ in, found through the dependency parse (the verb the expression attaches to, its
 """
 from __future__ import annotations
 
+import calendar
 import copy
 import datetime as dt
 import logging
@@ -17,7 +18,17 @@ from dataclasses import dataclass
 from spacy.tokens import Doc
 
 from etl.records import TimeMention
-from etl.timex_grammar import APPROX_MODS, EDGE_MODS, MONTH_RE, NOT_YEAR_AFTER, WEEKDAY_RE, Raw, candidates, select
+from etl.timex_grammar import (
+    APPROX_MODS,
+    EDGE_MODS,
+    MONTH_RE,
+    NOT_YEAR_AFTER,
+    SEASON_RE,
+    WEEKDAY_RE,
+    Raw,
+    candidates,
+    select,
+)
 from etl.timex_tense import FUTURE, PAST, clause_tense, pluperfect_clause
 from etl.timex_values import (
     MONTHS,
@@ -127,6 +138,8 @@ _ASIDE_WEEKDAY = re.compile(r"\s*\((?:[^()\n]{1,25}\)\s*,?\s*(?P<wd>" + WEEKDAY_
 
 
 _CLOCK_AFTER_DAY = re.compile(r"\s*,?\s*(?:(?:at|around|about|by|shortly\s+(?:after|before)|just\s+(?:after|before))\s+)?")
+_SHARED_YEAR = re.compile(r"\s+(?:and|or|to|through|until|till)\s+(?:the\s+)?(?:(?P<month>" + MONTH_RE + r")|"
+                          + SEASON_RE + r")\s+(?:of\s+)?(?P<year>(?:1[0-9]|20)\d\d)\b", re.I)
 _ON_WEEKDAY = re.compile(r"\s+on\s+(?P<wd>" + WEEKDAY_RE + r")\b")
 
 
@@ -326,6 +339,12 @@ def _normalise(raw: Raw, text: str, doc: Doc, ctx: _Context) -> _Result | None:
         month = _month_num(g["month"])
         if ref is None:
             return _res("DATE", f"XXXX-{month:02d}", mod=_edge_mod(g.get("edge")))
+        shared = _SHARED_YEAR.match(text, raw.end)
+        if shared and shared["month"]:
+            # "March and April 2015": the year stated once holds for both ("December and January
+            # 2015": the December before)
+            year = int(shared["year"]) - (month > _month_num(shared["month"]))
+            return _res("DATE", f"{year:04d}-{month:02d}", mod=_edge_mod(g.get("edge")), relative=False)
         year = _resolve_month(month, ref, _cued_tense(text, raw, tense, doc))
         narrative = _narrative_year(ctx, raw, text, doc, month, None, year)
         return _res("DATE", f"{narrative or year:04d}-{month:02d}", mod=_edge_mod(g.get("edge")),
@@ -561,6 +580,8 @@ def _normalise(raw: Raw, text: str, doc: Doc, ctx: _Context) -> _Result | None:
             return None
         latest = "latest" in g.get("adj", "")
         return _res("DATE", f"{ref.year - 1 if latest else ref.year}")
+    if rule == "edge_unit_of":
+        return _edge_unit_of(g, raw, text, doc, ref, tense)
     if rule == "week_of":
         month, dom = _month_num(g["month"]), int(re.sub(r"\D", "", g["day"]))
         if "year" in g:
@@ -657,6 +678,31 @@ def _normalise(raw: Raw, text: str, doc: Doc, ctx: _Context) -> _Result | None:
         unit = unit_code(g["unit"])
         return _res("SET", _dur_value("1", unit), relative=False)
     return None
+
+
+def _edge_unit_of(g: dict, raw: Raw, text: str, doc: Doc, ref: dt.date | None, tense) -> _Result | None:
+    """ "the last day of February" is that day; "the first week of March", "the final weeks of 2014"
+    the start or end of the month or year (TIMEX3 has no value for a month's nth week)."""
+    first = g["ord"].lower() in ("first", "opening")
+    mod = "START" if first else "END"
+    if "yonly" in g:
+        year = int(g["yonly"])
+        if g["unit"].lower() == "day":
+            return _res("DATE", f"{year:04d}-01-01" if first else f"{year:04d}-12-31", relative=False)
+        return _res("DATE", f"{year:04d}", mod=mod, relative=False)
+    if not _month_ok(g["month"], raw, doc, text, strict=False):
+        return None
+    month = _month_num(g["month"])
+    if "year" in g:
+        year = int(g["year"])
+    elif ref is None:
+        return _res("DATE", f"XXXX-{month:02d}", mod=mod)
+    else:
+        year = _resolve_month(month, ref, _cued_tense(text, raw, tense, doc))
+    if g["unit"].lower() == "day":
+        day = 1 if first else calendar.monthrange(year, month)[1]
+        return _res("DATE", f"{year:04d}-{month:02d}-{day:02d}", relative="year" not in g)
+    return _res("DATE", f"{year:04d}-{month:02d}", mod=mod, relative="year" not in g)
 
 
 def _holiday(g: dict, ref: dt.date | None, tense) -> _Result | None:
@@ -949,6 +995,9 @@ def _season(g: dict, raw: Raw, ref, tense, text) -> _Result | None:
             return None
         if not re.search(r"\b(?:in|into|during|by|until|since|through|over|for|before|last|this|next)\s+$", before):
             return None
+    shared = _SHARED_YEAR.match(text, raw.end)
+    if shared and not shared["month"] and det in ("", "the"):
+        return _res("DATE", f"{shared['year']}-{season}", mod=_edge_mod(g.get("edge")), relative=False)
     if ref is None:
         return _res("DATE", f"XXXX-{season}")
     year = _season_year(season, ref, tense() if det in ("", "the") else None, det)

@@ -25,6 +25,7 @@ MONTH_RE = (
 WEEKDAY_RE = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
 _WD_ABBR = r"(?:Mon|Tue|Tues|Wed|Thu|Thur|Thurs|Fri|Sat|Sun)"
 _SEASON = r"(?:spring|summer|autumn|fall|winter)"
+SEASON_RE = _SEASON
 _PART = r"(?:morning|afternoon|evening|night)"
 _DAYNUM = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
 # A day spelt out after its month, as a speaker says it ("March eighth", "June twenty-first").
@@ -68,7 +69,8 @@ EDGE_MODS = {"early": "START", "mid": "MID", "late": "END", "end of": "END", "be
 NOT_YEAR_AFTER = re.compile(
     r"\s*(?:%|percent|per\s+cent|million|billion|trillion|thousand|hundred|people|troops|soldiers|"
     r"fighters|dollars|euros|pounds|km|kilomet|met(?:er|re)s|feet|ft|miles|tons|tonnes|barrels|"
-    r"hectares|acres|votes|members|units|shares|times|[a-z]+s\b(?<!ies)(?<!ss))",
+    r"hectares|acres|votes|members|units|shares|times|"
+    r"(?!(?:was|has|is|as|its|his|this|thus|does|plus|us|whereas)\b)[a-z]+s\b(?<!ies)(?<!ss))",
     re.I,
 )
 
@@ -112,6 +114,9 @@ RULES: list[tuple[str, re.Pattern]] = [
     ("rel_month", _p(r"\b(?:(?P<edge>" + _EDGE + r")\s+)?(?P<rel>this|last|next|past|coming|this\s+past|this\s+coming)\s+(?P<month>" + MONTH_RE + r")(?!\.?\s+\d)\b")),
     ("month", _p(r"\b(?:(?P<edge>" + _EDGE + r")[\s-]+)?(?P<month>" + MONTH_RE + r")(?![\w-])", 0)),
     ("month_edge_lower", _p(r"\b(?P<edge>early|mid|late)[\s-]+(?P<month>" + MONTH_RE + r")\b")),
+    # "the last day of February", "the first week of March 2015", "the final weeks of 2014"
+    ("edge_unit_of", _p(r"\bthe\s+(?P<ord>first|last|final|opening|closing)\s+(?P<unit>days?|weeks?)\s+of\s+(?:(?P<month>"
+                        + MONTH_RE + r")(?:" + _COMMA + r"(?P<year>" + _YEAR + r"))?|(?P<yonly>" + _YEAR + r"))\b")),
     ("week_of", _p(r"\bthe\s+week\s+of\s+(?P<month>" + MONTH_RE + r")\s+(?P<day>" + _DAYNUM + r")\b(?:" + _COMMA + r"(?P<year>" + _YEAR + r")\b)?")),
     # Weekdays, optionally with a part of the day or a clock time.
     ("weekday", _p(r"\b(?:(?P<edge>early|late|earlier|later)\s+)?(?:(?P<rel>this|last|next|this\s+past|this\s+coming|coming|past|(?:the\s+)?(?:previous|following))\s+)?(?P<wd>" + WEEKDAY_RE + r")(?:\s+(?P<part>" + _PART + r"))?\b")),

@@ -78,6 +78,16 @@ CASES = [
      "day"),
     ("The dam was hit in 2012. The year before, the valley had flooded.", "The year before", "DATE", "2011", "year"),
     ("Elections are planned for the autumn.", "the autumn", "DATE", "2016-FA", "season"),
+    # a year stated once after two months or seasons holds for both
+    ("The dam leaked in May and June 2013.", "May", "DATE", "2013-05", "month"),
+    ("Floods came between November and February 2014.", "November", "DATE", "2013-11", "month"),
+    ("Crops failed in the spring and summer of 2012.", "the spring", "DATE", "2012-SP", "season"),
+    # a year before a verb ending in -s is still a year ("2015 was", "2014 has")
+    ("Trade slumped. 2015 was worse.", "2015", "DATE", "2015", "year"),
+    # the first or last day of a month is that day; its first or last week, its start or end
+    ("Shops reopened on the last day of February.", "the last day of February", "DATE", "2016-02-29", "day"),
+    ("Shops reopened in the first week of March 2013.", "the first week of March 2013", "DATE", "2013-03", "month"),
+    ("Shops reopened in the final weeks of 2011.", "the final weeks of 2011", "DATE", "2011", "year"),
     # "that week" is the week of the day last stated
     ("The siege began on 14 January 2015. Later that week the town fell.", "Later that week", "DATE", "2015-W03",
      "week"),
@@ -173,6 +183,7 @@ def test_normalises(nlp, sentence, phrase, type_, value, precision):
     ("The offensive stalled in mid-2014.", "mid-2014", False, "MID"),
     ("Rains came in late November 2015.", "late November 2015", False, "END"),
     ("Rents rose in the early 1990s.", "1990s", False, "START"),
+    ("Shops reopened in the first week of March 2013.", "the first week of March 2013", False, "START"),
     ("Prices fell at the beginning of the month.", "the beginning of the month", False, "START"),
     ("Repairs will finish by the end of the year.", "the end of the year", False, "END"),
 ])
@@ -420,6 +431,7 @@ def test_what_ranges_and_spaced_commas_leave_alone(nlp, sentence, expected):
     ("May God protect them, he said.", "May"),
     ("The jets hit 158 targets and 400 fighters died.", "158"),
     ("About 2000 people fled the town.", "2000"),
+    ("Some 1500 soldiers were deployed.", "1500"),
     ("The temples were nearly 2 millennia old.", "2 millennia"),
     ("The deal was worth $2016 million.", "2016"),
     ("See http://www.example.com/world/2016/mar/27/story-2016 for more.", "2016"),
