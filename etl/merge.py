@@ -127,16 +127,6 @@ def _most_counted(counted: Mapping[str, int]) -> str:
     return min(counted.items(), key=lambda kv: (-kv[1], kv[0]))[0]
 
 
-def _main_place(counted: Mapping[str, int], places: Mapping[str, Place]) -> str:
-    """The most precise place the mentions name, the most named among equally precise ones."""
-    if not counted:
-        return ""
-    def rank(item):
-        place = places.get(item[0])
-        return (GEO_PRECISION.get(place.kind, 5) if place else 5, -item[1], item[0])
-    return min(counted.items(), key=rank)[0]
-
-
 _OPTIONAL = re.compile(r"\[([^\[\]]*)\]")
 _FIELD = re.compile(r"\{(\w+)\}")
 
@@ -201,7 +191,6 @@ def _event_places(mentions: Sequence[EventMention]) -> tuple[EventPlace, ...]:
 
 
 _ROLE_AND_PLACE = attrgetter("role", "place_id")
-_MENTION_ID = attrgetter("mention_id")
 _EVENT_FIELDS = tuple(f.name for f in fields(Event))
 
 
@@ -212,71 +201,6 @@ def _record(values: tuple) -> Event:
     event = object.__new__(Event)
     event.__dict__.update(zip(_EVENT_FIELDS, values))
     return event
-
-
-def _event(joined: Sequence[EventMention], articles: Mapping[str, Article], places: Mapping[str, Place]) -> Event:
-    """A cluster's fields by vote of its mentions (in the order they joined it); a single mention
-    (most events) is its own vote. They are all of one sub-event type (the merge never compares two types)."""
-    mentions = joined
-    if len(mentions) == 1:
-        best = mentions[0]
-        dated, disputed = (best if best.date_start is not None else None), ""
-        actor1, actor2, place_id, fatalities, article_ids = best.actor1, best.actor2, best.place_id, best.fatalities, (best.article_id,)
-        unsure = 1.0 - best.confidence
-    else:
-        dated, disputed = _date_choice(mentions, articles)
-        mentions = sorted(mentions, key=_MENTION_ID)
-        best = max(mentions, key=lambda m: (m.confidence, bool(m.place_id), bool(m.actor1), m.mention_id))
-        actors1: dict[str, int] = {}
-        actors2: dict[str, int] = {}
-        place_ids: dict[str, int] = {}
-        stated: dict[int, int] = {}
-        article_set = set()
-        unsure = 1.0
-        for m in mentions:
-            if m.actor1:
-                actors1[m.actor1] = actors1.get(m.actor1, 0) + 1
-            if m.actor2:
-                actors2[m.actor2] = actors2.get(m.actor2, 0) + 1
-            if m.place_id:
-                place_ids[m.place_id] = place_ids.get(m.place_id, 0) + 1
-            if m.fatalities is not None:
-                stated[m.fatalities] = stated.get(m.fatalities, 0) + 1
-            article_set.add(m.article_id)
-            unsure *= 1.0 - m.confidence
-        actor1 = _most_counted(actors1)
-        actor2 = _most_counted(actors2)
-        place_id = _main_place(place_ids, places)
-        fatalities = min(stated.items(), key=lambda kv: (-kv[1], -kv[0]))[0] if stated else None
-        article_ids = sorted(article_set)
-    first = mentions[0]
-    place = places.get(place_id)
-    published = [p for p in (articles[a].published for a in article_ids if a in articles) if p]
-    mention_ids = tuple(m.mention_id for m in mentions)
-    return _record((
-        hashlib.sha1("\n".join(mention_ids).encode()).hexdigest()[:16],
-        first.event_type,
-        first.sub_event_type,
-        _summary(joined, actor1, actor2, place_id, places, best),
-        dated.date_start if dated else None,
-        dated.date_end if dated else None,
-        dated.date_precision if dated else "none",
-        dated.date_text if dated else "",
-        place_id,
-        place.lat if place else None,
-        place.lon if place else None,
-        GEO_PRECISION.get(place.kind) if place else None,
-        actor1,
-        actor2,
-        fatalities,
-        len(article_ids),
-        len(mentions),
-        min(published) if published else None,
-        round(min(0.99, 1.0 - unsure), 3),
-        disputed,
-        mention_ids,
-        _event_places(mentions),
-    ))
 
 
 @contextlib.contextmanager
@@ -307,7 +231,7 @@ def merge(mentions: Sequence[EventMention], articles: Mapping[str, Article], pla
     with _without_cycle_collection():
         unique = list({m.mention_id: m for m in mentions}.values())
         encoder = merge_columns.Encoder(places, NEARBY_KM, _place_ids, _km)
-        columns = merge_columns.columns(unique, articles, encoder)
+        columns = merge_columns.columns(unique, articles, encoder, _PRECISION_RANK, len(PRECISION_ORDER))
         encoder.tables()
         positions: dict[str, list[int]] = defaultdict(list)
         for i, mention in enumerate(unique):
@@ -341,15 +265,74 @@ class _Merging:
     def __init__(self, mentions: Sequence[EventMention], columns: Mapping[str, np.ndarray],
                  encoder: merge_columns.Encoder, articles: Mapping[str, Article], places: Mapping[str, Place]):
         self.mentions, self.columns, self.encoder, self.articles, self.places = mentions, columns, encoder, articles, places
+        self.actor_names = sorted(encoder.actors, key=encoder.actors.__getitem__)
+        self.ranks = {"actor": _ranks(self.actor_names), "place": _ranks(encoder.place_list),
+                      "geo": np.array([GEO_PRECISION.get(p.kind, 5) if p else 5 for p in map(places.get, encoder.place_list)],
+                                      np.int64)}
 
     def events(self, share: list[np.ndarray]) -> list[Event]:
         """The events of each type's mentions (their positions)."""
-        mentions, articles, places = self.mentions, self.articles, self.places
+        mentions = self.mentions
         events = []
         for members in share:
-            for cluster in merge_columns.cluster_type(self.columns, members, self.encoder, RECENT_DAYS, FEW):
-                events.append(_event([mentions[i] for i in cluster.tolist()], articles, places))
+            joined, by_id, bounds = merge_columns.cluster_type(self.columns, members, self.encoder, RECENT_DAYS, FEW)
+            votes = merge_columns.votes(self.columns, by_id, joined, bounds, self.ranks)
+            told = [mentions[i] for i in by_id.tolist()]
+            joined_told = [mentions[i] for i in joined.tolist()]
+            edges = bounds.tolist()
+            events += [self._event(told[lo:hi], joined_told[lo:hi], votes, c)
+                       for c, (lo, hi) in enumerate(zip(edges, edges[1:]))]
         return events
+
+    def _event(self, told: list[EventMention], joined: list[EventMention], votes: Mapping[str, list], c: int) -> Event:
+        """A cluster's fields by vote of its mentions (told: by id; joined: as they joined it). The
+        best told is the most confident, then with a place, then with an actor; actors and the
+        place are the most named (the place the most precise first; the alphabetically first on a
+        tie); fatalities the figure stated most (the highest on a tie); the date is the finest the
+        sources give, by majority of articles (_date_choice). Its mentions are all of one
+        sub-event type (the merge never compares two types)."""
+        mentions, articles, places = self.mentions, self.articles, self.places
+        best = mentions[votes["best"][c]]
+        dated = votes["dated"][c]
+        dated = mentions[dated] if dated >= 0 else None
+        actor1, actor2 = self.actor_names[votes["actor1"][c]], self.actor_names[votes["actor2"][c]]
+        place_id = self.encoder.place_list[votes["place"][c]]
+        place = places.get(place_id)
+        fatalities = votes["fatalities"][c]
+        first_reported = votes["first"][c]
+        mention_ids = tuple(m.mention_id for m in told)
+        first = told[0]
+        return _record((
+            hashlib.sha1("\n".join(mention_ids).encode()).hexdigest()[:16],
+            first.event_type,
+            first.sub_event_type,
+            _summary(joined, actor1, actor2, place_id, places, best),
+            dated.date_start if dated else None,
+            dated.date_end if dated else None,
+            dated.date_precision if dated else "none",
+            dated.date_text if dated else "",
+            place_id,
+            place.lat if place else None,
+            place.lon if place else None,
+            GEO_PRECISION.get(place.kind) if place else None,
+            actor1,
+            actor2,
+            None if fatalities == merge_columns.NO_FIGURE else fatalities,
+            votes["n_sources"][c],
+            len(told),
+            dt.date.fromordinal(first_reported) if first_reported >= 0 else None,
+            round(min(0.99, 1.0 - votes["unsure"][c]), 3),
+            _date_choice(joined, articles)[1] if votes["disputed"][c] else "",
+            mention_ids,
+            _event_places(told),
+        ))
+
+
+def _ranks(names: Sequence[str]) -> np.ndarray:
+    """Each name's place in alphabetical order, by its code."""
+    ranks = np.empty(len(names), np.int64)
+    ranks[sorted(range(len(names)), key=names.__getitem__)] = np.arange(len(names))
+    return ranks
 
 
 def _merge_in_processes(shares: list[list[np.ndarray]], merging: _Merging) -> list[Event]:

@@ -29,6 +29,7 @@ CELL_DEGREES = 0.25  # map cells of about 28 km: a place within NEARBY_KM is in 
 _CONTAINERS = frozenset({"country", "admin1", "admin2", "region", "continent"})
 _KIND_CODES = {"country": 1, "admin1": 2, "admin2": 3, "region": 3, "continent": 3, "poi": 4}  # other kinds: 5; unknown place: 0
 ANY = -1  # an actor key that takes any actor
+NO_FIGURE = -(1 << 63)  # fatalities not stated
 
 
 class Encoder:
@@ -191,7 +192,7 @@ def _csr_ints(name: str, lists: Sequence[Sequence[int]]) -> dict[str, np.ndarray
 
 
 _FIELDS = attrgetter("mention_id", "date_start", "date_end", "date_precision", "actor1", "actor2", "place_id", "article_id",
-                     "places")
+                     "places", "confidence", "fatalities", "date_text")
 
 
 def _codes(values: Sequence, table: dict) -> np.ndarray:
@@ -201,13 +202,17 @@ def _codes(values: Sequence, table: dict) -> np.ndarray:
     return np.fromiter(map(table.__getitem__, values), np.int64, count=len(values))
 
 
-def columns(mentions: Sequence[EventMention], articles: Mapping[str, Article], encoder: Encoder) -> dict[str, np.ndarray]:
-    """Every mention as integers: day ordinals (-1 undated), day precision, actors, main place,
-    place set (-1 none), article, its publication day (-1 unknown) and the rank of its id."""
+def columns(mentions: Sequence[EventMention], articles: Mapping[str, Article], encoder: Encoder,
+            precision_ranks: Mapping[str, int], unranked: int) -> dict[str, np.ndarray]:
+    """Every mention as numbers: day ordinals (-1 undated), day precision and the rank of its
+    precision, actors, main place, place set (-1 none), article, its publication day (-1
+    unknown), the rank of its id, confidence, fatalities (NO_FIGURE: none stated), a date text or not."""
     n = len(mentions)
     if not n:
-        return {name: np.zeros(0, np.bool_ if name == "day" else np.int64) for name in _COLUMNS}
-    ids, starts, ends, precisions, actors1, actors2, place_ids, article_ids, places = zip(*map(_FIELDS, mentions))
+        return {name: np.zeros(0, np.bool_ if name in ("day", "date_text") else np.float64 if name == "confidence" else np.int64)
+                for name in _COLUMNS}
+    ids, starts, ends, precisions, actors1, actors2, place_ids, article_ids, places, confidence, fatalities, date_texts = \
+        zip(*map(_FIELDS, mentions))
     days = {day: day.toordinal() for day in dict.fromkeys(starts + ends) if day is not None}
     days[None] = -1
     start = _codes(starts, days)
@@ -227,17 +232,22 @@ def columns(mentions: Sequence[EventMention], articles: Mapping[str, Article], e
     rank[sorted(range(n), key=ids.__getitem__)] = np.arange(n)
     return {"start": start, "end": end, "day": np.array(precisions) == "day", "actor1": _codes(actors1, encoder.actors),
             "actor2": _codes(actors2, encoder.actors), "place": _codes(place_ids, encoder.place_codes),
-            "place_set": place_set, "article": article, "published": published[article], "rank": rank}
+            "place_set": place_set, "article": article, "published": published[article], "rank": rank,
+            "confidence": np.array(confidence, np.float64), "date_text": np.array(date_texts, np.bool_),
+            "fatalities": np.array([NO_FIGURE if f is None else f for f in fatalities], np.int64),
+            "precision_rank": _codes(precisions, {p: precision_ranks.get(p, unranked) for p in dict.fromkeys(precisions)})}
 
 
-_COLUMNS = ("start", "end", "day", "actor1", "actor2", "place", "place_set", "article", "published", "rank")
+_COLUMNS = ("start", "end", "day", "actor1", "actor2", "place", "place_set", "article", "published", "rank", "confidence",
+            "date_text", "fatalities", "precision_rank")
 
 
 def cluster_type(columns: Mapping[str, np.ndarray], members: np.ndarray, encoder: Encoder, recent_days: int,
-                 few: int) -> list[np.ndarray]:
-    """The clusters of one sub-event type's mentions (their positions in the columns), each
-    with its members in the order they joined: dated ones by (date, end, mention id), then
-    undated ones by mention id."""
+                 few: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The clusters of one sub-event type's mentions (their positions in the columns): the
+    positions cluster by cluster in the order the mentions joined (dated ones by date, end and
+    mention id, then undated ones by mention id), the same by mention id, and where each
+    cluster starts in both (with the end after the last)."""
     c = {name: column[members] for name, column in columns.items()}
     start, end, rank = c["start"], c["end"], c["rank"]
     dated = np.flatnonzero(start >= 0)
@@ -251,8 +261,22 @@ def cluster_type(columns: Mapping[str, np.ndarray], members: np.ndarray, encoder
                    t["own"], t["around_ptr"], t["around"], t["n_keys"], t["n_sets"], recent_days, few)
     joined = np.concatenate((sweep_order, undated))
     joined = joined[np.argsort(label[joined], kind="stable")]
-    bounds = np.flatnonzero(np.diff(label[joined])) + 1
-    return np.split(members[joined], bounds) if len(joined) else []
+    by_id = by_id[np.argsort(label[by_id], kind="stable")]
+    bounds = np.concatenate(([0], np.flatnonzero(np.diff(label[joined])) + 1, [len(joined)])) if len(joined) else np.zeros(1, np.int64)
+    return members[joined], members[by_id], bounds
+
+
+def votes(columns: Mapping[str, np.ndarray], by_id: np.ndarray, joined: np.ndarray, bounds: np.ndarray,
+          ranks: Mapping[str, np.ndarray]) -> dict[str, list]:
+    """Each cluster's votes (etl.merge._event says how its mentions vote), as positions and codes:
+    the best mention, the dated one (-1 none) and whether the dates disagree, actors, main place,
+    fatalities (NO_FIGURE none stated), sources, first publication day (-1 none), the chance all are wrong."""
+    c = columns
+    found = _votes(by_id, joined, bounds, c["confidence"], c["place"], c["actor1"], c["actor2"], c["rank"], c["fatalities"],
+                   c["article"], c["published"], c["precision_rank"], c["start"], c["date_text"], ranks["actor"],
+                   ranks["place"], ranks["geo"])
+    names = ("best", "dated", "disputed", "actor1", "actor2", "place", "fatalities", "n_sources", "first", "unsure")
+    return {name: values.tolist() for name, values in zip(names, found)}
 
 
 # ---------------------------------------------------------------------------- compiled helpers
@@ -854,3 +878,159 @@ def _merge(sweep_order, undated, start, end, day, actor1, actor2, place, place_s
                 pool_slots[key] = slot
             _insort(pools, slot, home)
     return label
+
+
+@njit(cache=True)
+def _most_counted(values, lo, hi, value_rank):
+    """The non-zero code counted most in values[lo:hi], the first by value_rank on a tie; 0 none."""
+    best, best_count = 0, 0
+    for j in range(lo, hi):
+        v = values[j]
+        if v == 0:
+            continue
+        count = 0
+        for k in range(lo, hi):
+            if values[k] == v:
+                count += 1
+        if count > best_count or (count == best_count and value_rank[v] < value_rank[best]):
+            best, best_count = v, count
+    return best
+
+
+@njit(cache=True)
+def _votes(by_id, joined, bounds, confidence, place, actor1, actor2, rank, fatalities, article, published,
+           precision_rank, start, date_text, actor_rank, place_rank, place_geo):
+    k = len(bounds) - 1
+    best = np.empty(k, np.int64)
+    dated = np.full(k, -1, np.int64)
+    disputed = np.zeros(k, np.bool_)
+    a1 = np.empty(k, np.int64)
+    a2 = np.empty(k, np.int64)
+    main = np.empty(k, np.int64)
+    fatal = np.full(k, NO_FIGURE, np.int64)
+    n_sources = np.empty(k, np.int64)
+    first = np.full(k, -1, np.int64)
+    unsure = np.empty(k)
+    longest = 1
+    for c in range(k):
+        longest = max(longest, bounds[c + 1] - bounds[c])
+    values = np.empty(longest, np.int64)
+    for c in range(k):
+        lo, hi = bounds[c], bounds[c + 1]
+        if hi - lo == 1:
+            m = by_id[lo]
+            best[c], a1[c], a2[c], main[c], fatal[c], n_sources[c] = m, actor1[m], actor2[m], place[m], fatalities[m], 1
+            first[c] = published[m]
+            unsure[c] = 1.0 - confidence[m]
+            if start[m] >= 0:
+                dated[c] = m
+            continue
+        # the best told: most confident, then with a place, then with an actor, then the last id
+        b = by_id[lo]
+        for j in range(lo + 1, hi):
+            m = by_id[j]
+            if (confidence[m] > confidence[b] or (confidence[m] == confidence[b] and (
+                    (place[m] != 0) > (place[b] != 0) or ((place[m] != 0) == (place[b] != 0) and (
+                        (actor1[m] != 0) > (actor1[b] != 0) or ((actor1[m] != 0) == (actor1[b] != 0) and rank[m] > rank[b])))))):
+                b = m
+        best[c] = b
+        n = hi - lo
+        for j in range(n):
+            values[j] = actor1[by_id[lo + j]]
+        a1[c] = _most_counted(values, 0, n, actor_rank)
+        for j in range(n):
+            values[j] = actor2[by_id[lo + j]]
+        a2[c] = _most_counted(values, 0, n, actor_rank)
+        # the main place: the most precise, the most named among equally precise, the first by id
+        chosen, chosen_count = 0, 0
+        for j in range(lo, hi):
+            p = place[by_id[j]]
+            if p == 0:
+                continue
+            count = 0
+            for i in range(lo, hi):
+                if place[by_id[i]] == p:
+                    count += 1
+            if (chosen == 0 or place_geo[p] < place_geo[chosen] or (place_geo[p] == place_geo[chosen] and (
+                    count > chosen_count or (count == chosen_count and place_rank[p] < place_rank[chosen])))):
+                chosen, chosen_count = p, count
+        main[c] = chosen
+        # fatalities: the figure stated most, the highest on a tie
+        fatal_count = 0
+        for j in range(lo, hi):
+            f = fatalities[by_id[j]]
+            if f == NO_FIGURE:
+                continue
+            count = 0
+            for i in range(lo, hi):
+                if fatalities[by_id[i]] == f:
+                    count += 1
+            if count > fatal_count or (count == fatal_count and f > fatal[c]):
+                fatal[c], fatal_count = f, count
+        sources = 0
+        chance = 1.0
+        for j in range(lo, hi):
+            m = by_id[j]
+            chance *= 1.0 - confidence[m]
+            seen = False
+            for i in range(lo, j):
+                if article[by_id[i]] == article[m]:
+                    seen = True
+                    break
+            if not seen:
+                sources += 1
+            if published[m] >= 0 and (first[c] < 0 or published[m] < first[c]):
+                first[c] = published[m]
+        n_sources[c] = sources
+        unsure[c] = chance
+        # the date: the finest precision given; among those the day most articles give, then the most
+        # confidence, then the earliest; its most confident mention, with a date text, the last id
+        finest = 1 << 30
+        for j in range(lo, hi):
+            m = joined[j]
+            if start[m] >= 0 and precision_rank[m] < finest:
+                finest = precision_rank[m]
+        if finest == 1 << 30:
+            continue
+        win_day, win_articles, win_confidence, days = -1, 0, 0.0, 0
+        for j in range(lo, hi):
+            m = joined[j]
+            if start[m] < 0 or precision_rank[m] != finest:
+                continue
+            day = start[m]
+            earlier = False
+            for i in range(lo, j):
+                o = joined[i]
+                if start[o] == day and precision_rank[o] == finest:
+                    earlier = True
+                    break
+            if earlier:
+                continue
+            days += 1
+            articles_here, confidence_here = 0, 0.0
+            for i in range(lo, hi):
+                o = joined[i]
+                if start[o] != day or precision_rank[o] != finest:
+                    continue
+                confidence_here += confidence[o]
+                again = False
+                for h in range(lo, i):
+                    q = joined[h]
+                    if start[q] == day and precision_rank[q] == finest and article[q] == article[o]:
+                        again = True
+                        break
+                if not again:
+                    articles_here += 1
+            if (win_day < 0 or articles_here > win_articles or (articles_here == win_articles and (
+                    confidence_here > win_confidence or (confidence_here == win_confidence and day < win_day)))):
+                win_day, win_articles, win_confidence = day, articles_here, confidence_here
+        d = -1
+        for j in range(lo, hi):
+            m = joined[j]
+            if start[m] == win_day and precision_rank[m] == finest and (d < 0 or confidence[m] > confidence[d] or (
+                    confidence[m] == confidence[d] and (date_text[m] > date_text[d] or (
+                        date_text[m] == date_text[d] and rank[m] > rank[d])))):
+                d = m
+        dated[c] = d
+        disputed[c] = days > 1
+    return best, dated, disputed, a1, a2, main, fatal, n_sources, first, unsure

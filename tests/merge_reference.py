@@ -3,6 +3,7 @@ indexes of dated clusters), kept as the reference the compiled merge must equal 
 from __future__ import annotations
 
 import bisect
+import hashlib
 import datetime as dt
 import heapq
 import math
@@ -523,6 +524,81 @@ def _attach_undated(undated: list[EventMention], clusters: list[_Cluster], artic
 
 
 
+def _main_place(counted: Mapping[str, int], places: Mapping[str, Place]) -> str:
+    """The most precise place the mentions name, the most named among equally precise ones."""
+    if not counted:
+        return ""
+    def rank(item):
+        place = places.get(item[0])
+        return (merge.GEO_PRECISION.get(place.kind, 5) if place else 5, -item[1], item[0])
+    return min(counted.items(), key=rank)[0]
+
+
+def _event(cluster: _Cluster, articles: Mapping[str, Article], places: Mapping[str, Place]) -> Event:
+    """The cluster's fields by vote of its mentions; a single mention (most events) is its own vote.
+    Its mentions are all of one sub-event type (the merge never compares two types)."""
+    mentions = cluster.mentions
+    if len(mentions) == 1:
+        best = mentions[0]
+        dated, disputed = (best if best.date_start is not None else None), ""
+        actor1, actor2, place_id, fatalities, article_ids = best.actor1, best.actor2, best.place_id, best.fatalities, (best.article_id,)
+        unsure = 1.0 - best.confidence
+    else:
+        dated, disputed = merge._date_choice(mentions, articles)
+        mentions = sorted(mentions, key=_MENTION_ID)
+        best = max(mentions, key=lambda m: (m.confidence, bool(m.place_id), bool(m.actor1), m.mention_id))
+        actors1: dict[str, int] = {}
+        actors2: dict[str, int] = {}
+        place_ids: dict[str, int] = {}
+        stated: dict[int, int] = {}
+        article_set = set()
+        unsure = 1.0
+        for m in mentions:
+            if m.actor1:
+                actors1[m.actor1] = actors1.get(m.actor1, 0) + 1
+            if m.actor2:
+                actors2[m.actor2] = actors2.get(m.actor2, 0) + 1
+            if m.place_id:
+                place_ids[m.place_id] = place_ids.get(m.place_id, 0) + 1
+            if m.fatalities is not None:
+                stated[m.fatalities] = stated.get(m.fatalities, 0) + 1
+            article_set.add(m.article_id)
+            unsure *= 1.0 - m.confidence
+        actor1 = merge._most_counted(actors1)
+        actor2 = merge._most_counted(actors2)
+        place_id = _main_place(place_ids, places)
+        fatalities = min(stated.items(), key=lambda kv: (-kv[1], -kv[0]))[0] if stated else None
+        article_ids = sorted(article_set)
+    first = mentions[0]
+    place = places.get(place_id)
+    published = [p for p in (articles[a].published for a in article_ids if a in articles) if p]
+    mention_ids = tuple(m.mention_id for m in mentions)
+    return merge._record((
+        hashlib.sha1("\n".join(mention_ids).encode()).hexdigest()[:16],
+        first.event_type,
+        first.sub_event_type,
+        merge._summary(cluster.mentions, actor1, actor2, place_id, places, best),
+        dated.date_start if dated else None,
+        dated.date_end if dated else None,
+        dated.date_precision if dated else "none",
+        dated.date_text if dated else "",
+        place_id,
+        place.lat if place else None,
+        place.lon if place else None,
+        merge.GEO_PRECISION.get(place.kind) if place else None,
+        actor1,
+        actor2,
+        fatalities,
+        len(article_ids),
+        len(mentions),
+        min(published) if published else None,
+        round(min(0.99, 1.0 - unsure), 3),
+        disputed,
+        mention_ids,
+        merge._event_places(mentions),
+    ))
+
+
 def merge_reference(mentions, articles: Mapping[str, Article], places: Mapping[str, Place]) -> list[Event]:
     """etl.merge.merge in one process, with the clusters of the objects above."""
     by_type: dict[str, list[EventMention]] = defaultdict(list)
@@ -533,5 +609,5 @@ def merge_reference(mentions, articles: Mapping[str, Article], places: Mapping[s
         dated = [m for m in by_type[sub_type] if m.date_start is not None]
         undated = [m for m in by_type[sub_type] if m.date_start is None]
         for cluster in _attach_undated(undated, _cluster_dated(dated, places), articles, places):
-            events.append(merge._event(cluster.mentions, articles, places))
+            events.append(_event(cluster, articles, places))
     return sorted(events, key=lambda e: (e.date_start is None, e.date_start or dt.date.min, e.place_id, e.event_id))
