@@ -375,6 +375,14 @@ def _normalise(raw: Raw, text: str, doc: Doc, ctx: _Context) -> _Result | None:
         if "edge" in g:
             result["start"] = text.find(g.get("rel") or g["wd"], raw.start)
         return result
+    if rule == "weekdays_ago":  # "two Fridays ago": the Friday a week before last Friday
+        n = number_value(re.sub(r"\s+", " ", g["num"].lower()))
+        if not isinstance(n, float) or n != int(n) or n < 1:
+            return None
+        if ref is None:
+            return _res("DATE", "PAST_REF")
+        last = _resolve_weekday(WEEKDAYS[g["wd"].lower()[:3]], ref, PAST, "last")
+        return _res("DATE", _fmt_day(last - dt.timedelta(weeks=int(n) - 1)))
     if rule == "weekday_set":
         part = _part_code(g.get("part"))
         return _res("SET", f"XXXX-WXX-{WEEKDAYS[g['wd'].lower()[:3]] + 1}" + (f"T{part}" if part else ""),
@@ -654,6 +662,8 @@ def _normalise(raw: Raw, text: str, doc: Doc, ctx: _Context) -> _Result | None:
         return _res("DURATION", _dur_value("X", unit_code(g["unit"])))
     if rule == "bare_plural":
         word = next(g[k] for k in ("unit", "unit2", "unit3", "unit4", "unit5") if k in g).lower()
+        if "unit3" in g:
+            return _res("DATE", "PAST_REF", approx=True)  # "decades ago": a time back, as "a few days ago"
         unit = unit_code(word)
         return _res("DURATION", _dur_value("X", unit))
     if rule == "the_past_unit":

@@ -120,6 +120,7 @@ RULES: list[tuple[str, re.Pattern]] = [
     ("week_of", _p(r"\bthe\s+week\s+of\s+(?P<month>" + MONTH_RE + r")\s+(?P<day>" + _DAYNUM + r")\b(?:" + _COMMA + r"(?P<year>" + _YEAR + r")\b)?")),
     # Weekdays, optionally with a part of the day or a clock time.
     ("weekday", _p(r"\b(?:(?P<edge>early|late|earlier|later)\s+)?(?:(?P<rel>this|last|next|this\s+past|this\s+coming|coming|past|(?:the\s+)?(?:previous|following))\s+)?(?P<wd>" + WEEKDAY_RE + r")(?:\s+(?P<part>" + _PART + r"))?\b")),
+    ("weekdays_ago", _p(r"\b(?P<num>" + _NUM + r")\s+(?P<wd>" + WEEKDAY_RE + r")s\s+ago\b")),
     ("weekday_set", _p(r"\b(?P<wd>" + WEEKDAY_RE + r")(?:s\b|\s+(?P<part>mornings|afternoons|evenings|nights)\b)")),
     ("part_edge", _p(r"\b(?P<edge>early|mid|late)[\s-]*(?P<part>morning|afternoon|evening)\b(?:\s+(?P<day>today|yesterday|tomorrow))?")),
     ("part_of_day", _p(r"\b(?P<rel>this|tomorrow|yesterday|last|the)\s+(?P<part>" + _PART + r")\b")),

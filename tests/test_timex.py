@@ -78,6 +78,9 @@ CASES = [
      "day"),
     ("The dam was hit in 2012. The year before, the valley had flooded.", "The year before", "DATE", "2011", "year"),
     ("Elections are planned for the autumn.", "the autumn", "DATE", "2016-FA", "season"),
+    # "ago" makes a point in time, however vague the count
+    ("The wells ran dry decades ago.", "decades ago", "DATE", "PAST_REF", "none"),
+    ("The ruling came two Fridays ago.", "two Fridays ago", "DATE", "2016-03-18", "day"),
     # a year stated once after two months or seasons holds for both
     ("The dam leaked in May and June 2013.", "May", "DATE", "2013-05", "month"),
     ("Floods came between November and February 2014.", "November", "DATE", "2013-11", "month"),
