@@ -204,6 +204,13 @@ class GridLayer(_Script):
         self.rows = rows
 
 
+# Moves after the map's own opening zoom: Leaflet starts animating a zoom on the next frame and, when the
+# animation ends, restores the zoom it was animating to, undoing any move made meanwhile.
+SETTLED = """function settled(map, move) {
+            L.Util.requestAnimFrame(function() { if (map._animatingZoom) { map.once('zoomend', move); } else { move(); } });
+        }"""
+
+
 class HighlightLayer(_Script):
     """The analyst's selected event over everything else: a ring where it happened, and a line to each
     place it names with a role (origin, destination, target), each named. In a pane of its own above
@@ -238,15 +245,18 @@ class HighlightLayer(_Script):
                 target.addLayer(L.circleMarker(at, Object.assign({}, base, {radius: h.radius, color: '#111', weight: 3.5,
                     fill: false, className: 'tl-selected'})));
             }
-            {% if this.frame %}map.fitBounds(h.bounds, {maxZoom: {{ this.max_zoom }}, padding: [40, 40]});{% endif %}
+            {% if this.frame %}settled(map, function() {
+                map.fitBounds(h.bounds, {maxZoom: {{ this.max_zoom }}, padding: [40, 40]});
+            });{% endif %}
         }
+        {{ this.settled }}
         if (target._map) { draw(target._map); } else { target.once('add', function() { draw(target._map); }); }
     })();
     """
 
     def __init__(self, row: dict, frame: bool, max_zoom: int = 9) -> None:
         super().__init__()
-        self.row, self.frame, self.max_zoom = row, frame, max_zoom
+        self.row, self.frame, self.max_zoom, self.settled = row, frame, max_zoom, SETTLED
 
 
 class FrameView(_Script):
@@ -255,14 +265,15 @@ class FrameView(_Script):
     script_template = """
     (function() {
         var target = {{ this._parent.get_name() }};
-        function frame(map) { map.fitBounds({{ this.bounds|tojson }}, {maxZoom: 8}); }
+        function frame(map) { settled(map, function() { map.fitBounds({{ this.bounds|tojson }}, {maxZoom: 8}); }); }
+        {{ this.settled }}
         if (target._map) { frame(target._map); } else { target.once('add', function() { frame(target._map); }); }
     })();
     """
 
     def __init__(self, bounds: list[list[float]]) -> None:
         super().__init__()
-        self.bounds = bounds
+        self.bounds, self.settled = bounds, SETTLED
 
 
 # ---------------------------------------------------------------- rows (pure, testable)

@@ -110,9 +110,13 @@ def large_map(until: dt.date | None) -> pd.DataFrame:
     south, west, north, east = data.box
     highlight = selection([[south, west], [north, east]])
     fmap = maps.build_binned_map(cells, points, data.moves, data.box, labels=labels)
-    centre = ((view[0] + view[2]) / 2, (view[1] + view[3]) / 2) if view else None
+    # Back to the analyst's view once they have zoomed in; otherwise the map keeps its fit to the extent (the
+    # view st_folium reports before the map has fitted is the opening world view, not one to return to).
+    zoomed_in = view is not None and not maps.contains(view, data.box)
+    centre = ((view[0] + view[2]) / 2, (view[1] + view[3]) / 2) if zoomed_in else None
     st_folium(fmap, key=LARGE_MAP_KEY, height=maps.MAP_HEIGHT_PX, use_container_width=True,
-              returned_objects=["last_object_clicked", "bounds", "zoom"], center=centre, zoom=zoom,
+              returned_objects=["last_object_clicked", "bounds", "zoom"], center=centre,
+              zoom=zoom if zoomed_in else None,
               feature_group_to_add=highlight, on_change=partial(on_map_change, LARGE_MAP_KEY, data.shown))
     return data.shown
 

@@ -427,3 +427,72 @@ def test_hostile_article_runs_nothing(page, server, store):
         marker.click(force=True)
     assert page.evaluate("typeof window.__pwned") == "undefined"
     assert page.frame_locator(MAP_FRAME).first.locator("img[src='x']").count() == 0
+
+
+def ringed(page, until: str = "true") -> dict:
+    """The map's selected-event ring, links and view, as Leaflet has them, once `until` (a JS condition
+    over them: the map's moves are animated) holds or 10 s have passed."""
+    frame = next(f for f in page.frames if f.url and "streamlit_folium" in f.url)
+    state = """(() => {
+        const layers = Object.values(window.map._layers);
+        const ring = layers.find(l => l.options && (l.options.className || '').split(' ').includes('tl-selected'));
+        const at = ring ? ring.getLatLng() : null;
+        return {ring: !!ring, inView: at ? window.map.getBounds().contains(at) : false, zoom: window.map.getZoom(),
+                links: layers.filter(l => l.options && (l.options.className || '').includes('tl-selected-link')).length,
+                names: [...document.querySelectorAll('.tl-selected-label')].map(e => e.innerText)};
+    })()"""
+    try:
+        frame.wait_for_function(f"(s => {until})({state})", timeout=10_000)
+    except playwright_api.TimeoutError:
+        pass  # the caller's assertion says what is wrong
+    return frame.evaluate(state)
+
+
+def test_the_selected_event_is_ringed_and_framed_on_the_map(page, server, store):
+    """A timeline mark or an Events row picked, then the Map (from the menu): the event is ringed and the
+    map moves to it; Clear selection brings the opening view back; a movement is linked to where it went."""
+    open_page(page, server, "map")
+    map_frame(page)
+    page.wait_for_timeout(400)
+    opening = ringed(page)
+    assert not opening["ring"]
+    open_page(page, server, "timeline")
+    timeline_labels(page)
+    recapture = [m for m in page.locator(".vega-embed svg path[aria-label*='summary:']").all()
+                 if re.search(r"date: 2016-03-27.*(recaptur|retak|regain|reclaim)", (m.get_attribute("aria-label") or "").lower())]
+    recapture[0].click(force=True)
+    page.wait_for_url(re.compile(r"[?&]event="), timeout=30_000)
+    page.locator("[data-testid='stSidebarNavLink']", has_text="Map").click()
+    page.wait_for_selector(IDLE)
+    map_frame(page).locator("path.tl-selected").wait_for(state="attached", timeout=30_000)
+    chosen = ringed(page, f"s.inView && s.zoom > {opening['zoom']}")
+    assert chosen["inView"] and chosen["zoom"] > opening["zoom"], (opening, chosen)
+    page.get_by_role("button", name="Clear selection").click()
+    page.wait_for_function("() => !/[?&]event=/.test(location.search)", timeout=20_000)
+    cleared = ringed(page, f"!s.ring && s.zoom == {opening['zoom']}")
+    assert not cleared["ring"] and cleared["zoom"] == opening["zoom"], (opening, cleared)
+    # An Events row picked (the grid's row marker, left of the first row; most reported first) is ringed too.
+    open_page(page, server, "events")
+    page.get_by_test_id("stRadioGroup").get_by_text("number of sources").click()
+    page.wait_for_selector(IDLE)
+    box = page.locator("[data-testid='stDataFrame']").first.bounding_box()
+    page.mouse.click(box["x"] + 12, box["y"] + 35 + 17)
+    page.wait_for_url(re.compile(r"[?&]event="), timeout=30_000)
+    page.locator("[data-testid='stSidebarNavLink']", has_text="Map").click()
+    page.wait_for_selector(IDLE)
+    map_frame(page).locator("path.tl-selected").wait_for(state="attached", timeout=30_000)
+    assert ringed(page, "s.inView")["inView"]
+    # A retreat, opened by its link: linked to each place it went to, each named.
+    from etl.store import read_table
+
+    destinations = {}
+    for place in read_table(store, "event_places").to_pylist():
+        if place["role"] == "destination":
+            destinations.setdefault(place["event_id"], set()).add(place["place_id"])
+    retreat = max(destinations, key=lambda event_id: len(destinations[event_id]))
+    open_page(page, server, f"map?event={retreat}")
+    map_frame(page).locator("path.tl-selected").wait_for(state="attached", timeout=30_000)
+    linked = ringed(page, "s.inView && s.names.length >= 3")
+    shoot(page, "map-selected", full_page=False)
+    assert linked["links"] >= 3 and len([n for n in linked["names"] if n.startswith("destination:")]) >= 3, linked
+    assert {"Sukhnah", "Raqqa"} <= {w for n in linked["names"] for w in re.findall(r"\w+", n)}, linked
