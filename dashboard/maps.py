@@ -457,11 +457,13 @@ def label_rows(events: pd.DataFrame, moves: pd.DataFrame | None = None, limit: i
     return [{"lat": lat, "lon": lon, "text": escape_html(name)} for (lat, lon), (_, name) in ranked]
 
 
-def cell_label_rows(places: pd.DataFrame) -> list[dict]:
-    """Names for a map of grid cells: the busiest place of each of the busiest cells, busiest first
-    (`queries.map_places`), so the overlap-hiding labels keep the names that matter most."""
-    return [{"lat": float(p["lat"]), "lon": float(p["lon"]), "text": escape_html(p["name"])}
-            for p in places.to_dict("records") if isinstance(p["name"], str) and p["name"]]
+def cell_label_rows(bins: pd.DataFrame, limit: int = MAX_LABELS) -> list[dict]:
+    """Names for a map of grid cells (`queries.map_bins`): the busiest place of each of the `limit`
+    busiest cells, busiest first, so the overlap-hiding labels keep the names that matter most."""
+    named = bins[bins["place_name"].fillna("") != ""] if "place_name" in bins else bins.iloc[0:0]
+    busiest = named.sort_values("n_events", ascending=False, kind="stable").head(limit)
+    return [{"lat": float(b["place_lat"]), "lon": float(b["place_lon"]), "text": escape_html(b["place_name"])}
+            for b in busiest.to_dict("records")]
 
 
 SELECTED_ROLES = ("origin", "destination", "target")  # the places a selected event links to

@@ -24,8 +24,7 @@ class LargeView:
     cell: float
     in_view: int
     shown: pd.DataFrame  # the view's single events when it holds at most POINTS_IN_VIEW, else none
-    bins: pd.DataFrame | None  # grid cells otherwise, and the names of their busiest places
-    places: pd.DataFrame | None
+    bins: pd.DataFrame | None  # grid cells otherwise, each with its busiest place
     moves: pd.DataFrame
 
 
@@ -35,22 +34,21 @@ def large_view(snapshot: str, filters: Filters, view: Box | None) -> LargeView:
     extent = queries.extent(snapshot, filters)
     moves = queries.movement_pairs(snapshot, filters, maps.MAX_ARROWS_LARGE)
     if extent["box"] is None:
-        return LargeView(0, None, 0.0, 0, queries.events_in_box(snapshot, filters, None, 0), None, None, moves)
+        return LargeView(0, None, 0.0, 0, queries.events_in_box(snapshot, filters, None, 0), None, moves)
     box = view if view is not None and not maps.contains(view, extent["box"]) else extent["box"]
     cell = maps.cell_for(box)
     region = maps.snap_box(box, cell)
     in_view = queries.count_located(snapshot, filters, region)
     if in_view <= maps.POINTS_IN_VIEW:
         shown = queries.events_in_box(snapshot, filters, region, maps.POINTS_IN_VIEW)
-        return LargeView(extent["n"], extent["box"], cell, in_view, shown, None, None, moves)
+        return LargeView(extent["n"], extent["box"], cell, in_view, shown, None, moves)
     return LargeView(extent["n"], extent["box"], cell, in_view, queries.events_in_box(snapshot, filters, None, 0),
-                     queries.map_bins(snapshot, filters, cell, region),
-                     queries.map_places(snapshot, filters, cell, region, maps.MAX_LABELS), moves)
+                     queries.map_bins(snapshot, filters, cell, region), moves)
 
 
 def warm_up(snapshot: str) -> None:
     """Read what the Map page's first draw of this store reads, into Streamlit's caches: the
-    unfiltered large map (count, dates, extent, cells, place names, movements). Small stores need none."""
+    unfiltered large map (count, dates, extent, cells with their busiest places, movements). Small stores need none."""
     every = Filters()
     if queries.count_events(snapshot, every) <= maps.AGGREGATE_ABOVE:
         return

@@ -280,49 +280,35 @@ def count_located(snapshot: str, filters: Filters, box: Box | None) -> int:
 @st.cache_data(show_spinner=False, max_entries=64)
 def map_bins(snapshot: str, filters: Filters, cell: float, box: Box | None = None) -> pd.DataFrame:
     """Filtered events counted per grid cell of `cell` degrees (cells inside the box only): where
-    the cell is, how many events and sources, where its events lie on average, its commonest type
-    and the dates it spans. What a map of many events can honestly show."""
+    the cell is, how many events and sources, where its events lie on average, its commonest type,
+    the dates it spans, and its busiest place (by events; its name and coordinates, to label the
+    cell). What a map of many events can honestly show, in one pass over the events."""
     where, params = _located(filters, box)
     return _query(snapshot, f"""
-        WITH located AS (
+        WITH located AS MATERIALIZED (
             SELECT floor(e.latitude / $cell)::BIGINT AS row_, floor(e.longitude / $cell)::BIGINT AS col,
-                   e.latitude, e.longitude, e.event_type, coalesce(e.n_sources, 1) AS n_sources,
+                   e.latitude, e.longitude, e.event_type, e.place_id, coalesce(e.n_sources, 1) AS n_sources,
                    e.date_start, coalesce(e.date_end, e.date_start) AS date_end
             FROM events e LEFT JOIN places p USING (place_id) WHERE {where}
         ), by_type AS (
             SELECT row_, col, event_type, count(*) AS n FROM located GROUP BY ALL
         ), commonest AS (
             SELECT row_, col, first(event_type ORDER BY n DESC, event_type) AS event_type FROM by_type GROUP BY ALL
+        ), by_place AS (
+            SELECT row_, col, place_id, count(*) AS n FROM located WHERE place_id <> '' GROUP BY ALL
+        ), busiest AS (
+            SELECT row_, col, first(place_id ORDER BY n DESC, place_id) AS place_id FROM by_place GROUP BY ALL
+        ), cells AS (
+            SELECT row_, col, count(*) AS n_events, sum(n_sources) AS n_sources, avg(latitude) AS lat,
+                   avg(longitude) AS lon, min(date_start) AS first_date, max(date_end) AS last_date
+            FROM located GROUP BY row_, col
         )
-        SELECT l.row_ AS cell_row, l.col AS cell_col, count(*) AS n_events, sum(l.n_sources) AS n_sources,
-               avg(l.latitude) AS lat, avg(l.longitude) AS lon, any_value(c.event_type) AS event_type,
-               min(l.date_start) AS first_date, max(l.date_end) AS last_date
-        FROM located l JOIN commonest c USING (row_, col)
-        GROUP BY l.row_, l.col ORDER BY l.row_, l.col""", {**params, "cell": cell})
-
-
-@st.cache_data(show_spinner=False, max_entries=64)
-def map_places(snapshot: str, filters: Filters, cell: float, box: Box | None, limit: int) -> pd.DataFrame:
-    """The busiest place of each of the `limit` busiest grid cells (by filtered events at a known place),
-    busiest cell first, with its name and coordinates: the names a map of cells can show."""
-    if not snapshot:
-        return pd.DataFrame(columns=["place_id", "name", "lat", "lon", "n", "cell_n"])
-    where, params = _located(filters, box)
-    return _query(snapshot, f"""
-        WITH by_place AS (
-            SELECT e.place_id, count(*) AS n FROM events e LEFT JOIN places p USING (place_id)
-            WHERE {where} AND e.place_id IS NOT NULL AND e.place_id <> '' GROUP BY e.place_id
-        ), placed AS (
-            SELECT b.place_id, coalesce(p.label, p.name) AS name, p.lat, p.lon, b.n,
-                   floor(p.lat / $cell)::BIGINT AS row_, floor(p.lon / $cell)::BIGINT AS col
-            FROM by_place b JOIN places p USING (place_id) WHERE p.lat IS NOT NULL AND p.lon IS NOT NULL
-        ), ranked AS (
-            SELECT *, row_number() OVER (PARTITION BY row_, col ORDER BY n DESC, place_id) AS k,
-                   sum(n) OVER (PARTITION BY row_, col) AS cell_n
-            FROM placed
-        )
-        SELECT place_id, name, lat, lon, n, cell_n FROM ranked WHERE k = 1
-        ORDER BY cell_n DESC, n DESC, place_id LIMIT $limit""", {**params, "cell": cell, "limit": limit})
+        SELECT s.row_ AS cell_row, s.col AS cell_col, s.n_events, s.n_sources, s.lat, s.lon, c.event_type,
+               s.first_date, s.last_date, b.place_id, coalesce(pb.label, pb.name) AS place_name,
+               pb.lat AS place_lat, pb.lon AS place_lon
+        FROM cells s JOIN commonest c USING (row_, col) LEFT JOIN busiest b USING (row_, col)
+        LEFT JOIN places pb ON pb.place_id = b.place_id
+        ORDER BY s.row_, s.col""", {**params, "cell": cell})
 
 
 @st.cache_data(show_spinner=False, max_entries=64)

@@ -101,7 +101,7 @@ def large_map(until: dt.date | None) -> pd.DataFrame:
                    "of sources. Zoom out for the grid of all events.")
     else:
         cells, points = maps.bin_rows(data.bins, data.cell), []
-        labels = maps.cell_label_rows(data.places)
+        labels = maps.cell_label_rows(data.bins)
         st.caption(f"{data.in_view} of {data.n_located} located events in this view ({n_events} in all), counted per "
                    f"{data.cell:g}\u00b0 grid cell: darker cells hold more events, named by their busiest place; hover "
                    f"over a cell for its count, commonest type and dates; arrows: the {maps.MAX_ARROWS_LARGE} most "

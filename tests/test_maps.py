@@ -120,27 +120,33 @@ def test_hostile_place_names_reach_the_overlay_escaped():
     (Filters(event_types=("Battles",)), 0.5, (32.0, 36.0, 36.0, 41.0)),
     (Filters(min_sources=2), 0.1, (33.0, 37.0, 34.0, 38.5)),
 ])
-def test_cells_are_named_by_their_busiest_place_busiest_cell_first(synthetic_snapshot, filters, cell, box):
-    named = queries.map_places(synthetic_snapshot, filters, cell, box, 10)
+def test_each_cell_names_its_busiest_place(synthetic_snapshot, filters, cell, box):
+    bins = queries.map_bins(synthetic_snapshot, filters, cell, box).set_index(["cell_row", "cell_col"])
     located = queries.events_in_box(synthetic_snapshot, filters, box, 100_000)
-    places = queries._query(synthetic_snapshot, "SELECT place_id, lat, lon FROM places").set_index("place_id")
-    per_place = located[located["place_id"].fillna("") != ""].groupby("place_id").size().rename("n").to_frame()
-    per_place = per_place.join(places).assign(row_=lambda f: (f["lat"] // cell), col=lambda f: (f["lon"] // cell))
-    per_cell = per_place.groupby(["row_", "col"])["n"]
-    assert 0 < len(named) <= 10 and named["cell_n"].is_monotonic_decreasing
-    assert named["cell_n"].iloc[0] == per_cell.sum().max()
-    for row in named.to_dict("records"):
-        key = (row["lat"] // cell, row["lon"] // cell)
-        assert row["n"] == per_place.loc[row["place_id"], "n"] == per_cell.max()[key]  # the cell's busiest place
-        assert row["cell_n"] == per_cell.sum()[key]
-    assert [r["text"] for r in maps.cell_label_rows(named)] == named["name"].tolist()
+    located = located.assign(row=(located["latitude"] // cell).astype(int), col=(located["longitude"] // cell).astype(int))
+    placed = located[located["place_id"].fillna("") != ""]
+    names = queries.place_names(synthetic_snapshot, tuple(placed["place_id"].unique()))
+    for key, group in placed.groupby(["row", "col"]):
+        counts = group["place_id"].value_counts()
+        busiest = min(counts[counts == counts.max()].index)  # ties: the first place id
+        assert bins.loc[key, "place_id"] == busiest and bins.loc[key, "place_name"] == names[busiest]
+    assert bins["place_id"].notna().sum() == placed.groupby(["row", "col"]).ngroups
+
+
+def test_the_busiest_cells_are_named_first(synthetic_snapshot):
+    bins = queries.map_bins(synthetic_snapshot, Filters(), 0.2)
+    rows = maps.cell_label_rows(bins, limit=10)
+    busiest = bins.dropna(subset=["place_name"]).nlargest(10, "n_events", keep="first")
+    assert [r["text"] for r in rows] == busiest["place_name"].tolist()
+    assert [(r["lat"], r["lon"]) for r in rows] == list(zip(busiest["place_lat"], busiest["place_lon"]))
 
 
 def test_cell_names_are_escaped_and_capped():
-    named = pd.DataFrame([{"name": HOSTILE if i == 0 else f"place {i}", "lat": i, "lon": i} for i in range(60)]
-                         + [{"name": None, "lat": 0.0, "lon": 0.0}])
-    rows = maps.cell_label_rows(named)
-    assert len(rows) == 60 and "<script" not in rows[0]["text"]
+    bins = pd.DataFrame([{"n_events": 100 - i, "place_name": HOSTILE if i == 0 else f"place {i}",
+                          "place_lat": float(i), "place_lon": float(i)} for i in range(60)]
+                        + [{"n_events": 1000, "place_name": None, "place_lat": None, "place_lon": None}])
+    rows = maps.cell_label_rows(bins)
+    assert len(rows) == maps.MAX_LABELS and "<script" not in rows[0]["text"] and "&lt;script" in rows[0]["text"]
     page = maps.build_binned_map([], [], pd.DataFrame(), (0.0, 0.0, 60.0, 60.0), labels=rows).get_root().render()
     assert page.count('"text"') == maps.MAX_LABELS and "tl-label" in page
 
@@ -156,7 +162,7 @@ def test_warm_up_reads_what_the_first_draw_reads(synthetic_snapshot, monkeypatch
     queries.event_dates(synthetic_snapshot, Filters())
     queries.count_events(synthetic_snapshot, Filters())
     assert ran == []  # every query of the first draw was cached by the warm-up
-    assert first.bins is not None and first.places is not None and len(first.places) <= maps.MAX_LABELS
+    assert first.bins is not None and first.bins["place_name"].notna().any()
     queries.count_located(synthetic_snapshot, Filters(event_types=("Battles",)), None)
     assert len(ran) == 1  # (the spy sees uncached queries)
 
