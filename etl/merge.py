@@ -280,11 +280,13 @@ class _Merging:
             told = [mentions[i] for i in by_id.tolist()]
             joined_told = [mentions[i] for i in joined.tolist()]
             edges = bounds.tolist()
-            events += [self._event(told[lo:hi], joined_told[lo:hi], votes, c)
-                       for c, (lo, hi) in enumerate(zip(edges, edges[1:]))]
+            events += [self._event(told[lo:hi], joined_told[lo:hi], *vote)
+                       for lo, hi, *vote in zip(edges, edges[1:], *votes)]
         return events
 
-    def _event(self, told: list[EventMention], joined: list[EventMention], votes: Mapping[str, list], c: int) -> Event:
+    def _event(self, told: list[EventMention], joined: list[EventMention], best: int, dated: int, disputed: bool,
+               actor1: int, actor2: int, place: int, fatalities: int, n_sources: int, first_reported: int,
+               unsure: float) -> Event:
         """A cluster's fields by vote of its mentions (told: by id; joined: as they joined it). The
         best told is the most confident, then with a place, then with an actor; actors and the
         place are the most named (the place the most precise first; the alphabetically first on a
@@ -292,14 +294,11 @@ class _Merging:
         sources give, by majority of articles (_date_choice). Its mentions are all of one
         sub-event type (the merge never compares two types)."""
         mentions, articles, places = self.mentions, self.articles, self.places
-        best = mentions[votes["best"][c]]
-        dated = votes["dated"][c]
+        best = mentions[best]
         dated = mentions[dated] if dated >= 0 else None
-        actor1, actor2 = self.actor_names[votes["actor1"][c]], self.actor_names[votes["actor2"][c]]
-        place_id = self.encoder.place_list[votes["place"][c]]
+        actor1, actor2 = self.actor_names[actor1], self.actor_names[actor2]
+        place_id = self.encoder.place_list[place]
         place = places.get(place_id)
-        fatalities = votes["fatalities"][c]
-        first_reported = votes["first"][c]
         mention_ids = tuple(m.mention_id for m in told)
         first = told[0]
         return _record((
@@ -318,11 +317,11 @@ class _Merging:
             actor1,
             actor2,
             None if fatalities == merge_columns.NO_FIGURE else fatalities,
-            votes["n_sources"][c],
+            n_sources,
             len(told),
             dt.date.fromordinal(first_reported) if first_reported >= 0 else None,
-            round(min(0.99, 1.0 - votes["unsure"][c]), 3),
-            _date_choice(joined, articles)[1] if votes["disputed"][c] else "",
+            round(min(0.99, 1.0 - unsure), 3),
+            _date_choice(joined, articles)[1] if disputed else "",
             mention_ids,
             _event_places(told),
         ))

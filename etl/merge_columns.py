@@ -267,16 +267,16 @@ def cluster_type(columns: Mapping[str, np.ndarray], members: np.ndarray, encoder
 
 
 def votes(columns: Mapping[str, np.ndarray], by_id: np.ndarray, joined: np.ndarray, bounds: np.ndarray,
-          ranks: Mapping[str, np.ndarray]) -> dict[str, list]:
-    """Each cluster's votes (etl.merge._event says how its mentions vote), as positions and codes:
-    the best mention, the dated one (-1 none) and whether the dates disagree, actors, main place,
-    fatalities (NO_FIGURE none stated), sources, first publication day (-1 none), the chance all are wrong."""
+          ranks: Mapping[str, np.ndarray]) -> list[list]:
+    """Each cluster's votes (etl.merge._Merging._event says how its mentions vote), as positions
+    and codes, a list per vote in this order: the best mention, the dated one (-1 none), whether
+    the dates disagree, actor1, actor2, main place, fatalities (NO_FIGURE: none stated), sources,
+    first publication day (-1 none), the chance all the mentions are wrong."""
     c = columns
     found = _votes(by_id, joined, bounds, c["confidence"], c["place"], c["actor1"], c["actor2"], c["rank"], c["fatalities"],
                    c["article"], c["published"], c["precision_rank"], c["start"], c["date_text"], ranks["actor"],
                    ranks["place"], ranks["geo"])
-    names = ("best", "dated", "disputed", "actor1", "actor2", "place", "fatalities", "n_sources", "first", "unsure")
-    return {name: values.tolist() for name, values in zip(names, found)}
+    return [values.tolist() for values in found]
 
 
 # ---------------------------------------------------------------------------- compiled helpers
@@ -881,18 +881,28 @@ def _merge(sweep_order, undated, start, end, day, actor1, actor2, place, place_s
 
 
 @njit(cache=True)
-def _most_counted(values, lo, hi, value_rank):
-    """The non-zero code counted most in values[lo:hi], the first by value_rank on a tie; 0 none."""
+def _runs(values):
+    """The distinct values in order and how often each comes."""
+    ordered = np.sort(values)
+    distinct = np.empty(len(ordered), np.int64)
+    counts = np.zeros(len(ordered), np.int64)
+    n = 0
+    for j in range(len(ordered)):
+        if j == 0 or ordered[j] != ordered[j - 1]:
+            distinct[n] = ordered[j]
+            n += 1
+        counts[n - 1] += 1
+    return distinct[:n], counts[:n]
+
+
+@njit(cache=True)
+def _most_counted(values, value_rank):
+    """The non-zero code counted most, the first by value_rank on a tie; 0 none."""
     best, best_count = 0, 0
-    for j in range(lo, hi):
-        v = values[j]
-        if v == 0:
-            continue
-        count = 0
-        for k in range(lo, hi):
-            if values[k] == v:
-                count += 1
-        if count > best_count or (count == best_count and value_rank[v] < value_rank[best]):
+    distinct, counts = _runs(values)
+    for j in range(len(distinct)):
+        v, count = distinct[j], counts[j]
+        if v != 0 and (count > best_count or (count == best_count and value_rank[v] < value_rank[best])):
             best, best_count = v, count
     return best
 
@@ -911,10 +921,6 @@ def _votes(by_id, joined, bounds, confidence, place, actor1, actor2, rank, fatal
     n_sources = np.empty(k, np.int64)
     first = np.full(k, -1, np.int64)
     unsure = np.empty(k)
-    longest = 1
-    for c in range(k):
-        longest = max(longest, bounds[c + 1] - bounds[c])
-    values = np.empty(longest, np.int64)
     for c in range(k):
         lo, hi = bounds[c], bounds[c + 1]
         if hi - lo == 1:
@@ -925,112 +931,67 @@ def _votes(by_id, joined, bounds, confidence, place, actor1, actor2, rank, fatal
             if start[m] >= 0:
                 dated[c] = m
             continue
+        told = by_id[lo:hi]
         # the best told: most confident, then with a place, then with an actor, then the last id
-        b = by_id[lo]
-        for j in range(lo + 1, hi):
-            m = by_id[j]
+        b = told[0]
+        for m in told[1:]:
             if (confidence[m] > confidence[b] or (confidence[m] == confidence[b] and (
                     (place[m] != 0) > (place[b] != 0) or ((place[m] != 0) == (place[b] != 0) and (
                         (actor1[m] != 0) > (actor1[b] != 0) or ((actor1[m] != 0) == (actor1[b] != 0) and rank[m] > rank[b])))))):
                 b = m
         best[c] = b
-        n = hi - lo
-        for j in range(n):
-            values[j] = actor1[by_id[lo + j]]
-        a1[c] = _most_counted(values, 0, n, actor_rank)
-        for j in range(n):
-            values[j] = actor2[by_id[lo + j]]
-        a2[c] = _most_counted(values, 0, n, actor_rank)
+        a1[c] = _most_counted(actor1[told], actor_rank)
+        a2[c] = _most_counted(actor2[told], actor_rank)
         # the main place: the most precise, the most named among equally precise, the first by id
         chosen, chosen_count = 0, 0
-        for j in range(lo, hi):
-            p = place[by_id[j]]
-            if p == 0:
-                continue
-            count = 0
-            for i in range(lo, hi):
-                if place[by_id[i]] == p:
-                    count += 1
-            if (chosen == 0 or place_geo[p] < place_geo[chosen] or (place_geo[p] == place_geo[chosen] and (
+        distinct, counts = _runs(place[told])
+        for j in range(len(distinct)):
+            p, count = distinct[j], counts[j]
+            if p != 0 and (chosen == 0 or place_geo[p] < place_geo[chosen] or (place_geo[p] == place_geo[chosen] and (
                     count > chosen_count or (count == chosen_count and place_rank[p] < place_rank[chosen])))):
                 chosen, chosen_count = p, count
         main[c] = chosen
         # fatalities: the figure stated most, the highest on a tie
         fatal_count = 0
-        for j in range(lo, hi):
-            f = fatalities[by_id[j]]
-            if f == NO_FIGURE:
-                continue
-            count = 0
-            for i in range(lo, hi):
-                if fatalities[by_id[i]] == f:
-                    count += 1
-            if count > fatal_count or (count == fatal_count and f > fatal[c]):
-                fatal[c], fatal_count = f, count
-        sources = 0
+        distinct, counts = _runs(fatalities[told])
+        for j in range(len(distinct)):
+            if distinct[j] != NO_FIGURE and (counts[j] > fatal_count or (counts[j] == fatal_count and distinct[j] > fatal[c])):
+                fatal[c], fatal_count = distinct[j], counts[j]
+        n_sources[c] = len(_runs(article[told])[0])
         chance = 1.0
-        for j in range(lo, hi):
-            m = by_id[j]
+        for m in told:
             chance *= 1.0 - confidence[m]
-            seen = False
-            for i in range(lo, j):
-                if article[by_id[i]] == article[m]:
-                    seen = True
-                    break
-            if not seen:
-                sources += 1
             if published[m] >= 0 and (first[c] < 0 or published[m] < first[c]):
                 first[c] = published[m]
-        n_sources[c] = sources
         unsure[c] = chance
         # the date: the finest precision given; among those the day most articles give, then the most
-        # confidence, then the earliest; its most confident mention, with a date text, the last id
+        # confidence (summed as they joined), then the earliest; its most confident mention, with a
+        # date text, the last id
         finest = 1 << 30
-        for j in range(lo, hi):
-            m = joined[j]
+        for m in told:
             if start[m] >= 0 and precision_rank[m] < finest:
                 finest = precision_rank[m]
         if finest == 1 << 30:
             continue
-        win_day, win_articles, win_confidence, days = -1, 0, 0.0, 0
-        for j in range(lo, hi):
-            m = joined[j]
-            if start[m] < 0 or precision_rank[m] != finest:
-                continue
-            day = start[m]
-            earlier = False
-            for i in range(lo, j):
-                o = joined[i]
-                if start[o] == day and precision_rank[o] == finest:
-                    earlier = True
-                    break
-            if earlier:
-                continue
-            days += 1
-            articles_here, confidence_here = 0, 0.0
-            for i in range(lo, hi):
-                o = joined[i]
-                if start[o] != day or precision_rank[o] != finest:
-                    continue
-                confidence_here += confidence[o]
-                again = False
-                for h in range(lo, i):
-                    q = joined[h]
-                    if start[q] == day and precision_rank[q] == finest and article[q] == article[o]:
-                        again = True
-                        break
-                if not again:
-                    articles_here += 1
-            if (win_day < 0 or articles_here > win_articles or (articles_here == win_articles and (
-                    confidence_here > win_confidence or (confidence_here == win_confidence and day < win_day)))):
-                win_day, win_articles, win_confidence = day, articles_here, confidence_here
+        finest_told = np.array([m for m in joined[lo:hi] if start[m] >= 0 and precision_rank[m] == finest])
+        days = _runs(start[finest_told])[0]
+        summed = np.zeros(len(days))
+        slots = np.searchsorted(days, start[finest_told])
+        for j in range(len(finest_told)):
+            summed[slots[j]] += confidence[finest_told[j]]
+        sources = np.zeros(len(days), np.int64)
+        for pair in _runs(slots * (1 << 32) + article[finest_told])[0]:
+            sources[pair >> 32] += 1
+        win = 0
+        for j in range(1, len(days)):
+            if sources[j] > sources[win] or (sources[j] == sources[win] and summed[j] > summed[win]):
+                win = j
         d = -1
-        for j in range(lo, hi):
-            m = joined[j]
-            if start[m] == win_day and precision_rank[m] == finest and (d < 0 or confidence[m] > confidence[d] or (
+        for m in finest_told:
+            if start[m] == days[win] and (d < 0 or confidence[m] > confidence[d] or (
                     confidence[m] == confidence[d] and (date_text[m] > date_text[d] or (
                         date_text[m] == date_text[d] and rank[m] > rank[d])))):
                 d = m
         dated[c] = d
-        disputed[c] = days > 1
+        disputed[c] = len(days) > 1
     return best, dated, disputed, a1, a2, main, fatal, n_sources, first, unsure

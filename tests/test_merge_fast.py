@@ -76,7 +76,7 @@ def test_types_are_dealt_into_shares_of_about_equal_mentions():
     assert merge._shares({}, 2) == []
 
 
-@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(collections())
 def test_the_compiled_merge_gives_the_events_of_the_object_reference(collection):
     import merge_reference
@@ -90,5 +90,5 @@ def test_the_benchmark_mentions_give_the_events_of_the_object_reference():
     from etl.bench.merge import synthetic_mentions
 
     for seed in (3, 4):
-        mentions_, articles, places = synthetic_mentions(8000, seed=seed)
+        mentions_, articles, places = synthetic_mentions(5000, seed=seed)
         assert merge.merge(mentions_, articles, places, workers=1) == merge_reference.merge_reference(mentions_, articles, places)

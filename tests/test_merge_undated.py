@@ -24,7 +24,7 @@ def undated_heavy(draw):
     return dated + undated, draw(st.integers(0, 3))
 
 
-@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(undated_heavy())
 def test_undated_mentions_attach_as_the_reference_attaches_them_as_buckets_grow_past_few(case):
     collection, few = case
