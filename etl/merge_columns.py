@@ -191,8 +191,8 @@ def _csr_ints(name: str, lists: Sequence[Sequence[int]]) -> dict[str, np.ndarray
     return {f"{name}_ptr": pointers, name: flat}
 
 
-_FIELDS = attrgetter("mention_id", "date_start", "date_end", "date_precision", "actor1", "actor2", "place_id", "article_id",
-                     "places", "confidence", "fatalities", "date_text")
+_FIELDS = tuple(map(attrgetter, ("mention_id", "date_start", "date_end", "date_precision", "actor1", "actor2", "place_id",
+                                  "article_id", "places", "confidence", "fatalities", "date_text")))
 
 
 def _codes(values: Sequence, table: dict) -> np.ndarray:
@@ -212,7 +212,7 @@ def columns(mentions: Sequence[EventMention], articles: Mapping[str, Article], e
         return {name: np.zeros(0, np.bool_ if name in ("day", "date_text") else np.float64 if name == "confidence" else np.int64)
                 for name in _COLUMNS}
     ids, starts, ends, precisions, actors1, actors2, place_ids, article_ids, places, confidence, fatalities, date_texts = \
-        zip(*map(_FIELDS, mentions))
+        (list(map(field, mentions)) for field in _FIELDS)
     days = {day: day.toordinal() for day in dict.fromkeys(starts + ends) if day is not None}
     days[None] = -1
     start = _codes(starts, days)
@@ -230,12 +230,15 @@ def columns(mentions: Sequence[EventMention], articles: Mapping[str, Article], e
             published[code] = found.published.toordinal()
     rank = np.empty(n, np.int64)
     rank[sorted(range(n), key=ids.__getitem__)] = np.arange(n)
-    return {"start": start, "end": end, "day": np.array(precisions) == "day", "actor1": _codes(actors1, encoder.actors),
+    precision_codes = {"day": 0}
+    precision = _codes(precisions, precision_codes)
+    ranked = np.array([precision_ranks.get(p, unranked) for p in precision_codes], np.int64)
+    return {"start": start, "end": end, "day": precision == 0, "actor1": _codes(actors1, encoder.actors),
             "actor2": _codes(actors2, encoder.actors), "place": _codes(place_ids, encoder.place_codes),
             "place_set": place_set, "article": article, "published": published[article], "rank": rank,
             "confidence": np.array(confidence, np.float64), "date_text": np.array(date_texts, np.bool_),
             "fatalities": np.array([NO_FIGURE if f is None else f for f in fatalities], np.int64),
-            "precision_rank": _codes(precisions, {p: precision_ranks.get(p, unranked) for p in dict.fromkeys(precisions)})}
+            "precision_rank": ranked[precision]}
 
 
 _COLUMNS = ("start", "end", "day", "actor1", "actor2", "place", "place_set", "article", "published", "rank", "confidence",
