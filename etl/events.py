@@ -225,9 +225,10 @@ def _time_stamps(doc: Doc, dated_spans: list[tuple[Span, TimeMention]]) -> set[i
     """The dates of the page's time stamps, which say when the text was written, not when
     anything happened: a clock time after "updated", "published" or "posted" ("21 December 2011
     Last updated at 04:27 GMT", "Page last updated at 15:03 GMT, Friday, 10 August 2012"), or
-    a clock time straight after a date with no preposition before them, as a live page stamps
-    its entries ("28 January 12 22:46 GMT The Arab League says ..."; not "at 06:00 (03:00
-    GMT) on 12 April"). The ids of the mentions of every date in such a stamp."""
+    a clock time straight after a date that opens a sentence with no preposition, as a live
+    page stamps its entries ("28 January 12 22:46 GMT The Arab League says ..."; not "at 06:00
+    (03:00 GMT) on 12 April", not "entered the town Sunday 06:00 GMT"). The ids of the
+    mentions of every date in such a stamp."""
     by_token = {t: mention for span, mention in dated_spans for t in range(span.start, span.end)}
 
     def part_of_stamp(token: Token) -> bool:
@@ -242,7 +243,7 @@ def _time_stamps(doc: Doc, dated_spans: list[tuple[Span, TimeMention]]) -> set[i
         while last + 1 < len(doc) and part_of_stamp(doc[last + 1]):
             last += 1
         words = {t.lower_ for t in doc[first:last + 1]}
-        after_date = clock.i - 1 in by_token and not words & {"at", "on"}
+        after_date = clock.i - 1 in by_token and not words & {"at", "on"} and doc[first].is_sent_start
         if words & STAMP_WORDS or after_date:
             stamps.update(id(by_token[i]) for i in range(first, last + 1) if i in by_token)
     return stamps

@@ -394,6 +394,7 @@ def test_an_anchored_duration_dates_its_event_with_the_day_it_leads_to(nlp, text
     # a clock time the sentence states dates its event
     ("Syrian government forces recaptured Palmyra at 06:00 (03:00 GMT) on Sunday.", True),
     ("Syrian government forces recaptured Palmyra on Sunday at 22:46 GMT.", True),
+    ("Syrian government forces recaptured the town of Palmyra Sunday 06:00 GMT.", True),
 ])
 def test_a_time_stamp_of_the_page_dates_no_event(nlp, text, stated):
     from etl import timex
