@@ -50,7 +50,6 @@ from typing import Mapping, Sequence
 
 import numpy as np
 
-from etl import merge_columns
 from etl.events import kinds_by_subtype
 from etl.records import Article, Event, EventMention, EventPlace, Place
 
@@ -228,6 +227,8 @@ def merge(mentions: Sequence[EventMention], articles: Mapping[str, Article], pla
     type is merged on its own, which keeps every index small, and the types are dealt among up
     to `workers` processes (default: every core, from PARALLEL_FROM mentions on): the same
     events whichever way."""
+    from etl import merge_columns  # numba takes a second to import: paid when merging, not by every importer (the app)
+
     with _without_cycle_collection():
         unique = list({m.mention_id: m for m in mentions}.values())
         encoder = merge_columns.Encoder(places, NEARBY_KM, _place_ids, _km)
@@ -264,7 +265,10 @@ class _Merging:
 
     def __init__(self, mentions: Sequence[EventMention], columns: Mapping[str, np.ndarray],
                  encoder: merge_columns.Encoder, articles: Mapping[str, Article], places: Mapping[str, Place]):
+        from etl import merge_columns
+
         self.mentions, self.columns, self.encoder, self.articles, self.places = mentions, columns, encoder, articles, places
+        self.compiled = merge_columns
         self.actor_names = sorted(encoder.actors, key=encoder.actors.__getitem__)
         self.ranks = {"actor": _ranks(self.actor_names), "place": _ranks(encoder.place_list),
                       "geo": np.array([GEO_PRECISION.get(p.kind, 5) if p else 5 for p in map(places.get, encoder.place_list)],
@@ -275,8 +279,8 @@ class _Merging:
         mentions = self.mentions
         events = []
         for members in share:
-            joined, by_id, bounds = merge_columns.cluster_type(self.columns, members, self.encoder, RECENT_DAYS, FEW)
-            votes = merge_columns.votes(self.columns, by_id, joined, bounds, self.ranks)
+            joined, by_id, bounds = self.compiled.cluster_type(self.columns, members, self.encoder, RECENT_DAYS, FEW)
+            votes = self.compiled.votes(self.columns, by_id, joined, bounds, self.ranks)
             told = [mentions[i] for i in by_id.tolist()]
             joined_told = [mentions[i] for i in joined.tolist()]
             edges = bounds.tolist()
@@ -316,7 +320,7 @@ class _Merging:
             GEO_PRECISION.get(place.kind) if place else None,
             actor1,
             actor2,
-            None if fatalities == merge_columns.NO_FIGURE else fatalities,
+            None if fatalities == self.compiled.NO_FIGURE else fatalities,
             n_sources,
             len(told),
             dt.date.fromordinal(first_reported) if first_reported >= 0 else None,
