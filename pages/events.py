@@ -10,6 +10,7 @@ import streamlit as st
 from dashboard import context, exports_ui, queries, sidebar, views
 
 PAGE_SIZE = 500
+PICKED = "events_table_picked"  # the event of the row picked in the table, if any
 
 ctx = context.get()
 st.title("Events")
@@ -32,11 +33,13 @@ table = views.with_when(events)[[
 
 
 def on_select() -> None:
-    """A row picked selects its event for every page (the map rings it); unpicking it clears the selection."""
+    """A row picked selects its event for every page (the map rings it); unpicking that row clears the
+    selection (the table reports an empty selection when it first appears too: that one keeps it)."""
     rows = st.session_state["events_table"].selection.rows
     if rows:
-        sidebar.select_event(table.iloc[rows[0]]["event_id"])
-    else:
+        st.session_state[PICKED] = table.iloc[rows[0]]["event_id"]
+        sidebar.select_event(st.session_state[PICKED])
+    elif st.session_state.pop(PICKED, None) == sidebar.selected_event():
         sidebar.clear_selected_event()
 
 
