@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from operator import attrgetter
 from typing import Mapping
 
-from etl import merge
+from etl import merge, merge_columns
 from etl.merge import NEARBY_KM, RECENT_DAYS, _km, _place_ids
 from etl.records import Article, Event, EventMention, Place
 
@@ -117,71 +117,25 @@ class _PlaceBlocks:
     """Blocking keys that find every place compatible with a place (same, nearby, containing or
     contained) without comparing it with every place; the exact test is places_compatible."""
 
-    CELL_DEGREES = 0.25
-
     def __init__(self, places: Mapping[str, Place]):
         self.places = places
         self._compatible: dict[tuple[frozenset[str], frozenset[str]], bool] = {}
         self._keys: dict[str, list[tuple]] = {}
         self._probes: dict[str, list[tuple]] = {}
-
-    def _cells(self, place: Place) -> list[tuple]:
-        """The grid cells within NEARBY_KM of a point (longitude cells widen towards the poles)."""
-        d_lat = NEARBY_KM / 111.0
-        cos = math.cos(math.radians(min(89.0, abs(place.lat) + d_lat + self.CELL_DEGREES)))
-        d_lon = min(180.0, NEARBY_KM / (111.0 * cos))
-        size, columns = self.CELL_DEGREES, round(360 / self.CELL_DEGREES)
-        rows = range(math.floor((place.lat - d_lat) / size), math.floor((place.lat + d_lat) / size) + 1)
-        cols = {c % columns for c in range(math.floor((place.lon - d_lon) / size), math.floor((place.lon + d_lon) / size) + 1)}
-        return [("cell", r, c) for r in rows for c in sorted(cols)]
+        self._encoder = merge_columns.Encoder(places, NEARBY_KM, _place_ids, _km)  # the same keys: one statement of them
 
     def keys(self, place_id: str) -> list[tuple]:
         """Where a member's place is filed."""
         keys = self._keys.get(place_id)
         if keys is None:
-            keys = self._keys[place_id] = self._filing(place_id)
+            keys = self._keys[place_id] = self._encoder._filing(place_id)
         return keys
 
     def probes(self, place_id: str) -> list[tuple]:
         """The keys under which every place compatible with this one is filed."""
         probes = self._probes.get(place_id)
         if probes is None:
-            probes = self._probes[place_id] = self._probing(place_id)
-        return probes
-
-    def _filing(self, place_id: str) -> list[tuple]:
-        keys: list[tuple] = [("id", place_id)]
-        place = self.places.get(place_id)
-        if place is None:
-            return keys
-        if place.kind not in CONTAINER_KINDS:
-            size = self.CELL_DEGREES
-            keys.append(("cell", math.floor(place.lat / size), math.floor(place.lon / size) % round(360 / size)))
-        if place.country_code:
-            keys.append(("in-country", place.country_code))
-            if place.admin1:
-                keys.append(("in-admin1", place.country_code, place.admin1))
-        if place.kind == "country" and place.country_code:
-            keys.append(("country", place.country_code))
-        if place.kind == "admin1" and place.admin1:
-            keys.append(("admin1", place.country_code, place.admin1))
-        return keys
-
-    def _probing(self, place_id: str) -> list[tuple]:
-        probes: list[tuple] = [("id", place_id)]
-        place = self.places.get(place_id)
-        if place is None:
-            return probes
-        if place.kind not in CONTAINER_KINDS:
-            probes.extend(self._cells(place))
-        if place.kind == "country" and place.country_code:
-            probes.append(("in-country", place.country_code))
-        if place.kind == "admin1" and place.admin1:
-            probes.append(("in-admin1", place.country_code, place.admin1))
-        if place.country_code:
-            probes.append(("country", place.country_code))
-        if place.admin1:
-            probes.append(("admin1", place.country_code, place.admin1))
+            probes = self._probes[place_id] = self._encoder._probing(place_id)
         return probes
 
     def compatible(self, ids: frozenset[str], other: frozenset[str]) -> bool:
