@@ -48,18 +48,14 @@ def large_view(snapshot: str, filters: Filters, view: Box | None) -> LargeView:
 
 def warm_up(snapshot: str) -> None:
     """Read what the Map page's first draw of this store reads, into Streamlit's caches: the
-    unfiltered large map (count, dates, extent, cells with their busiest places, movements); and draw
-    it once, so folium's templates and st_folium are loaded too. Small stores need none."""
+    unfiltered large map (count, dates, extent, cells with their busiest places, movements). Small
+    stores need none. Queries only: st_folium is not imported here (a component declared outside a
+    script run left the map undrawn)."""
     every = Filters()
     if queries.count_events(snapshot, every) <= maps.AGGREGATE_ABOVE:
         return
     queries.event_dates(snapshot, every)
-    view = large_view(snapshot, every, None)
-    if view.box is not None and view.bins is not None:
-        import streamlit_folium  # noqa: F401  (imported here, not by the first analyst's run)
-
-        cells = maps.bin_rows(view.bins, view.cell)
-        maps.build_binned_map(cells, [], view.moves, view.box, labels=maps.cell_label_rows(view.bins)).get_root().render()
+    large_view(snapshot, every, None)
 
 
 def _warm_up_logged(snapshot: str) -> None:
