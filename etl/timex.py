@@ -140,6 +140,8 @@ _ASIDE_WEEKDAY = re.compile(r"\s*\((?:[^()\n]{1,25}\)\s*,?\s*(?P<wd>" + WEEKDAY_
 _CLOCK_AFTER_DAY = re.compile(r"\s*,?\s*(?:(?:at|around|about|by|shortly\s+(?:after|before)|just\s+(?:after|before))\s+)?")
 _SHARED_YEAR = re.compile(r"\s+(?:and|or|to|through|until|till)\s+(?:the\s+)?(?:(?P<month>" + MONTH_RE + r")|"
                           + SEASON_RE + r")\s+(?:of\s+)?(?P<year>(?:1[0-9]|20)\d\d)\b", re.I)
+_NIGHT_OF_DATE = re.compile(r"\s+(?:between|on|of|from)\s+(?:the\s+)?(?:\d|" + WEEKDAY_RE + r"|" + MONTH_RE + r")",
+                            re.IGNORECASE)
 _ON_WEEKDAY = re.compile(r"\s+on\s+(?P<wd>" + WEEKDAY_RE + r")\b")
 
 
@@ -169,13 +171,17 @@ def _edge_mod(edge: str | None) -> str:
     return EDGE_MODS.get(edge, "")
 
 
-def _resolve_month(month: int, ref: dt.date, tense: str | None) -> int:
+def _resolve_month(month: int, ref: dt.date, tense: str | None, *, located: bool = False) -> int:
     """Year of an underspecified month: the nearest one when it is at most a month away,
-    else the last one in a past clause, the next in a future one, the nearest otherwise."""
+    else the last one in a past clause, the next in a future one, the nearest otherwise.
+    A past clause that places its event in the month ("began in March", "since March") takes
+    the last one even when the next is nearer: only a deadline ("extended to March") lies ahead."""
     before = ref.year if month <= ref.month else ref.year - 1
     after = ref.year if month >= ref.month else ref.year + 1
     back = (ref.month - month) % 12
     ahead = (month - ref.month) % 12
+    if tense == PAST and located:
+        return before
     if min(back, ahead) <= 1:
         return before if back <= ahead else after
     if tense == PAST:
@@ -257,6 +263,11 @@ def _normalise(raw: Raw, text: str, doc: Doc, ctx: _Context) -> _Result | None:
             value += f"T{int(g['hh']):02d}:{g['mi']}" + (f":{g['ss']}" if "ss" in g else "")
             return _res("TIME", value, relative=False)
         return _res("DATE", value, relative=False)
+    if rule == "stamp":
+        year, month, day = _year_from(g["yy"]), _month_num(g["month"]), int(g["day"])
+        if not _valid(year, month, day):
+            return None
+        return _res("TIME", f"{year:04d}-{month:02d}-{day:02d}T{int(g['hh']):02d}:{g['mi']}", relative=False)
     if rule == "numeric":
         a, b = int(g["a"]), int(g["b"])
         year = _year_from(g["year"])
@@ -345,7 +356,7 @@ def _normalise(raw: Raw, text: str, doc: Doc, ctx: _Context) -> _Result | None:
             # 2015": the December before)
             year = int(shared["year"]) - (month > _month_num(shared["month"]))
             return _res("DATE", f"{year:04d}-{month:02d}", mod=_edge_mod(g.get("edge")), relative=False)
-        year = _resolve_month(month, ref, _cued_tense(text, raw, tense, doc))
+        year = _resolve_month(month, ref, _cued_tense(text, raw, tense, doc), located=_located_in(text, raw, doc))
         narrative = _narrative_year(ctx, raw, text, doc, month, None, year)
         return _res("DATE", f"{narrative or year:04d}-{month:02d}", mod=_edge_mod(g.get("edge")),
                     relative=narrative is None)
@@ -410,6 +421,8 @@ def _normalise(raw: Raw, text: str, doc: Doc, ctx: _Context) -> _Result | None:
             return None
         return _res("TIME", f"{day['value']}T{_part_code(g['part'])}", relative=day["relative"])
     if rule == "overnight":
+        if _NIGHT_OF_DATE.match(text, raw.end):
+            return None  # "overnight between 25 and 26 May": the dates that follow say which night
         if ref is None:
             return _res("TIME", "XXXX-XX-XXTNI")
         if tense() == FUTURE:
@@ -758,6 +771,22 @@ def _easter_sunday(year: int) -> dt.date:
     m = (a + 11 * h + 22 * ell) // 451
     month, day = divmod(h + ell - 7 * m + 114, 31)
     return dt.date(year, month, day + 1)
+
+
+def _located_in(text: str, raw: Raw, doc: Doc) -> bool:
+    """The month places a past event: "since March", or "in/during March" hanging on a verb in a
+    finite past form ("the strike began in March", "were killed during March"), not on a noun or
+    a reduced relative ("a summit set for Washington in April", "a visit in September")."""
+    if re.search(r"\bsince\s+$", text[max(0, raw.start - 8):raw.start], re.IGNORECASE):
+        return True
+    span = doc.char_span(raw.start, raw.end, alignment_mode="expand")
+    if span is None or not len(span):
+        return False
+    prep = span.root.head
+    if prep.dep_ != "prep" or prep.lower_ not in ("in", "during"):
+        return False
+    verb = prep.head
+    return verb.tag_ == "VBD" or (verb.tag_ == "VBN" and any(c.dep_ in ("aux", "auxpass") for c in verb.children))
 
 
 def _cued_tense(text: str, raw: Raw, tense, doc: Doc) -> str | None:
@@ -1224,7 +1253,11 @@ def _duration(g: dict, raw: Raw, ref: dt.date | None, ctx: _Context, doc: Doc, t
         step = {"later": 1, "after that": 1, "before that": -1}.get(direction)
         if step and isinstance(n, float) and n == int(n) and unit in _STATED_UNITS:
             stated_unit, per = _STATED_UNITS[unit]
-            result["anchored"] = _from_stated(ctx, stated_unit, step * int(n) * per)
+            anchored = _from_stated(ctx, stated_unit, step * int(n) * per)
+            if anchored and unit == "W":  # "two weeks later" names a week, not the fourteenth day
+                year, week, _ = dt.date.fromisoformat(anchored).isocalendar()
+                anchored = f"{year}-W{week:02d}"
+            result["anchored"] = anchored
         return result
     if ref is None or n == "X":
         return _res("DATE", "PAST_REF" if past else "FUTURE_REF", approx=approx)
@@ -1234,7 +1267,7 @@ def _duration(g: dict, raw: Raw, ref: dt.date | None, ctx: _Context, doc: Doc, t
     return _res("DATE", _offset_value(ref, n * sign, unit, ctx), approx=approx or bool(approx_word))
 
 
-_STATED_UNITS = {"D": ("day", 1), "W": ("day", 7), "M": ("month", 1), "Y": ("year", 1)}  # "two weeks later": a day
+_STATED_UNITS = {"D": ("day", 1), "W": ("day", 7), "M": ("month", 1), "Y": ("year", 1)}  # weeks counted in days
 
 
 def _one_day_ahead(doc: Doc, raw: Raw) -> bool:

@@ -94,6 +94,8 @@ def _p(pattern: str, flags: int = re.I) -> re.Pattern:
 RULES: list[tuple[str, re.Pattern]] = [
     # Datelines: "Sun Mar 27, 2016 11:55:38"
     ("dateline", _p(r"\b(?:" + _WD_ABBR + r"|" + WEEKDAY_RE + r")\.?,?\s+(?P<month>" + MONTH_RE + r")\s+(?P<day>" + _DAYNUM + r")" + _COMMA + r"(?P<year>" + _YEAR + r")(?:,?\s+(?P<hh>[01]?\d|2[0-3]):(?P<mi>[0-5]\d)(?::(?P<ss>[0-5]\d))?)?\b")),
+    # Page stamps with a two-digit year: "05 February 12 01:10 GMT" (BBC live pages)
+    ("stamp", _p(r"(?<![\w.,/:-])(?P<day>[12]\d|3[01]|0?[1-9])\s+(?P<month>" + MONTH_RE + r")\s+(?P<yy>\d\d)\s+(?P<hh>[01]?\d|2[0-3]):(?P<mi>[0-5]\d)" + _TZ + r"(?![\w:])")),
     ("iso", _p(r"(?<![\w/.-])(?P<year>" + _YEAR + r")-(?P<mm>0[1-9]|1[0-2])-(?P<dd>0[1-9]|[12]\d|3[01])(?:[T ](?P<hh>[01]\d|2[0-3]):(?P<mi>[0-5]\d)(?::(?P<ss>[0-5]\d))?)?(?![\w/-])")),
     ("numeric", _p(r"(?<![\w/.:-])(?P<a>\d{1,2})(?P<sep>[/.])(?P<b>\d{1,2})(?P=sep)(?P<year>" + _YEAR + r"|\d\d)(?![\w/.]\d|[\w/])")),
     ("ym_iso", _p(r"(?<![\w/.-])(?P<year>" + _YEAR + r")-(?P<mm>0[1-9]|1[0-2])(?![\w/-])")),
