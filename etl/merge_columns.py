@@ -746,7 +746,6 @@ def _merge(sweep_order, undated, start, end, day, actor1, actor2, place, place_s
                 p = set_items[j]
                 for k in range(filing_ptr[p], filing_ptr[p + 1]):
                     _insort(buckets, filing[k], target)
-    n_dated = n_clusters
 
     # ------------------------------------------------------------------ undated attach
     if len(undated) == 0:
