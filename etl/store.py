@@ -16,7 +16,8 @@ always sees one complete run. A month whose rows did not change is hard-linked f
 previous snapshot (its Parquet and GeoJSON files), not written again, and the database is the
 previous one's copy with only the changed months' rows replaced. A run whose tables are
 identical to the current ones publishes nothing, which keeps a second run over unchanged input
-byte-identical.
+byte-identical. Which months changed is found from a digest of each file's rows (kept in
+run.json), so an unchanged month is neither sorted nor encoded.
 """
 from __future__ import annotations
 
@@ -33,6 +34,7 @@ from pathlib import Path
 from typing import Any, Iterable, Mapping
 
 import duckdb
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
@@ -266,11 +268,9 @@ def geojson_files(snapshot: Path) -> list[Path]:
 
 # ---------------------------------------------------------------- publishing and reading
 
-def _parquet_bytes(table: pa.Table) -> bytes:
-    """A table as a Parquet file's bytes: the same rows give the same bytes."""
-    sink = pa.BufferOutputStream()
-    pq.write_table(table, sink, compression="zstd")
-    return sink.getvalue().to_pybytes()
+# Part of every file's digest: bump it when the bytes written for the same rows change (the
+# Parquet options, the GeoJSON's form), and the next run rewrites every file once.
+DIGEST_VERSION = "rows-1"
 
 
 def _month_keys(dates: pa.ChunkedArray) -> pa.Array:
@@ -283,33 +283,119 @@ def _month_name(key: int) -> str:
     return UNDATED if key == _UNDATED_KEY else f"{key // 100:04d}-{key % 100:02d}"
 
 
-def partition_files(tables: Mapping[str, pa.Table]) -> dict[str, pa.Table]:
-    """Every Parquet file of a snapshot, by file name: one per small table, one per month for
-    the large ones (rows sorted by date, then by the table's key)."""
+def _file_name(name: str, month: int) -> str:
+    return f"{name}-{_month_name(month)}.parquet"
+
+
+@dataclasses.dataclass(frozen=True)
+class Layout:
+    """Where each row of the tables goes and what each file holds, found without sorting or
+    encoding: per partitioned table the month key of every row, per table a hash of every
+    row, and per Parquet file a digest of its rows."""
+    months: dict[str, np.ndarray]
+    row_hashes: dict[str, np.ndarray]
+    digests: dict[str, str]
+
+
+def layout(tables: Mapping[str, pa.Table]) -> Layout:
+    """A file's digest covers the table's schema, its row count and the sum of its rows' hashes:
+    the same rows give the same file whatever order they come in (the cut sorts them, ties
+    broken by the row hash), so equal digests mean equal files. A whole table's file keeps
+    the order it is given in, so there each row is hashed with its position."""
+    months, row_hashes, digests = {}, {}, {}
+    db = duckdb.connect()
+    try:
+        for name, table in tables.items():
+            partitioned = name in PARTITIONED
+            hashes = _row_hashes(db, table, with_position=not partitioned)
+            row_hashes[name] = hashes
+            schema = hashlib.sha256(table.schema.serialize().to_pybytes()).hexdigest()
+            if not partitioned:
+                digests[f"{name}.parquet"] = _digest(schema, len(hashes), int(hashes.sum(dtype=np.uint64)))
+                continue
+            months[name] = month = _row_months(tables, name)
+            keys, inverse, counts = np.unique(month, return_inverse=True, return_counts=True)
+            sums = np.zeros(len(keys), dtype=np.uint64)
+            np.add.at(sums, inverse, hashes)
+            for key, count, total in zip(keys.tolist(), counts.tolist(), sums.tolist()):
+                digests[_file_name(name, key)] = _digest(schema, count, total)
+    finally:
+        db.close()
+    return Layout(months, row_hashes, digests)
+
+
+def _digest(schema: str, count: int, total: int) -> str:
+    return hashlib.sha256(f"{DIGEST_VERSION}\0{schema}\0{count}\0{total}".encode()).hexdigest()
+
+
+def _row_months(tables: Mapping[str, pa.Table], name: str) -> np.ndarray:
+    """The month key of each row of a partitioned table: its own date's, or its event's or mention's."""
+    dated, key = PARTITIONED[name]
+    month = _month_keys(tables[dated].column("date_start"))
+    if dated != name:
+        positions = pc.index_in(tables[name].column(key), value_set=tables[dated].column(key))
+        month = pc.fill_null(pc.take(month, positions), _UNDATED_KEY)
+    return np.asarray(month.to_numpy(), dtype=np.int64)
+
+
+def _row_hashes(db: duckdb.DuckDBPyConnection, table: pa.Table, with_position: bool) -> np.ndarray:
+    """A 64-bit hash of every row's values, by DuckDB over the Arrow columns (a million rows in
+    a fraction of a second). Floats are hashed by their bits, so that -0.0 and 0.0, which
+    DuckDB hashes alike and Parquet stores apart, differ; the result is mixed again so that
+    a sum of rows cannot cancel a change spread over several of them."""
+    columns = [pa.chunked_array([c.view(pa.int64()) for c in column.chunks], pa.int64())
+               if pa.types.is_floating(column.type) else column for column in table.columns]
+    if with_position:
+        columns.append(pa.array(np.arange(table.num_rows, dtype=np.int64)))
+    names = [f"c{i}" for i in range(len(columns))]
+    db.register("arrow_in", pa.Table.from_arrays(columns, names=names))
+    try:
+        hashes = db.execute(f"SELECT hash({', '.join(names)}) AS h FROM arrow_in").fetchnumpy()["h"]
+    finally:
+        db.unregister("arrow_in")
+    return _mix(np.asarray(hashes, dtype=np.uint64))
+
+
+def _mix(z: np.ndarray) -> np.ndarray:
+    """SplitMix64's finaliser: every input bit flips about half the output bits."""
+    z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+    z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+    return z ^ (z >> np.uint64(31))
+
+
+def partition_files(tables: Mapping[str, pa.Table], plan: Layout, only: set[str] | None = None) -> dict[str, pa.Table]:
+    """The Parquet files of a snapshot, by file name (`only` those named): one per small table,
+    one per month for the large ones, rows sorted by date, then by the table's key, then by
+    the row's hash (so rows equal in their keys still come in one order)."""
     files: dict[str, pa.Table] = {}
     for name, table in tables.items():
         if name not in PARTITIONED:
-            files[f"{name}.parquet"] = table
+            if only is None or f"{name}.parquet" in only:
+                files[f"{name}.parquet"] = table
             continue
-        dated, key = PARTITIONED[name]
-        month = _month_keys(tables[dated].column("date_start"))
-        if dated != name:
-            positions = pc.index_in(table.column(key), value_set=tables[dated].column(key))
-            month = pc.fill_null(pc.take(month, positions), _UNDATED_KEY)
+        month, hashes = plan.months[name], plan.row_hashes[name]
+        if only is not None:
+            keys = np.unique(month)
+            wanted = np.array([k for k in keys.tolist() if _file_name(name, k) in only], dtype=np.int64)
+            if len(wanted) < len(keys):
+                rows = np.isin(month, wanted)
+                table, month, hashes = table.filter(pa.array(rows)), month[rows], hashes[rows]
+        if not table.num_rows:
+            continue
         by_date = [("date_start", "ascending")] if "date_start" in table.column_names else []
-        ordered = table.append_column("_month", month).sort_by(
-            [("_month", "ascending")] + by_date + [(k, "ascending") for k in SORT_KEYS[name]])
-        counts = pc.value_counts(ordered.column("_month")).to_pylist()
+        ordered = table.append_column("_month", pa.array(month)).append_column("_tie", pa.array(hashes)).sort_by(
+            [("_month", "ascending")] + by_date + [(k, "ascending") for k in SORT_KEYS[name]] + [("_tie", "ascending")])
+        keys, counts = np.unique(month, return_counts=True)
         offset = 0
-        for entry in sorted(counts, key=lambda c: c["values"]):
-            part = ordered.slice(offset, entry["counts"]).drop_columns(["_month"])
-            files[f"{name}-{_month_name(entry['values'])}.parquet"] = part.combine_chunks()
-            offset += entry["counts"]
+        for key, count in zip(keys.tolist(), counts.tolist()):
+            part = ordered.slice(offset, count).drop_columns(["_month", "_tie"])
+            files[_file_name(name, key)] = part.combine_chunks()
+            offset += count
     return files
 
 
 def fingerprint(file_hashes: Mapping[str, str]) -> str:
-    """One hash for the whole store, from the hashes of its Parquet files."""
+    """One hash for the whole store, from the digests of its Parquet files."""
     digest = hashlib.sha256()
     for name in sorted(file_hashes):
         digest.update(f"{name}\0{file_hashes[name]}\n".encode())
@@ -374,43 +460,46 @@ def _table_of(file_name: str) -> str:
     return file_name.removesuffix(".parquet").split("-", 1)[0]
 
 
-def _write_snapshot(directory: Path, files: Mapping[str, pa.Table], data: Mapping[str, bytes],
-                    hashes: Mapping[str, str], previous: Path | None, run_info: dict) -> None:
-    """Every file of a snapshot. A Parquet file that the previous snapshot already has, byte for
-    byte under the same name, is hard-linked from it instead of written again, and so is the
-    GeoJSON of an unchanged month of events; the database is the previous one with the changed
-    files' rows replaced when few changed, else built whole."""
+def _write_snapshot(directory: Path, tables: Mapping[str, pa.Table], plan: Layout, previous: Path | None,
+                    run_info: dict) -> None:
+    """Every file of a snapshot. A Parquet file whose digest the previous snapshot has under the
+    same name is hard-linked from it instead of written again, and so is the GeoJSON of an
+    unchanged month of events; only the rest is cut from the tables and encoded. The database
+    is the previous one with the changed files' rows replaced when few changed, else built whole."""
     (directory / "parquet").mkdir(parents=True)
     (directory / GEOJSON_DIR).mkdir()
     earlier = json.loads((previous / "run.json").read_text()).get("files", {}) if previous else {}
-    unchanged = set()
-    for file_name in files:
-        target = directory / "parquet" / file_name
-        if earlier.get(file_name) == hashes[file_name] and _link(previous / "parquet" / file_name, target):
-            unchanged.add(file_name)
-        else:
-            target.write_bytes(data[file_name])
+    unchanged = {f for f, digest in plan.digests.items()
+                 if earlier.get(f) == digest and _link(previous / "parquet" / f, directory / "parquet" / f)}
+    maps_linked = {f for f in unchanged if _table_of(f) == "events"
+                   and _link(previous / GEOJSON_DIR / _geojson_name(f), directory / GEOJSON_DIR / _geojson_name(f))}
+    patchable = previous is not None and _patchable(previous, earlier, set(plan.digests) - unchanged)
+    needed = None if not patchable else {f for f in plan.digests if f not in unchanged or (
+        _table_of(f) == "events" and f not in maps_linked)}
+    files = partition_files(tables, plan, needed)
+    fresh = {f: table for f, table in files.items() if f not in unchanged}
+    for file_name, table in fresh.items():
+        pq.write_table(table, directory / "parquet" / file_name, compression="zstd")
     db_path = directory / DB_NAME
-    patchable = previous is not None and _patchable(previous, earlier, set(files) - unchanged)
     if patchable:
         shutil.copyfile(previous / DB_NAME, db_path)
     db = duckdb.connect(str(db_path))
     try:
         if patchable:
-            _patch_database(db, previous, earlier, files, unchanged)
+            _patch_database(db, previous, earlier, fresh, unchanged)
         else:
             _build_database(db, files)
         for file_name, table in files.items():
-            if _table_of(file_name) != "events":
-                continue
-            geojson = f"{file_name.removesuffix('.parquet')}.geojson"
-            target = directory / GEOJSON_DIR / geojson
-            if not (file_name in unchanged and _link(previous / GEOJSON_DIR / geojson, target)):
-                write_events_geojson(db, table, target)
+            if _table_of(file_name) == "events" and file_name not in maps_linked:
+                write_events_geojson(db, table, directory / GEOJSON_DIR / _geojson_name(file_name))
         db.execute("CHECKPOINT")
     finally:
         db.close()
     (directory / "run.json").write_text(json.dumps(run_info, indent=2, sort_keys=True, default=str))
+
+
+def _geojson_name(file_name: str) -> str:
+    return f"{file_name.removesuffix('.parquet')}.geojson"
 
 
 def _link(source: Path, target: Path) -> bool:
@@ -457,12 +546,12 @@ def _patchable(previous: Path, earlier: Mapping[str, str], changed: set[str]) ->
 
 
 def _patch_database(db: duckdb.DuckDBPyConnection, previous: Path, earlier: Mapping[str, str],
-                    files: Mapping[str, pa.Table], unchanged: set[str]) -> None:
+                    changed: Mapping[str, pa.Table], unchanged: set[str]) -> None:
     """Replace in a copy of the previous database the rows of every file that changed or went:
     a month's rows are deleted by their keys in the previous snapshot's file of that month, the
     new month's rows inserted; a changed small table is replaced whole."""
     gone = [f for f in earlier if f not in unchanged]
-    fresh = _tables_of(files, set(files) - unchanged)
+    fresh = _tables_of(changed, changed)
     for name in SCHEMAS:
         if name not in PARTITIONED:
             if name in fresh:
@@ -517,17 +606,16 @@ def publish(processed_dir: Path, tables: Mapping[str, pa.Table], run_info: dict)
     processed_dir = Path(processed_dir)
     snapshots = processed_dir / "snapshots"
     snapshots.mkdir(parents=True, exist_ok=True)
-    parts = partition_files({name: tables[name] for name in SCHEMAS})
-    files = {name: _parquet_bytes(table) for name, table in parts.items()}
-    hashes = {name: hashlib.sha256(data).hexdigest() for name, data in files.items()}
-    print_ = fingerprint(hashes)
+    tables = {name: tables[name] for name in SCHEMAS}
+    plan = layout(tables)
+    print_ = fingerprint(plan.digests)
     current = current_snapshot(processed_dir)
     if current is not None and json.loads((current / "run.json").read_text()).get("fingerprint") == print_:
         return current, False
 
     staging = snapshots / f".staging-{uuid.uuid4().hex}"
     try:
-        _write_snapshot(staging, parts, files, hashes, current, {**run_info, "fingerprint": print_, "files": hashes})
+        _write_snapshot(staging, tables, plan, current, {**run_info, "fingerprint": print_, "files": plan.digests})
         run_id = f"{dt.datetime.now(dt.timezone.utc):%Y%m%dT%H%M%S%fZ}-{print_[:8]}"
         final = snapshots / run_id
         os.rename(staging, final)
