@@ -160,7 +160,7 @@ def query_times(processed_dir: Path, runs: int = 3) -> dict[str, float]:
     import datetime as dt
     import logging
 
-    from dashboard import maps, queries
+    from dashboard import grid, maps, queries
     from dashboard.filters import Filters
 
     logging.getLogger("streamlit").setLevel(logging.ERROR)
@@ -168,15 +168,15 @@ def query_times(processed_dir: Path, runs: int = 3) -> dict[str, float]:
     every = Filters()
     narrowed = Filters(event_types=("Battles",), date_from=dt.date(2015, 3, 1), date_to=dt.date(2015, 3, 31))
     box = queries.extent.__wrapped__(snapshot, every)["box"]
-    cell = maps.cell_for(box)
+    cell = grid.cell_for(box)
     south, west = box[0], box[1]
-    window = maps.snap_box((south + 2, west + 2, south + 2.3, west + 2.3), 0.01)
+    window = grid.snap_box((south + 2, west + 2, south + 2.3, west + 2.3), 0.01)
     work = {
         "count": lambda: queries.count_events.__wrapped__(snapshot, narrowed),
         "extent": lambda: queries.extent.__wrapped__(snapshot, every),
         "map cells": lambda: queries.map_bins.__wrapped__(snapshot, every, cell, None),
         "timeline": lambda: queries.event_counts.__wrapped__(snapshot, every, "week"),
-        "window": lambda: queries.events_in_box.__wrapped__(snapshot, every, window, maps.POINTS_IN_VIEW),
+        "window": lambda: queries.events_in_box.__wrapped__(snapshot, every, window, grid.POINTS_IN_VIEW),
         "moves": lambda: queries.movement_pairs.__wrapped__(snapshot, every, maps.MAX_ARROWS),
     }
     times = {}

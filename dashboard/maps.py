@@ -24,6 +24,7 @@ from jinja2 import Template
 
 from dashboard.dates import event_date_label
 from dashboard.geotypes import Box
+from dashboard.grid import AGGREGATE_ABOVE
 from dashboard.safe import css_token, escape_html
 from dashboard.style import type_colour
 
@@ -53,13 +54,7 @@ SEA = "#d6e4ee"
 CLUSTER_ABOVE = 300
 MAX_ARROWS = 300
 MAX_LABELS = 40  # place names drawn at once: the most reported places
-MAX_ARROWS_LARGE = 100  # a large store's most travelled pairs only
-AGGREGATE_ABOVE = 2000  # above this many events the map shows grid cells, not single events
-POINTS_IN_VIEW = 1000  # single events again once the visible window holds no more than this
-CELLS_ACROSS = 48  # grid cells across the map's width
-CELL_LADDER = (0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0)  # cell sides in degrees
 DENSITY = ("#ffffb2", "#fed976", "#feb24c", "#fd8d3c", "#f03b20", "#bd0026")  # light = few, dark = many
-MAP_WIDTH_PX, MAP_HEIGHT_PX = 1000, 560  # the map's usual size: its shape sets how many cells fit across
 
 
 class _Script(MacroElement):
@@ -366,33 +361,6 @@ def place_rows(events: pd.DataFrame, per_place: int = 8) -> list[dict]:
 def marker_rows(events: pd.DataFrame, quotes: dict[str, list[str]] | None = None) -> list[dict]:
     """Event markers, or one marker per place when there are too many events to show one by one."""
     return place_rows(events) if len(events) > AGGREGATE_ABOVE else event_rows(events, quotes)
-
-
-def cell_for(box: Box, across: int = CELLS_ACROSS) -> float:
-    """The smallest cell side on the ladder that keeps the box's width to about `across` cells."""
-    south, west, north, east = box
-    span = max(east - west, (north - south) * MAP_WIDTH_PX / MAP_HEIGHT_PX, 1e-6)
-    return next((c for c in CELL_LADDER if span / c <= across), CELL_LADDER[-1])
-
-
-def snap_box(box: Box, cell: float) -> Box:
-    """The box grown to whole cells, so small pans give the same cells (and cache hits)."""
-    south, west, north, east = box
-    return (math.floor(south / cell) * cell, math.floor(west / cell) * cell,
-            math.ceil(north / cell) * cell, math.ceil(east / cell) * cell)
-
-
-def contains(outer: Box, inner: Box) -> bool:
-    return outer[0] <= inner[0] and outer[1] <= inner[1] and outer[2] >= inner[2] and outer[3] >= inner[3]
-
-
-def box_of(bounds: dict | None) -> Box | None:
-    """A Leaflet bounds object as st_folium returns it, as a box (None when absent or malformed)."""
-    try:
-        sw, ne = bounds["_southWest"], bounds["_northEast"]
-        return (float(sw["lat"]), float(sw["lng"]), float(ne["lat"]), float(ne["lng"]))
-    except (KeyError, TypeError, ValueError):
-        return None
 
 
 def density_colour(n: int, most: int) -> str:

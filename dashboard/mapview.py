@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
-from dashboard import maps, queries
+from dashboard import grid, queries
 from dashboard.filters import Filters
 from dashboard.geotypes import Box
 
@@ -32,15 +32,15 @@ def large_view(snapshot: str, filters: Filters, view: Box | None) -> LargeView:
     """The cells (or single events) of the analyst's view; the whole extent when the view holds it all
     or is not known yet (the map's first draw)."""
     extent = queries.extent(snapshot, filters)
-    moves = queries.movement_pairs(snapshot, filters, maps.MAX_ARROWS_LARGE)
+    moves = queries.movement_pairs(snapshot, filters, grid.MAX_ARROWS_LARGE)
     if extent["box"] is None:
         return LargeView(0, None, 0.0, 0, queries.events_in_box(snapshot, filters, None, 0), None, moves)
-    box = view if view is not None and not maps.contains(view, extent["box"]) else extent["box"]
-    cell = maps.cell_for(box)
-    region = maps.snap_box(box, cell)
+    box = view if view is not None and not grid.contains(view, extent["box"]) else extent["box"]
+    cell = grid.cell_for(box)
+    region = grid.snap_box(box, cell)
     in_view = queries.count_located(snapshot, filters, region)
-    if in_view <= maps.POINTS_IN_VIEW:
-        shown = queries.events_in_box(snapshot, filters, region, maps.POINTS_IN_VIEW)
+    if in_view <= grid.POINTS_IN_VIEW:
+        shown = queries.events_in_box(snapshot, filters, region, grid.POINTS_IN_VIEW)
         return LargeView(extent["n"], extent["box"], cell, in_view, shown, None, moves)
     return LargeView(extent["n"], extent["box"], cell, in_view, queries.events_in_box(snapshot, filters, None, 0),
                      queries.map_bins(snapshot, filters, cell, region), moves)
@@ -52,7 +52,7 @@ def warm_up(snapshot: str) -> None:
     stores need none. Queries only: st_folium is not imported here (a component declared outside a
     script run left the map undrawn)."""
     every = Filters()
-    if queries.count_events(snapshot, every) <= maps.AGGREGATE_ABOVE:
+    if queries.count_events(snapshot, every) <= grid.AGGREGATE_ABOVE:
         return
     queries.event_dates(snapshot, every)
     large_view(snapshot, every, None)

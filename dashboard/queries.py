@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import gzip
 import io
+import re
 import shutil
 import tempfile
 from pathlib import Path
@@ -121,6 +122,13 @@ def where_clause(filters: Filters) -> tuple[str, dict[str, Any]]:
     return " AND ".join(conditions), params
 
 
+def filtered_events(where: str) -> str:
+    """The FROM of a query over the events `where` selects: joined to their places only when the
+    conditions read a place's columns (a country, the text filter), else a join over every event
+    for nothing."""
+    return "events e LEFT JOIN places p USING (place_id)" if re.search(r"\bp\.", where) else "events e"
+
+
 # ---------------------------------------------------------------- cached reads
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -223,7 +231,7 @@ def event_counts(snapshot: str, filters: Filters, grain: str) -> pd.DataFrame:
     return _query(snapshot, f"""
         SELECT date_trunc('{grain}', e.date_start) AS period, e.event_type, count(*) AS n_events,
                sum(e.n_sources) AS n_sources
-        FROM events e LEFT JOIN places p USING (place_id)
+        FROM {filtered_events(where)}
         WHERE e.date_start IS NOT NULL AND {where}
         GROUP BY ALL ORDER BY period, e.event_type""", params)
 
@@ -236,7 +244,7 @@ def count_events(snapshot: str, filters: Filters, dated: bool = False) -> int:
     where, params = where_clause(filters)
     if dated:
         where += " AND e.date_start IS NOT NULL"
-    frame = _query(snapshot, f"SELECT count(*) AS n FROM events e LEFT JOIN places p USING (place_id) WHERE {where}", params)
+    frame = _query(snapshot, f"SELECT count(*) AS n FROM {filtered_events(where)} WHERE {where}", params)
     return int(frame["n"].iloc[0])
 
 
@@ -262,7 +270,7 @@ def extent(snapshot: str, filters: Filters) -> dict[str, Any]:
     where, params = _located(filters, None)
     row = _query(snapshot, f"""
         SELECT count(*) AS n, min(e.latitude) AS s, min(e.longitude) AS w, max(e.latitude) AS n_, max(e.longitude) AS e_
-        FROM events e LEFT JOIN places p USING (place_id) WHERE {where}""", params).iloc[0]
+        FROM {filtered_events(where)} WHERE {where}""", params).iloc[0]
     n = int(row["n"])
     return {"n": n, "box": (float(row["s"]), float(row["w"]), float(row["n_"]), float(row["e_"])) if n else None}
 
@@ -273,7 +281,7 @@ def count_located(snapshot: str, filters: Filters, box: Box | None) -> int:
     if not snapshot:
         return 0
     where, params = _located(filters, box)
-    return int(_query(snapshot, f"SELECT count(*) AS n FROM events e LEFT JOIN places p USING (place_id) WHERE {where}",
+    return int(_query(snapshot, f"SELECT count(*) AS n FROM {filtered_events(where)} WHERE {where}",
                       params)["n"].iloc[0])
 
 
@@ -289,7 +297,7 @@ def map_bins(snapshot: str, filters: Filters, cell: float, box: Box | None = Non
             SELECT floor(e.latitude / $cell)::BIGINT AS row_, floor(e.longitude / $cell)::BIGINT AS col,
                    e.latitude, e.longitude, e.event_type, e.place_id, coalesce(e.n_sources, 1) AS n_sources,
                    e.date_start, coalesce(e.date_end, e.date_start) AS date_end
-            FROM events e LEFT JOIN places p USING (place_id) WHERE {where}
+            FROM {filtered_events(where)} WHERE {where}
         ), by_type AS (
             SELECT row_, col, event_type, count(*) AS n FROM located GROUP BY ALL
         ), commonest AS (
@@ -327,26 +335,28 @@ def event_dates(snapshot: str, filters: Filters) -> list[dt.date]:
     if not snapshot:
         return []
     where, params = where_clause(filters)
-    frame = _query(snapshot, f"""SELECT DISTINCT e.date_start AS d FROM events e LEFT JOIN places p USING (place_id)
+    frame = _query(snapshot, f"""SELECT DISTINCT e.date_start AS d FROM {filtered_events(where)}
                                  WHERE e.date_start IS NOT NULL AND {where} ORDER BY 1""", params)
     return frame["d"].tolist()
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def movement_pairs(snapshot: str, filters: Filters, limit: int) -> pd.DataFrame:
-    """The `limit` most travelled origin -> destination pairs of the filtered events, with how many made each."""
+    """The `limit` most travelled origin -> destination pairs of the filtered events, with how many made
+    each (its first event's id and type); counted over place ids, named once the few are chosen."""
     if not snapshot:
         return pd.DataFrame(columns=MOVEMENT_COLUMNS + ["n"])
     where, params = where_clause(filters)
     return _query(snapshot, f"""
-        WITH moves AS ({_movements_sql(where)})
-        SELECT min(event_id) AS event_id, first(event_type ORDER BY event_id) AS event_type, origin_id,
-               any_value(origin_name) AS origin_name, any_value(origin_lat) AS origin_lat,
-               any_value(origin_lon) AS origin_lon, destination_id, any_value(destination_name) AS destination_name,
-               any_value(destination_lat) AS destination_lat, any_value(destination_lon) AS destination_lon,
-               count(*) AS n
-        FROM moves GROUP BY origin_id, destination_id
-        ORDER BY n DESC, origin_id, destination_id LIMIT $limit""", {**params, "limit": limit})
+        WITH paths AS ({_paths_sql(where)}),
+        pairs AS (
+            SELECT origin_id, destination_id, min(event_id) AS event_id,
+                   arg_min_null(event_type, event_id) AS event_type, count(*) AS n
+            FROM paths GROUP BY origin_id, destination_id
+            ORDER BY n DESC, origin_id, destination_id LIMIT $limit
+        )
+        {_NAMED_PATHS.format(paths="pairs", n=", m.n")}
+        ORDER BY m.n DESC, m.origin_id, m.destination_id""", {**params, "limit": limit})
 
 
 MOVEMENT_COLUMNS = ["event_id", "event_type", "origin_id", "origin_name", "origin_lat", "origin_lon",
@@ -362,7 +372,7 @@ def movements(snapshot: str, filters: Filters) -> pd.DataFrame:
     if not snapshot:
         return pd.DataFrame(columns=MOVEMENT_COLUMNS)
     where, params = where_clause(filters)
-    return _query(snapshot, f"{_movements_sql(where)} ORDER BY c.event_id, d.place_id", params)
+    return _query(snapshot, _movements_sql(where), params)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -370,37 +380,45 @@ def movements_of(snapshot: str, event_ids: tuple[str, ...]) -> pd.DataFrame:
     """Origin -> destination pairs of the given events, laid out as `movements`."""
     if not snapshot or not event_ids:
         return pd.DataFrame(columns=MOVEMENT_COLUMNS)
-    return _query(snapshot, f"{_movements_sql('list_contains($ids, e.event_id)')} ORDER BY c.event_id, d.place_id",
-                  {"ids": list(event_ids)})
+    return _query(snapshot, _movements_sql("list_contains($ids, e.event_id)"), {"ids": list(event_ids)})
 
 
-def _movements_sql(where: str) -> str:
+def _paths_sql(where: str) -> str:
+    """Event id, type, origin and destination place ids of every move of the events `where` selects
+    (both places in the store, and not the same)."""
     return f"""
         WITH chosen AS (
-            SELECT e.event_id, e.event_type, e.place_id FROM events e LEFT JOIN places p USING (place_id)
-            WHERE {where}
+            SELECT e.event_id, e.event_type, e.place_id FROM {filtered_events(where)} WHERE {where}
         ),
         moving AS (  -- only events that name a destination can move
-            SELECT c.* FROM chosen c WHERE c.event_id IN (SELECT event_id FROM event_places WHERE role = 'destination')
+            SELECT c.event_id, c.event_type, c.place_id, d.place_id AS destination_id
+            FROM chosen c JOIN event_places d ON d.event_id = c.event_id AND d.role = 'destination'
         ),
         named_origins AS (
             SELECT ep.event_id, min(ep.place_id) AS place_id FROM event_places ep
             WHERE ep.role = 'origin' AND ep.event_id IN (SELECT event_id FROM moving) GROUP BY ep.event_id
         ),
-        origins AS (
-            SELECT m.event_id, coalesce(n.place_id, nullif(m.place_id, '')) AS place_id
+        paths AS (
+            SELECT m.event_id, m.event_type, coalesce(n.place_id, nullif(m.place_id, '')) AS origin_id, m.destination_id
             FROM moving m LEFT JOIN named_origins n USING (event_id)
         )
-        SELECT c.event_id, c.event_type, o.place_id AS origin_id, coalesce(po.label, po.name) AS origin_name,
-               po.lat AS origin_lat, po.lon AS origin_lon, d.place_id AS destination_id,
-               coalesce(pd.label, pd.name) AS destination_name, pd.lat AS destination_lat, pd.lon AS destination_lon
-        FROM moving c
-        JOIN event_places d ON d.event_id = c.event_id AND d.role = 'destination'
-        JOIN origins o ON o.event_id = c.event_id
-        JOIN places po ON po.place_id = o.place_id
-        JOIN places pd ON pd.place_id = d.place_id
-        WHERE o.place_id <> d.place_id
-"""
+        SELECT * FROM paths
+        WHERE origin_id <> destination_id AND origin_id IN (SELECT place_id FROM places)
+          AND destination_id IN (SELECT place_id FROM places)"""
+
+
+# Paths (`m`) with their places' names and coordinates, laid out as MOVEMENT_COLUMNS (+ n).
+_NAMED_PATHS = """
+        SELECT m.event_id, m.event_type, m.origin_id, coalesce(po.label, po.name) AS origin_name,
+               po.lat AS origin_lat, po.lon AS origin_lon, m.destination_id,
+               coalesce(pd.label, pd.name) AS destination_name, pd.lat AS destination_lat, pd.lon AS destination_lon{n}
+        FROM {paths} m JOIN places po ON po.place_id = m.origin_id JOIN places pd ON pd.place_id = m.destination_id"""
+
+
+def _movements_sql(where: str) -> str:
+    return f"""WITH paths AS ({_paths_sql(where)})
+        {_NAMED_PATHS.format(paths="paths", n="")}
+        ORDER BY m.event_id, m.destination_id"""
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
@@ -532,15 +550,20 @@ def filter_options(snapshot: str) -> dict[str, Any]:
 
 
 def _top_places(snapshot: str, filters: Filters, limit: int) -> dict[str, str]:
+    """Each place's events are those it is the place of, plus those naming it elsewhere (each once):
+    counted apart and added, which spares a distinct over every (place, event) pair."""
     where, params = where_clause(filters)
     frame = _query(snapshot, f"""
         WITH chosen AS (
-            SELECT e.event_id, e.place_id FROM events e LEFT JOIN places p USING (place_id) WHERE {where}
-        ), used AS (
-            SELECT place_id, event_id FROM chosen WHERE place_id IS NOT NULL AND place_id <> ''
-            UNION SELECT ep.place_id, ep.event_id FROM event_places ep WHERE ep.event_id IN (SELECT event_id FROM chosen)
+            SELECT e.event_id, e.place_id FROM {filtered_events(where)} WHERE {where}
+        ), named AS (
+            SELECT DISTINCT ep.place_id, ep.event_id FROM event_places ep JOIN chosen c USING (event_id)
+            WHERE ep.place_id <> '' AND ep.place_id IS DISTINCT FROM c.place_id
+        ), counts AS (
+            SELECT place_id, count(*) AS n FROM chosen WHERE place_id <> '' GROUP BY place_id
+            UNION ALL SELECT place_id, count(*) FROM named GROUP BY place_id
         ), ranked AS (
-            SELECT place_id, count(*) AS n FROM used GROUP BY place_id ORDER BY n DESC, place_id LIMIT $limit
+            SELECT place_id, sum(n) AS n FROM counts GROUP BY place_id ORDER BY n DESC, place_id LIMIT $limit
         )
         SELECT r.place_id, coalesce(p.label, p.name) AS name FROM ranked r JOIN places p USING (place_id)
         ORDER BY name, r.place_id""", {**params, "limit": limit})

@@ -12,7 +12,7 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from dashboard import maps, queries
+from dashboard import grid, maps, queries
 from dashboard.context import Context
 from dashboard.dates import event_date_label
 from dashboard.filters import SELECTED_EVENT_PARAM, Filters
@@ -195,7 +195,7 @@ def draw_grid_map(ctx: Context, *, key: str, height: int) -> None:
     if extent["box"] is None:
         st.info("None of the filtered events has a place on the map.")
         return
-    cell = maps.cell_for(extent["box"])
+    cell = grid.cell_for(extent["box"])
     cells = maps.bin_rows(queries.map_bins(ctx.snapshot, ctx.filters, cell, None), cell)
     fmap = maps.build_binned_map(cells, [], pd.DataFrame(columns=queries.MOVEMENT_COLUMNS), extent["box"])
     st.caption(f"{extent['n']} located events counted per {cell:g}\u00b0 grid cell; the Map page zooms in.")

@@ -1,6 +1,6 @@
 """Map: where events happened, movements between places, a heat layer and a playback over dates.
 
-Up to maps.AGGREGATE_ABOVE events the map draws every event; above it, grid cells counted in
+Up to grid.AGGREGATE_ABOVE events the map draws every event; above it, grid cells counted in
 DuckDB with the names of their busiest places, and single events again wherever the analyst zooms
 to a window holding few enough. The selected event (a row of the Events table, a timeline mark, a
 click here) is ringed and linked to the places it names; the map moves to it once, and back when
@@ -14,7 +14,7 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from dashboard import context, maps, mapview, queries, sidebar, views
+from dashboard import context, grid, maps, mapview, queries, sidebar, views
 from dashboard.safe import escape_markdown as md
 
 LARGE_MAP_KEY = "main_map_large"
@@ -29,7 +29,7 @@ n_events = queries.count_events(ctx.snapshot, ctx.filters)
 if not n_events:
     st.info(views.NO_MATCH)
     st.stop()
-large = n_events > maps.AGGREGATE_ABOVE
+large = n_events > grid.AGGREGATE_ABOVE
 
 
 def playback(dates: list[dt.date]) -> tuple[bool, dt.date | None]:
@@ -89,7 +89,7 @@ def large_map(until: dt.date | None) -> pd.DataFrame:
     # What the map last reported (after the analyst moved it): the view to fill.
     reported = st.session_state.get(LARGE_MAP_KEY)
     reported = reported if isinstance(reported, dict) else {}
-    view, zoom = maps.box_of(reported.get("bounds")), reported.get("zoom")
+    view, zoom = grid.box_of(reported.get("bounds")), reported.get("zoom")
     data = mapview.large_view(ctx.snapshot, filters, view)
     if data.box is None:
         st.info("None of the filtered events has a place on the map.")
@@ -104,17 +104,17 @@ def large_map(until: dt.date | None) -> pd.DataFrame:
         labels = maps.cell_label_rows(data.bins)
         st.caption(f"{data.in_view} of {data.n_located} located events in this view ({n_events} in all), counted per "
                    f"{data.cell:g}\u00b0 grid cell: darker cells hold more events, named by their busiest place; hover "
-                   f"over a cell for its count, commonest type and dates; arrows: the {maps.MAX_ARROWS_LARGE} most "
-                   f"travelled movements. Zoom in to a window of at most {maps.POINTS_IN_VIEW} events to see them one "
+                   f"over a cell for its count, commonest type and dates; arrows: the {grid.MAX_ARROWS_LARGE} most "
+                   f"travelled movements. Zoom in to a window of at most {grid.POINTS_IN_VIEW} events to see them one "
                    "by one. Layers (top right): heat map, movements, online tiles.")
     south, west, north, east = data.box
     highlight = selection([[south, west], [north, east]])
     fmap = maps.build_binned_map(cells, points, data.moves, data.box, labels=labels)
     # Back to the analyst's view once they have zoomed in; otherwise the map keeps its fit to the extent (the
     # view st_folium reports before the map has fitted is the opening world view, not one to return to).
-    zoomed_in = view is not None and not maps.contains(view, data.box)
+    zoomed_in = view is not None and not grid.contains(view, data.box)
     centre = ((view[0] + view[2]) / 2, (view[1] + view[3]) / 2) if zoomed_in else None
-    st_folium(fmap, key=LARGE_MAP_KEY, height=maps.MAP_HEIGHT_PX, use_container_width=True,
+    st_folium(fmap, key=LARGE_MAP_KEY, height=grid.MAP_HEIGHT_PX, use_container_width=True,
               returned_objects=["last_object_clicked", "bounds", "zoom"], center=centre,
               zoom=zoom if zoomed_in else None,
               feature_group_to_add=highlight, on_change=partial(on_map_change, LARGE_MAP_KEY, data.shown))
@@ -135,7 +135,7 @@ else:
     st.caption(f"{len(shown)} of {len(events)} events. Circle size: number of sources; dashed circles: places known "
                "only to a region or country; dashed arrows: movements. Layers (top right): heat map, online tiles.")
     highlight = selection(maps.bounds_of(shown.dropna(subset=["latitude", "longitude"]), moves))
-    views.draw_map(ctx, shown, key=SMALL_MAP_KEY, moves=moves, height=maps.MAP_HEIGHT_PX, returned=["last_object_clicked"],
+    views.draw_map(ctx, shown, key=SMALL_MAP_KEY, moves=moves, height=grid.MAP_HEIGHT_PX, returned=["last_object_clicked"],
                    view=str(shown["date_start"].max()) if len(shown) else "", overlay=highlight,
                    on_change=partial(on_map_change, SMALL_MAP_KEY, shown))
 

@@ -5,7 +5,7 @@ for a large result, grid cells instead of events, so it loads as fast at a milli
 """
 import streamlit as st
 
-from dashboard import context, maps, queries, views
+from dashboard import context, grid, queries, views
 
 KEY_EVENTS = 10
 CORPUS_ROWS = 200  # the first articles by publication date; the Sources page pages through all
@@ -59,7 +59,7 @@ with left:
         st.caption(f"{len(failed)} inputs could not be read: " + ", ".join(failed["path"].astype(str).head(20)))
 with right:
     st.subheader("Where")
-    if n_events > maps.AGGREGATE_ABOVE:
+    if n_events > grid.AGGREGATE_ABOVE:
         views.draw_grid_map(ctx, key="overview_map", height=360)
     else:
         views.draw_map(ctx, queries.events(ctx.snapshot, ctx.filters), key="overview_map", height=360, heat=False)

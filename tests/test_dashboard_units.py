@@ -15,7 +15,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dashboard import exports, exports_ui, maps, periods, queries, story, timeline, views
+from dashboard import exports, exports_ui, grid, maps, periods, queries, story, timeline, views
 from dashboard.filters import Filters
 from dashboard.safe import css_token, escape_html, escape_markdown, safe_url
 from dashboard_fixtures import HOSTILE
@@ -581,16 +581,16 @@ def test_movement_pairs_count_the_moves(synthetic_snapshot):
     ((-60.0, -180.0, 75.0, 180.0), 10.0),
 ])
 def test_cells_fit_the_view(box, cell):
-    assert maps.cell_for(box) == cell
-    snapped = maps.snap_box(box, cell)
+    assert grid.cell_for(box) == cell
+    snapped = grid.snap_box(box, cell)
     assert snapped[0] <= box[0] and snapped[1] <= box[1] and snapped[2] >= box[2] and snapped[3] >= box[3]
-    assert maps.snap_box((box[0] + cell / 10, box[1] + cell / 10, box[2] - cell / 10, box[3] - cell / 10), cell) == snapped
+    assert grid.snap_box((box[0] + cell / 10, box[1] + cell / 10, box[2] - cell / 10, box[3] - cell / 10), cell) == snapped
 
 
 def test_box_of_leaflet_bounds():
-    assert maps.box_of({"_southWest": {"lat": 1, "lng": 2}, "_northEast": {"lat": 3, "lng": 4}}) == (1, 2, 3, 4)
-    assert maps.box_of(None) is None and maps.box_of({"_southWest": {}}) is None
-    assert maps.contains((0, 0, 10, 10), (1, 1, 9, 10)) and not maps.contains((0, 0, 10, 10), (1, -1, 9, 9))
+    assert grid.box_of({"_southWest": {"lat": 1, "lng": 2}, "_northEast": {"lat": 3, "lng": 4}}) == (1, 2, 3, 4)
+    assert grid.box_of(None) is None and grid.box_of({"_southWest": {}}) is None
+    assert grid.contains((0, 0, 10, 10), (1, 1, 9, 10)) and not grid.contains((0, 0, 10, 10), (1, -1, 9, 9))
 
 
 def test_bin_rows_shade_by_count_and_escape(synthetic_snapshot):
@@ -609,7 +609,7 @@ def test_bin_rows_shade_by_count_and_escape(synthetic_snapshot):
 def test_binned_map_sends_cells_not_events(synthetic_snapshot):
     filters = Filters()
     box = queries.extent(synthetic_snapshot, filters)["box"]
-    cells = maps.bin_rows(queries.map_bins(synthetic_snapshot, filters, maps.cell_for(box)), maps.cell_for(box))
+    cells = maps.bin_rows(queries.map_bins(synthetic_snapshot, filters, grid.cell_for(box)), grid.cell_for(box))
     page = maps.build_binned_map(cells, [], pd.DataFrame(), box).get_root().render()
     assert page.count('"bounds"') == len(cells) and "tl-bin" in page
     assert "syn0" not in page  # no single event's data
@@ -633,6 +633,6 @@ def test_large_map_draws_single_events_only_for_a_small_window(synthetic_snapsho
                                                       "_northEast": {"lat": 33.4, "lng": 37.4}}, "zoom": 11}
     app.run()
     assert not app.exception, [e.value for e in app.exception]
-    in_view = queries.count_located(synthetic_snapshot, Filters(), maps.snap_box((33.0, 37.0, 33.4, 37.4), 0.01))
-    assert 0 < in_view <= maps.POINTS_IN_VIEW
+    in_view = queries.count_located(synthetic_snapshot, Filters(), grid.snap_box((33.0, 37.0, 33.4, 37.4), 0.01))
+    assert 0 < in_view <= grid.POINTS_IN_VIEW
     assert any(c.value.startswith(f"{in_view} of 3000 located events in this view, each drawn") for c in app.caption)
