@@ -46,17 +46,20 @@ import re
 from collections import defaultdict
 from dataclasses import fields
 from operator import attrgetter
-from typing import Mapping, Sequence
+from typing import Mapping, NamedTuple, Sequence
 
 import numpy as np
 
 from etl.events import kinds_by_subtype
-from etl.records import Article, Event, EventMention, EventPlace, Place
+from etl.records import Article, Event, EventMention, Place
 
 NEARBY_KM = 25.0
 RECENT_DAYS = 7  # an undated report without a place refers to an event of the last week
 FEW = 8  # more events than this by one actor, or at one place, make an undated mention ambiguous
 PRECISION_ORDER = ("time", "day", "week", "month", "season", "quarter", "year", "decade", "century")
+# A mention happens at its main place and at every place in these roles ("declared a caliphate
+# in Syria and Iraq" is at both), not where its movements go.
+LOCATING_ROLES = frozenset({"location", "target", "origin"})
 GEO_PRECISION = {"poi": 1, "village": 1, "city": 1, "admin2": 2, "admin1": 3, "region": 3, "country": 4, "continent": 4}
 
 
@@ -64,13 +67,6 @@ def _km(a: Place, b: Place) -> float:
     lat1, lon1, lat2, lon2 = map(math.radians, (a.lat, a.lon, b.lat, b.lon))
     h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
     return 6371.0 * 2 * math.asin(math.sqrt(min(1.0, h)))
-
-
-def _place_ids(mention: EventMention) -> set[str]:
-    """Where the mention happens: its main place and every located, targeted or origin place
-    ("declared a caliphate in Syria and Iraq" is at both)."""
-    ids = {p.place_id for p in mention.places if p.role in ("location", "target", "origin") and p.place_id}
-    return ids | ({mention.place_id} if mention.place_id else set())
 
 
 def _source_name(article: Article | None, article_id: str) -> str:
@@ -83,66 +79,45 @@ _PRECISION_RANK = {precision: rank for rank, precision in enumerate(PRECISION_OR
 _PRECISION_RANK["time"] = _PRECISION_RANK["day"]  # times of day vote as days: sources agree on the day, rarely on the hour
 
 
-def _date_choice(mentions: Sequence[EventMention], articles: Mapping[str, Article]) -> tuple[EventMention | None, str]:
-    """The finest date the sources give, by majority of articles; the minority shown as disputed."""
+def _disputed(mentions: Sequence[EventMention], articles: Mapping[str, Article]) -> str:
+    """Where the sources disagree on an event's date: each day given at the finest precision, with
+    the one source or the number of sources that give it."""
     unranked = len(PRECISION_ORDER)
-    finest, at_finest = unranked + 1, []
-    for m in mentions:
-        if m.date_start is not None:
-            rank = _PRECISION_RANK.get(m.date_precision, unranked)
-            if rank < finest:
-                finest, at_finest = rank, [m]
-            elif rank == finest:
-                at_finest.append(m)
-    if not at_finest:
-        return None, ""
-    if len(at_finest) == 1:
-        return at_finest[0], ""
+    dated = [m for m in mentions if m.date_start is not None]
+    finest = min((_PRECISION_RANK.get(m.date_precision, unranked) for m in dated), default=unranked)
     articles_by_value: dict[dt.date, set[str]] = defaultdict(set)
-    confidence_by_value: dict[dt.date, float] = defaultdict(int)
-    for m in at_finest:
-        articles_by_value[m.date_start].add(m.article_id)
-        confidence_by_value[m.date_start] += m.confidence
-    ranked = sorted(articles_by_value, key=lambda v: (-len(articles_by_value[v]), -confidence_by_value[v], v))
-    chosen_value = ranked[0]
-    chosen = max((m for m in at_finest if m.date_start == chosen_value),
-                 key=lambda m: (m.confidence, bool(m.date_text), m.mention_id))
-    if len(ranked) == 1:
-        return chosen, ""
+    for m in dated:
+        if _PRECISION_RANK.get(m.date_precision, unranked) == finest:
+            articles_by_value[m.date_start].add(m.article_id)
     parts = []
-    for value in sorted(ranked):
+    for value in sorted(articles_by_value):
         ids = sorted(articles_by_value[value])
         if len(ids) == 1:
             parts.append(f"{value.isoformat()} in {_source_name(articles.get(ids[0]), ids[0])}")
         else:
             parts.append(f"{value.isoformat()} in {len(ids)} sources")
-    return chosen, "; ".join(parts)
-
-
-def _most_counted(counted: Mapping[str, int]) -> str:
-    """The value counted most, the alphabetically first on a tie; "" when nothing was counted."""
-    if len(counted) < 2:
-        return next(iter(counted), "")
-    return min(counted.items(), key=lambda kv: (-kv[1], kv[0]))[0]
+    return "; ".join(parts)
 
 
 _OPTIONAL = re.compile(r"\[([^\[\]]*)\]")
 _FIELD = re.compile(r"\{(\w+)\}")
 
 
+@functools.lru_cache(maxsize=None)
+def _parts(template: str) -> tuple[tuple[bool, tuple[str, ...]], ...]:
+    """The template cut once into its parts, each optional or not, each text and field names in turn."""
+    return tuple((i % 2 == 1, tuple(_FIELD.split(part))) for i, part in enumerate(_OPTIONAL.split(template)) if part)
+
+
 def summarise(template: str, values: Mapping[str, str]) -> str:
-    """Fill a taxonomy template; a [bracketed part] disappears when any field in it is empty."""
-    def optional(match: re.Match) -> str:
-        part = match.group(1)
-        return _FIELD.sub(lambda f: values.get(f.group(1), ""), part) if all(values.get(f) for f in _FIELD.findall(part)) else ""
-    text = _OPTIONAL.sub(optional, template)
-    return _FIELD.sub(lambda f: values.get(f.group(1), ""), text).strip()
-
-
-@functools.lru_cache(maxsize=1 << 16)
-def _filled(template: str, actor1: str, actor2: str, place: str) -> str:
-    """summarise, for the few templates, actors and places that recur across many events."""
-    return summarise(template, {"actor1": actor1, "actor2": actor2, "place": place})
+    """Fill a taxonomy template; a [bracketed part] disappears when any field in it is empty. A
+    value is written as it is, never read as a field."""
+    written = []
+    for optional, pieces in _parts(template):
+        if optional and not all(values.get(name) for name in pieces[1::2]):
+            continue
+        written += (values.get(piece, "") if i % 2 else piece for i, piece in enumerate(pieces))
+    return "".join(written).strip()
 
 
 @functools.lru_cache(maxsize=None)
@@ -152,44 +127,20 @@ def _template(sub_type: str) -> tuple[str, bool] | None:
     return None if kind is None else (kind.summary, "{actor1}" in kind.summary.split("[")[0])
 
 
-def _summary(joined: Sequence[EventMention], actor1: str, actor2: str, place_id: str, places: Mapping[str, Place], best: EventMention) -> str:
-    template = _template(best.sub_event_type)
+def _summary(template: tuple[str, bool] | None, actor1: str, actor2: str, place_name: str, destinations: Sequence[str],
+             best: EventMention) -> str:
+    """The type's template filled with the event's actors, the name its sources write most for its
+    place, and where its movements went; the best mention's sentence where the type has no template
+    or the template opens with an actor the event lacks."""
     if template is None or (template[1] and not actor1):
         sentence = " ".join(best.sentence.split())
         return sentence if len(sentence) <= 140 else sentence[:137].rsplit(" ", 1)[0] + "..."
-    written: dict[str, int] = {}
-    destinations = []
-    for m in joined:
-        for p in m.places:
-            if p.place_id == place_id and p.text:
-                written[p.text] = written.get(p.text, 0) + 1
-            if p.role == "destination":
-                name = p.text or (places[p.place_id].name if p.place_id in places else "")
-                if name not in destinations:
-                    destinations.append(name)
-    place = places.get(place_id)
-    place_name = _most_counted(written) or (place.name if place else best.place_text)
-    text = _filled(template[0], actor1, actor2, place_name or "")
+    text = summarise(template[0], {"actor1": actor1, "actor2": actor2, "place": place_name})
     if destinations:
         text += " to " + ", ".join(destinations[:-1]) + (" and " if len(destinations) > 1 else "") + destinations[-1]
     return text
 
 
-def _event_places(mentions: Sequence[EventMention]) -> tuple[EventPlace, ...]:
-    """Every place and role once (as the first mention by id writes it), by role and place."""
-    if len(mentions) == 1 and len(mentions[0].places) < 2:
-        return tuple(mentions[0].places)
-    seen: set[tuple[str, str]] = set()
-    event_places = []
-    for m in mentions:
-        for p in m.places:
-            if (p.place_id, p.role) not in seen:
-                seen.add((p.place_id, p.role))
-                event_places.append(p)
-    return tuple(sorted(event_places, key=_ROLE_AND_PLACE))
-
-
-_ROLE_AND_PLACE = attrgetter("role", "place_id")
 _EVENT_FIELDS = tuple(f.name for f in fields(Event))
 
 
@@ -206,12 +157,17 @@ def _record(values: tuple) -> Event:
 def _without_cycle_collection():
     """The merge makes millions of small objects and no reference cycles: reference counting
     frees them all, while the cyclic collector would walk every live object (the mentions among
-    them) again and again, for 40 % of the time at 3 x 10^5 mentions."""
+    them) again and again, for 40 % of the time at 3 x 10^5 mentions. What it leaves alive (the
+    events) is filed with the oldest objects, as a collection would file it, without walking it:
+    else the first allocation after would (a second at 10^6 mentions)."""
     enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
+        if not gc.get_freeze_count():  # else the caller froze objects of its own (before a fork): leave them be
+            gc.freeze()
+            gc.unfreeze()
         if enabled:
             gc.enable()
 
@@ -225,28 +181,29 @@ def merge(mentions: Sequence[EventMention], articles: Mapping[str, Article], pla
 
     Mentions of different sub-event types never meet (every index key names the type), so each
     type is merged on its own, which keeps every index small, and the types are dealt among up
-    to `workers` processes (default: every core, from PARALLEL_FROM mentions on): the same
-    events whichever way."""
-    from etl import merge_columns  # numba takes a second to import: paid when merging, not by every importer (the app)
-
+    to `workers` processes (default: every core, from PARALLEL_FROM mentions on), each encoding,
+    merging and describing its share: the same events whichever way."""
     with _without_cycle_collection():
-        unique = list({m.mention_id: m for m in mentions}.values())
-        encoder = merge_columns.Encoder(places, NEARBY_KM, _place_ids, _km)
-        columns = merge_columns.columns(unique, articles, encoder, _PRECISION_RANK, len(PRECISION_ORDER))
-        encoder.tables()
-        positions: dict[str, list[int]] = defaultdict(list)
-        for i, mention in enumerate(unique):
-            positions[mention.sub_event_type].append(i)
-        by_type = {sub_type: np.array(found, np.int64) for sub_type, found in positions.items()}
+        unique, mention_ids = _unique(mentions)
+        by_type: dict[str, list[int]] = defaultdict(list)
+        for i, sub_type in enumerate(map(attrgetter("sub_event_type"), unique)):
+            by_type[sub_type].append(i)
         if workers is None:
             workers = (os.cpu_count() or 1) if len(unique) >= PARALLEL_FROM else 1
         shares = _shares(by_type, workers)
-        merging = _Merging(unique, columns, encoder, articles, places)
-        if len(shares) > 1:
-            events = _merge_in_processes(shares, merging)
-        else:
-            events = merging.events(shares[0] if shares else [])
+        merging = _Merging(unique, mention_ids, articles, places)
+        events = _merge_in_processes(shares, merging) if len(shares) > 1 else \
+            [event for share in shares for event in merging.records(merging.describe(share))]
         return sorted(events, key=lambda e: (e.date_start is None, e.date_start or dt.date.min, e.place_id, e.event_id))
+
+
+def _unique(mentions: Sequence[EventMention]) -> tuple[list[EventMention], list[str]]:
+    """Each mention once (the last one given under its id, at the place of the first) and the ids."""
+    mention_ids = list(map(attrgetter("mention_id"), mentions))
+    if len(set(mention_ids)) == len(mention_ids):
+        return list(mentions), mention_ids
+    unique = list({m.mention_id: m for m in mentions}.values())
+    return unique, [m.mention_id for m in unique]
 
 
 def _shares(by_type: Mapping[str, Sequence[int]], workers: int) -> list[list[Sequence[int]]]:
@@ -260,75 +217,126 @@ def _shares(by_type: Mapping[str, Sequence[int]], workers: int) -> list[list[Seq
     return [share for share in shares if share]
 
 
+class _Described(NamedTuple):
+    """A share's events as columns (the mentions as positions in the merge's list): what a worker
+    process sends back is numbers and the few strings the events say, never the records."""
+
+    told: np.ndarray  # each event's mentions by id, event after event
+    n_mentions: np.ndarray
+    event_id: list[str]
+    event_type: list[str]
+    sub_event_type: list[str]
+    summary: list[str]
+    dated: np.ndarray  # the mention whose date the event takes (-1: undated)
+    place_id: list[str]
+    actor1: list[str]
+    actor2: list[str]
+    fatalities: list
+    n_sources: np.ndarray
+    first_reported: np.ndarray  # day ordinals (-1: unknown)
+    confidence: list[float]
+    disputed: list[str]
+    n_places: np.ndarray
+    place_mention: np.ndarray  # each event's places, event after event: the mention that writes it
+    place_entry: np.ndarray  # and where in that mention's places
+
+
 class _Merging:
-    """What every type's merge reads: the mentions, their columns and codes, articles, places."""
+    """Every share reads the same mentions, articles and places (a forked worker without copying)."""
 
-    def __init__(self, mentions: Sequence[EventMention], columns: Mapping[str, np.ndarray],
-                 encoder: merge_columns.Encoder, articles: Mapping[str, Article], places: Mapping[str, Place]):
-        from etl import merge_columns
+    def __init__(self, mentions: Sequence[EventMention], mention_ids: Sequence[str], articles: Mapping[str, Article],
+                 places: Mapping[str, Place]):
+        self.mentions, self.mention_ids, self.articles, self.places = mentions, mention_ids, articles, places
 
-        self.mentions, self.columns, self.encoder, self.articles, self.places = mentions, columns, encoder, articles, places
-        self.compiled = merge_columns
-        self.actor_names = sorted(encoder.actors, key=encoder.actors.__getitem__)
-        self.ranks = {"actor": _ranks(self.actor_names), "place": _ranks(encoder.place_list),
-                      "geo": np.array([GEO_PRECISION.get(p.kind, 5) if p else 5 for p in map(places.get, encoder.place_list)],
-                                      np.int64)}
+    def describe(self, share: list[Sequence[int]]) -> _Described:
+        """Each type's mentions (their positions) merged, and its events' fields voted, as columns.
 
-    def events(self, share: list[np.ndarray]) -> list[Event]:
-        """The events of each type's mentions (their positions)."""
-        mentions = self.mentions
-        events = []
+        A cluster's fields are voted by its mentions (merge_columns.votes): the best told is the
+        most confident, then with a place, then with an actor; actors and the place are the most
+        named (the place the most precise first; the alphabetically first on a tie); fatalities
+        the figure stated most (the highest on a tie); the date the finest the sources give, by
+        majority of articles, the others said as disputed (_disputed)."""
+        from etl import merge_columns  # numba takes a second to import: paid when merging, not by every importer (the app)
+
+        # in the order of the merge's list, which is the order the mentions lie in memory: read by
+        # type, a million scattered objects take five times longer
+        positions = np.sort(np.concatenate([np.asarray(members, np.int64) for members in share]))
+        mentions = [self.mentions[i] for i in positions.tolist()]
+        mention_ids = [self.mention_ids[i] for i in positions.tolist()]
+        encoder = merge_columns.Encoder(self.places, NEARBY_KM, LOCATING_ROLES, _km)
+        columns = merge_columns.columns(mentions, self.articles, encoder, _PRECISION_RANK, len(PRECISION_ORDER))
+        encoder.tables()
+        actor_names = sorted(encoder.actors, key=encoder.actors.__getitem__)
+        strings = sorted(encoder.strings, key=encoder.strings.__getitem__)
+        ranks = {"actor": _ranks(actor_names), "place": _ranks(encoder.place_list), "string": _ranks(strings),
+                 "role": _ranks(sorted(encoder.roles, key=encoder.roles.__getitem__)),
+                 "geo": np.array([GEO_PRECISION.get(p.kind, 5) if p else 5 for p in map(self.places.get, encoder.place_list)],
+                                 np.int64)}
+        place_names = [p.name if p else None for p in map(self.places.get, encoder.place_list)]
+        parts: dict[str, list] = defaultdict(list)
         for members in share:
-            joined, by_id, bounds = self.compiled.cluster_type(self.columns, members, self.encoder, RECENT_DAYS, FEW)
-            votes = self.compiled.votes(self.columns, by_id, joined, bounds, self.ranks)
-            told = [mentions[i] for i in by_id.tolist()]
-            joined_told = [mentions[i] for i in joined.tolist()]
-            edges = bounds.tolist()
-            events += [self._event(told[lo:hi], joined_told[lo:hi], *vote)
-                       for lo, hi, *vote in zip(edges, edges[1:], *votes)]
-        return events
+            local = np.searchsorted(positions, members)
+            joined, by_id, bounds = merge_columns.cluster_type(columns, local, encoder, RECENT_DAYS, FEW)
+            best, dated, disputed, actor1, actor2, place, fatalities, n_sources, first_reported, unsure = \
+                merge_columns.votes(columns, by_id, joined, bounds, ranks)
+            written, names_ptr, names, kept_ptr, kept = merge_columns.texts(columns, by_id, joined, bounds, place, ranks)
+            told = [mention_ids[i] for i in by_id.tolist()]
+            edges, name_edges = bounds.tolist(), names_ptr.tolist()
+            first = mentions[local[0]]
+            template = _template(first.sub_event_type)
+            actor1 = [actor_names[a] for a in actor1.tolist()]
+            place = place.tolist()
+            parts["told"].append(positions[by_id])
+            parts["n_mentions"].append(np.diff(bounds))
+            parts["event_id"] += [hashlib.sha1("\n".join(told[lo:hi]).encode()).hexdigest()[:16]
+                                  for lo, hi in zip(edges, edges[1:])]
+            parts["event_type"] += [first.event_type] * len(place)
+            parts["sub_event_type"] += [first.sub_event_type] * len(place)
+            parts["summary"] += [
+                _summary(template, a1, actor_names[a2],
+                         strings[w] if w else place_names[p] if place_names[p] is not None else mentions[b].place_text,
+                         [strings[n] for n in names[lo:hi]], mentions[b])
+                for a1, a2, p, w, b, lo, hi in zip(actor1, actor2.tolist(), place, written.tolist(), best.tolist(),
+                                                  name_edges, name_edges[1:])]
+            parts["dated"].append(np.where(dated >= 0, positions[dated], -1))
+            parts["place_id"] += [encoder.place_list[p] for p in place]
+            parts["actor1"] += actor1
+            parts["actor2"] += [actor_names[a] for a in actor2.tolist()]
+            parts["fatalities"] += [None if f == merge_columns.NO_FIGURE else f for f in fatalities.tolist()]
+            parts["n_sources"].append(n_sources)
+            parts["first_reported"].append(first_reported)
+            parts["confidence"] += [round(min(0.99, 1.0 - u), 3) for u in unsure.tolist()]
+            parts["disputed"] += [_disputed([mentions[i] for i in joined[lo:hi].tolist()], self.articles) if d else ""
+                                  for d, lo, hi in zip(disputed.tolist(), edges, edges[1:])]
+            parts["n_places"].append(np.diff(kept_ptr))
+            owner = columns["entry_owner"][kept]
+            parts["place_mention"].append(positions[owner])
+            parts["place_entry"].append(kept - columns["entry_ptr"][owner])
+        return _Described(**{name: np.concatenate(values) if isinstance(values[0], np.ndarray) else values
+                             for name, values in parts.items()})
 
-    def _event(self, told: list[EventMention], joined: list[EventMention], best: int, dated: int, disputed: bool,
-               actor1: int, actor2: int, place: int, fatalities: int, n_sources: int, first_reported: int,
-               unsure: float) -> Event:
-        """A cluster's fields by vote of its mentions (told: by id; joined: as they joined it). The
-        best told is the most confident, then with a place, then with an actor; actors and the
-        place are the most named (the place the most precise first; the alphabetically first on a
-        tie); fatalities the figure stated most (the highest on a tie); the date is the finest the
-        sources give, by majority of articles (_date_choice). Its mentions are all of one
-        sub-event type (the merge never compares two types)."""
-        mentions, articles, places = self.mentions, self.articles, self.places
-        best = mentions[best]
-        dated = mentions[dated] if dated >= 0 else None
-        actor1, actor2 = self.actor_names[actor1], self.actor_names[actor2]
-        place_id = self.encoder.place_list[place]
-        place = places.get(place_id)
-        mention_ids = tuple(m.mention_id for m in told)
-        first = told[0]
-        return _record((
-            hashlib.sha1("\n".join(mention_ids).encode()).hexdigest()[:16],
-            first.event_type,
-            first.sub_event_type,
-            _summary(joined, actor1, actor2, place_id, places, best),
-            dated.date_start if dated else None,
-            dated.date_end if dated else None,
-            dated.date_precision if dated else "none",
-            dated.date_text if dated else "",
-            place_id,
-            place.lat if place else None,
-            place.lon if place else None,
-            GEO_PRECISION.get(place.kind) if place else None,
-            actor1,
-            actor2,
-            None if fatalities == self.compiled.NO_FIGURE else fatalities,
-            n_sources,
-            len(told),
-            dt.date.fromordinal(first_reported) if first_reported >= 0 else None,
-            round(min(0.99, 1.0 - unsure), 3),
-            _date_choice(joined, articles)[1] if disputed else "",
-            mention_ids,
-            _event_places(told),
-        ))
+    def records(self, described: _Described) -> list[Event]:
+        """The described events as records, with the mentions' own ids, dates and places."""
+        mentions, places = self.mentions, self.places
+        told = [self.mention_ids[i] for i in described.told.tolist()]
+        edges = np.concatenate(([0], np.cumsum(described.n_mentions))).tolist()
+        dates = attrgetter("date_start", "date_end", "date_precision", "date_text")
+        undated = (None, None, "none", "")
+        dated = [dates(mentions[d]) if d >= 0 else undated for d in described.dated.tolist()]
+        located = [places.get(p) for p in described.place_id]
+        days = {day: dt.date.fromordinal(day) for day in set(described.first_reported.tolist()) if day >= 0}
+        days[-1] = None
+        event_places = [mentions[m].places[j] for m, j in zip(described.place_mention.tolist(), described.place_entry.tolist())]
+        place_edges = np.concatenate(([0], np.cumsum(described.n_places))).tolist()
+        return list(map(_record, zip(
+            described.event_id, described.event_type, described.sub_event_type, described.summary,
+            *zip(*dated),
+            described.place_id, [p.lat if p else None for p in located], [p.lon if p else None for p in located],
+            [GEO_PRECISION.get(p.kind) if p else None for p in located], described.actor1, described.actor2,
+            described.fatalities, described.n_sources.tolist(), described.n_mentions.tolist(),
+            [days[d] for d in described.first_reported.tolist()], described.confidence, described.disputed,
+            [tuple(told[lo:hi]) for lo, hi in zip(edges, edges[1:])],
+            [tuple(event_places[lo:hi]) for lo, hi in zip(place_edges, place_edges[1:])])))
 
 
 def _ranks(names: Sequence[str]) -> np.ndarray:
@@ -338,31 +346,31 @@ def _ranks(names: Sequence[str]) -> np.ndarray:
     return ranks
 
 
-def _merge_in_processes(shares: list[list[np.ndarray]], merging: _Merging) -> list[Event]:
+def _merge_in_processes(shares: list[list[Sequence[int]]], merging: _Merging) -> list[Event]:
     """The first share here, each other in a forked process (which shares the mentions without
-    copying them) that sends back its events pickled; where no process can be forked (not on
-    this platform, or inside a daemonic worker, which may have no children), all here."""
+    copying them) that sends back its description pickled, made into records here while the
+    others still work; where no process can be forked (not on this platform, or inside a
+    daemonic worker, which may have no children), all here."""
     if "fork" not in multiprocessing.get_all_start_methods() or multiprocessing.current_process().daemon:
-        return [e for share in shares for e in merging.events(share)]
+        return [event for share in shares for event in merging.records(merging.describe(share))]
     context = multiprocessing.get_context("fork")
     children = []
     for share in shares[1:]:
         receiver, sender = context.Pipe(duplex=False)
-        child = context.Process(target=_send_events, args=(sender, share, merging), daemon=True)
+        child = context.Process(target=_send_description, args=(sender, share, merging), daemon=True)
         child.start()
         sender.close()
         children.append((child, receiver, share))
-    events = merging.events(shares[0])
+    events = merging.records(merging.describe(shares[0]))
     for child, receiver, share in children:
         try:
-            events.extend(pickle.loads(receiver.recv_bytes()))
-        except EOFError:  # the process died: merge its share here
-            events.extend(merging.events(share))
+            described = pickle.loads(receiver.recv_bytes())
+        except EOFError:  # the process died: describe its share here
+            described = merging.describe(share)
         receiver.close()
         child.join()
+        events += merging.records(described)
     return events
-
-
-def _send_events(sender, share: list[np.ndarray], merging: _Merging) -> None:
-    sender.send_bytes(pickle.dumps(merging.events(share), protocol=pickle.HIGHEST_PROTOCOL))
+def _send_description(sender, share: list[Sequence[int]], merging: _Merging) -> None:
+    sender.send_bytes(pickle.dumps(merging.describe(share), protocol=pickle.HIGHEST_PROTOCOL))
     sender.close()

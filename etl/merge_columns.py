@@ -22,7 +22,7 @@ import numpy as np
 from numba import njit, types
 from numba.typed import Dict, List
 
-from etl.records import Article, EventMention, Place
+from etl.records import Article, EventMention, EventPlace, Place
 
 _INTS = types.int64[::1]
 CELL_DEGREES = 0.25  # map cells of about 28 km: a place within NEARBY_KM is in a neighbouring cell
@@ -36,8 +36,8 @@ class Encoder:
     """Integer codes for actors, articles, places, place sets and blocking keys, shared by every
     type merged in one process; and, per place, what the compiled loops need of it."""
 
-    def __init__(self, places: Mapping[str, Place], near_km: float, place_ids, km):
-        self.places, self.near_km, self.place_ids, self._km = places, near_km, place_ids, km
+    def __init__(self, places: Mapping[str, Place], near_km: float, locating_roles: frozenset[str], km):
+        self.places, self.near_km, self.locating_roles, self._km = places, near_km, locating_roles, km
         self.actors: dict[str, int] = {"": 0}
         self.articles: dict[str, int] = {}
         self.place_codes: dict[str, int] = {"": 0}
@@ -45,6 +45,8 @@ class Encoder:
         self.sets: dict[frozenset[str], int] = {}
         self.set_members: list[list[int]] = []
         self.keys: dict[tuple, int] = {}
+        self.strings: dict[str, int] = {"": 0}  # the texts of places as mentions write them, and destination names
+        self.roles: dict[str, int] = {}
         self._tables = None
 
     def place(self, place_id: str) -> int:
@@ -209,19 +211,17 @@ def columns(mentions: Sequence[EventMention], articles: Mapping[str, Article], e
     unknown), the rank of its id, confidence, fatalities (NO_FIGURE: none stated), a date text or not."""
     n = len(mentions)
     if not n:
-        return {name: np.zeros(0, np.bool_ if name in ("day", "date_text") else np.float64 if name == "confidence" else np.int64)
-                for name in _COLUMNS}
+        return {"entry_ptr": np.zeros(1, np.int64), **{
+            name: np.zeros(0, np.bool_ if name in ("day", "date_text") else np.float64 if name == "confidence" else np.int64)
+            for name in _COLUMNS}}
     ids, starts, ends, precisions, actors1, actors2, place_ids, article_ids, places, confidence, fatalities, date_texts = \
         (list(map(field, mentions)) for field in _FIELDS)
-    days = {day: day.toordinal() for day in dict.fromkeys(starts + ends) if day is not None}
-    days[None] = -1
-    start = _codes(starts, days)
-    end = _codes(ends, days)
+    start = np.array([-1 if day is None else day.toordinal() for day in starts], np.int64)
+    end = np.array([-1 if day is None else day.toordinal() for day in ends], np.int64)
     end[end < 0] = start[end < 0]
     singles = {place_id: encoder.place_set(frozenset((place_id,) if place_id else ())) for place_id in dict.fromkeys(place_ids)}
     place_set = _codes(place_ids, singles)
-    for i in [i for i, located in enumerate(places) if located]:
-        place_set[i] = encoder.place_set(frozenset(encoder.place_ids(mentions[i])))
+    entries = _entries(places, place_ids, place_set, encoder)
     article = _codes(article_ids, encoder.articles)
     published = np.full(len(encoder.articles), -1, np.int64)
     for article_id, code in encoder.articles.items():
@@ -238,11 +238,40 @@ def columns(mentions: Sequence[EventMention], articles: Mapping[str, Article], e
             "place_set": place_set, "article": article, "published": published[article], "rank": rank,
             "confidence": np.array(confidence, np.float64), "date_text": np.array(date_texts, np.bool_),
             "fatalities": np.array([NO_FIGURE if f is None else f for f in fatalities], np.int64),
-            "precision_rank": ranked[precision]}
+            "precision_rank": ranked[precision], **entries}
+
+
+def _entries(places: Sequence[Sequence[EventPlace]], place_ids: Sequence[str], place_set: np.ndarray,
+             encoder: Encoder) -> dict[str, np.ndarray]:
+    """Every place of every mention (an entry) as numbers, mention by mention: its place, role,
+    text (a string code; 0: none) and, for a destination, the name a summary gives it (-1: not
+    a destination). On the way, the place set of each mention with places (its main place and
+    every place in a locating role), in place_set."""
+    counts = np.fromiter(map(len, places), np.int64, count=len(places))
+    pointers = np.zeros(len(places) + 1, np.int64)
+    np.cumsum(counts, out=pointers[1:])
+    known, strings, roles, locating = encoder.places, encoder.strings, encoder.roles, encoder.locating_roles
+    codes = []
+    for i in np.flatnonzero(counts).tolist():
+        located = {place_ids[i]} if place_ids[i] else set()
+        for p in places[i]:
+            name = -1
+            if p.role == "destination":
+                named = p.text or (known[p.place_id].name if p.place_id in known else "")
+                name = strings.setdefault(named, len(strings))
+            elif p.place_id and p.role in locating:
+                located.add(p.place_id)
+            codes += (encoder.place(p.place_id), roles.setdefault(p.role, len(roles)),
+                      strings.setdefault(p.text, len(strings)), name)
+        place_set[i] = encoder.place_set(frozenset(located))
+    table = np.array(codes, np.int64).reshape(-1, 4)
+    return {"entry_ptr": pointers, "entry_owner": np.repeat(np.arange(len(places)), counts), "entry_place": table[:, 0],
+            "entry_role": table[:, 1], "entry_text": table[:, 2], "entry_name": table[:, 3]}
 
 
 _COLUMNS = ("start", "end", "day", "actor1", "actor2", "place", "place_set", "article", "published", "rank", "confidence",
-            "date_text", "fatalities", "precision_rank")
+            "date_text", "fatalities", "precision_rank", "entry_owner", "entry_place", "entry_role", "entry_text",
+            "entry_name")
 
 
 def cluster_type(columns: Mapping[str, np.ndarray], members: np.ndarray, encoder: Encoder, recent_days: int,
@@ -251,7 +280,7 @@ def cluster_type(columns: Mapping[str, np.ndarray], members: np.ndarray, encoder
     positions cluster by cluster in the order the mentions joined (dated ones by date, end and
     mention id, then undated ones by mention id), the same by mention id, and where each
     cluster starts in both (with the end after the last)."""
-    c = {name: column[members] for name, column in columns.items()}
+    c = {name: columns[name][members] for name in _COLUMNS if not name.startswith("entry_")}
     start, end, rank = c["start"], c["end"], c["rank"]
     dated = np.flatnonzero(start >= 0)
     sweep_order = dated[np.lexsort((rank[dated], end[dated], start[dated]))]
@@ -270,16 +299,27 @@ def cluster_type(columns: Mapping[str, np.ndarray], members: np.ndarray, encoder
 
 
 def votes(columns: Mapping[str, np.ndarray], by_id: np.ndarray, joined: np.ndarray, bounds: np.ndarray,
-          ranks: Mapping[str, np.ndarray]) -> list[list]:
-    """Each cluster's votes (etl.merge._Merging._event says how its mentions vote), as positions
+          ranks: Mapping[str, np.ndarray]) -> tuple[np.ndarray, ...]:
+    """Each cluster's votes (etl.merge._Merging.describe says how its mentions vote), as positions
     and codes, a list per vote in this order: the best mention, the dated one (-1 none), whether
     the dates disagree, actor1, actor2, main place, fatalities (NO_FIGURE: none stated), sources,
     first publication day (-1 none), the chance all the mentions are wrong."""
     c = columns
-    found = _votes(by_id, joined, bounds, c["confidence"], c["place"], c["actor1"], c["actor2"], c["rank"], c["fatalities"],
+    return _votes(by_id, joined, bounds, c["confidence"], c["place"], c["actor1"], c["actor2"], c["rank"], c["fatalities"],
                    c["article"], c["published"], c["precision_rank"], c["start"], c["date_text"], ranks["actor"],
                    ranks["place"], ranks["geo"])
-    return [values.tolist() for values in found]
+
+
+def texts(columns: Mapping[str, np.ndarray], by_id: np.ndarray, joined: np.ndarray, bounds: np.ndarray, main: np.ndarray,
+          ranks: Mapping[str, np.ndarray]) -> tuple[np.ndarray, ...]:
+    """What each cluster's summary and places are written from, as codes: the text its mentions
+    write most often for its main place (0: none; the alphabetically first on a tie); the names
+    of its destinations once each, in the order its mentions joined (pointers, names); its
+    places, each place and role once as the first mention by id writes it, by role and place
+    (pointers, entries)."""
+    c = columns
+    return _texts(by_id, joined, bounds, main, c["entry_ptr"], c["entry_place"], c["entry_role"], c["entry_text"],
+                  c["entry_name"], ranks["string"], ranks["role"], ranks["place"])
 
 
 # ---------------------------------------------------------------------------- compiled helpers
@@ -997,3 +1037,65 @@ def _votes(by_id, joined, bounds, confidence, place, actor1, actor2, rank, fatal
         dated[c] = d
         disputed[c] = len(days) > 1
     return best, dated, disputed, a1, a2, main, fatal, n_sources, first, unsure
+
+
+@njit(cache=True)
+def _texts(by_id, joined, bounds, main, entry_ptr, entry_place, entry_role, entry_text, entry_name, string_rank, role_rank,
+           place_rank):
+    k = len(bounds) - 1
+    total = 0
+    for m in by_id:
+        total += entry_ptr[m + 1] - entry_ptr[m]
+    written = np.zeros(k, np.int64)
+    names_ptr = np.zeros(k + 1, np.int64)
+    names = np.empty(total, np.int64)
+    kept_ptr = np.zeros(k + 1, np.int64)
+    kept = np.empty(total, np.int64)
+    texts = np.empty(total, np.int64)
+    n_names, n_kept = 0, 0
+    for c in range(k):
+        lo, hi = bounds[c], bounds[c + 1]
+        n_texts = 0
+        for m in joined[lo:hi]:
+            for e in range(entry_ptr[m], entry_ptr[m + 1]):
+                if entry_place[e] == main[c] and entry_text[e] != 0:
+                    texts[n_texts] = entry_text[e]
+                    n_texts += 1
+                name = entry_name[e]
+                if name >= 0:
+                    new = True
+                    for j in range(names_ptr[c], n_names):
+                        if names[j] == name:
+                            new = False
+                            break
+                    if new:
+                        names[n_names] = name
+                        n_names += 1
+        if n_texts:
+            distinct, counts = _runs(texts[:n_texts])
+            best = 0
+            for j in range(1, len(distinct)):
+                if counts[j] > counts[best] or (counts[j] == counts[best] and string_rank[distinct[j]] < string_rank[distinct[best]]):
+                    best = j
+            written[c] = distinct[best]
+        names_ptr[c + 1] = n_names
+        first = n_kept
+        for m in by_id[lo:hi]:
+            for e in range(entry_ptr[m], entry_ptr[m + 1]):
+                new = True
+                for j in range(first, n_kept):
+                    if entry_place[kept[j]] == entry_place[e] and entry_role[kept[j]] == entry_role[e]:
+                        new = False
+                        break
+                if new:
+                    # insert in order of role, then place
+                    role, at = role_rank[entry_role[e]], place_rank[entry_place[e]]
+                    j = n_kept
+                    while j > first and (role_rank[entry_role[kept[j - 1]]] > role or (
+                            role_rank[entry_role[kept[j - 1]]] == role and place_rank[entry_place[kept[j - 1]]] > at)):
+                        kept[j] = kept[j - 1]
+                        j -= 1
+                    kept[j] = e
+                    n_kept += 1
+        kept_ptr[c + 1] = n_kept
+    return written, names_ptr, names[:n_names], kept_ptr, kept[:n_kept]

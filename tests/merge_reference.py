@@ -10,11 +10,11 @@ import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 from operator import attrgetter
-from typing import Mapping
+from typing import Mapping, Sequence
 
 from etl import merge, merge_columns
-from etl.merge import NEARBY_KM, RECENT_DAYS, _km, _place_ids
-from etl.records import Article, Event, EventMention, Place
+from etl.merge import LOCATING_ROLES, NEARBY_KM, RECENT_DAYS, _km
+from etl.records import Article, Event, EventMention, EventPlace, Place
 
 CONTAINER_KINDS = frozenset({"country", "admin1", "admin2", "region", "continent"})
 DAY = dt.timedelta(days=1)
@@ -73,6 +73,13 @@ class _Cluster:
 
 
 
+def _place_ids(mention: EventMention) -> set[str]:
+    """Where the mention happens: its main place and every located, targeted or origin place
+    ("declared a caliphate in Syria and Iraq" is at both)."""
+    ids = {p.place_id for p in mention.places if p.role in LOCATING_ROLES and p.place_id}
+    return ids | ({mention.place_id} if mention.place_id else set())
+
+
 def _contains(outer: Place, inner: Place) -> bool:
     if outer.kind == "country":
         return bool(outer.country_code) and outer.country_code == inner.country_code
@@ -122,7 +129,7 @@ class _PlaceBlocks:
         self._compatible: dict[tuple[frozenset[str], frozenset[str]], bool] = {}
         self._keys: dict[str, list[tuple]] = {}
         self._probes: dict[str, list[tuple]] = {}
-        self._encoder = merge_columns.Encoder(places, NEARBY_KM, _place_ids, _km)  # the same keys: one statement of them
+        self._encoder = merge_columns.Encoder(places, NEARBY_KM, LOCATING_ROLES, _km)  # the same keys: one statement of them
 
     def keys(self, place_id: str) -> list[tuple]:
         """Where a member's place is filed."""
@@ -478,6 +485,89 @@ def _attach_undated(undated: list[EventMention], clusters: list[_Cluster], artic
 
 
 
+# The events' fields as the object merge wrote them.
+
+def _date_choice(mentions: Sequence[EventMention], articles: Mapping[str, Article]) -> tuple[EventMention | None, str]:
+    """The finest date the sources give, by majority of articles; the minority shown as disputed."""
+    unranked = len(merge.PRECISION_ORDER)
+    finest, at_finest = unranked + 1, []
+    for m in mentions:
+        if m.date_start is not None:
+            rank = merge._PRECISION_RANK.get(m.date_precision, unranked)
+            if rank < finest:
+                finest, at_finest = rank, [m]
+            elif rank == finest:
+                at_finest.append(m)
+    if not at_finest:
+        return None, ""
+    if len(at_finest) == 1:
+        return at_finest[0], ""
+    articles_by_value: dict[dt.date, set[str]] = defaultdict(set)
+    confidence_by_value: dict[dt.date, float] = defaultdict(int)
+    for m in at_finest:
+        articles_by_value[m.date_start].add(m.article_id)
+        confidence_by_value[m.date_start] += m.confidence
+    ranked = sorted(articles_by_value, key=lambda v: (-len(articles_by_value[v]), -confidence_by_value[v], v))
+    chosen_value = ranked[0]
+    chosen = max((m for m in at_finest if m.date_start == chosen_value),
+                 key=lambda m: (m.confidence, bool(m.date_text), m.mention_id))
+    if len(ranked) == 1:
+        return chosen, ""
+    parts = []
+    for value in sorted(ranked):
+        ids = sorted(articles_by_value[value])
+        if len(ids) == 1:
+            parts.append(f"{value.isoformat()} in {merge._source_name(articles.get(ids[0]), ids[0])}")
+        else:
+            parts.append(f"{value.isoformat()} in {len(ids)} sources")
+    return chosen, "; ".join(parts)
+
+
+def _most_counted(counted: Mapping[str, int]) -> str:
+    """The value counted most, the alphabetically first on a tie; "" when nothing was counted."""
+    if len(counted) < 2:
+        return next(iter(counted), "")
+    return min(counted.items(), key=lambda kv: (-kv[1], kv[0]))[0]
+
+
+def _summary(joined: Sequence[EventMention], actor1: str, actor2: str, place_id: str, places: Mapping[str, Place],
+             best: EventMention) -> str:
+    template = merge._template(best.sub_event_type)
+    if template is None or (template[1] and not actor1):
+        sentence = " ".join(best.sentence.split())
+        return sentence if len(sentence) <= 140 else sentence[:137].rsplit(" ", 1)[0] + "..."
+    written: dict[str, int] = {}
+    destinations = []
+    for m in joined:
+        for p in m.places:
+            if p.place_id == place_id and p.text:
+                written[p.text] = written.get(p.text, 0) + 1
+            if p.role == "destination":
+                name = p.text or (places[p.place_id].name if p.place_id in places else "")
+                if name not in destinations:
+                    destinations.append(name)
+    place = places.get(place_id)
+    place_name = _most_counted(written) or (place.name if place else best.place_text)
+    text = merge.summarise(template[0], {"actor1": actor1, "actor2": actor2, "place": place_name or ""})
+    if destinations:
+        text += " to " + ", ".join(destinations[:-1]) + (" and " if len(destinations) > 1 else "") + destinations[-1]
+    return text
+
+
+def _event_places(mentions: Sequence[EventMention]) -> tuple[EventPlace, ...]:
+    """Every place and role once (as the first mention by id writes it), by role and place."""
+    if len(mentions) == 1 and len(mentions[0].places) < 2:
+        return tuple(mentions[0].places)
+    seen: set[tuple[str, str]] = set()
+    event_places = []
+    for m in mentions:
+        for p in m.places:
+            if (p.place_id, p.role) not in seen:
+                seen.add((p.place_id, p.role))
+                event_places.append(p)
+    return tuple(sorted(event_places, key=attrgetter("role", "place_id")))
+
+
 def _main_place(counted: Mapping[str, int], places: Mapping[str, Place]) -> str:
     """The most precise place the mentions name, the most named among equally precise ones."""
     if not counted:
@@ -498,7 +588,7 @@ def _event(cluster: _Cluster, articles: Mapping[str, Article], places: Mapping[s
         actor1, actor2, place_id, fatalities, article_ids = best.actor1, best.actor2, best.place_id, best.fatalities, (best.article_id,)
         unsure = 1.0 - best.confidence
     else:
-        dated, disputed = merge._date_choice(mentions, articles)
+        dated, disputed = _date_choice(mentions, articles)
         mentions = sorted(mentions, key=_MENTION_ID)
         best = max(mentions, key=lambda m: (m.confidence, bool(m.place_id), bool(m.actor1), m.mention_id))
         actors1: dict[str, int] = {}
@@ -518,8 +608,8 @@ def _event(cluster: _Cluster, articles: Mapping[str, Article], places: Mapping[s
                 stated[m.fatalities] = stated.get(m.fatalities, 0) + 1
             article_set.add(m.article_id)
             unsure *= 1.0 - m.confidence
-        actor1 = merge._most_counted(actors1)
-        actor2 = merge._most_counted(actors2)
+        actor1 = _most_counted(actors1)
+        actor2 = _most_counted(actors2)
         place_id = _main_place(place_ids, places)
         fatalities = min(stated.items(), key=lambda kv: (-kv[1], -kv[0]))[0] if stated else None
         article_ids = sorted(article_set)
@@ -531,7 +621,7 @@ def _event(cluster: _Cluster, articles: Mapping[str, Article], places: Mapping[s
         hashlib.sha1("\n".join(mention_ids).encode()).hexdigest()[:16],
         first.event_type,
         first.sub_event_type,
-        merge._summary(cluster.mentions, actor1, actor2, place_id, places, best),
+        _summary(cluster.mentions, actor1, actor2, place_id, places, best),
         dated.date_start if dated else None,
         dated.date_end if dated else None,
         dated.date_precision if dated else "none",
@@ -549,7 +639,7 @@ def _event(cluster: _Cluster, articles: Mapping[str, Article], places: Mapping[s
         round(min(0.99, 1.0 - unsure), 3),
         disputed,
         mention_ids,
-        merge._event_places(mentions),
+        _event_places(mentions),
     ))
 
 

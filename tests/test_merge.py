@@ -6,8 +6,10 @@ import datetime as dt
 import hashlib
 import random
 
+import pytest
+
 from etl import merge
-from merge_reference import places_compatible
+from merge_reference import _place_ids, places_compatible
 from etl.records import Article, EventMention, EventPlace, Place
 
 PALMYRA = Place("geonames:170418", "Palmyra", 34.5601, 38.2805, "city", "SY", "13", 51323, "geonames")
@@ -135,9 +137,18 @@ def test_places_and_destinations_are_pooled_and_summarised():
     assert (event.latitude, event.longitude, event.geo_precision) == (PALMYRA.lat, PALMYRA.lon, 1)
 
 
-def test_summary_template_drops_parts_with_empty_fields():
-    assert merge.summarise("{actor1} regain {place}[ from {actor2}]", {"actor1": "A", "place": "P", "actor2": ""}) == "A regain P"
-    assert merge.summarise("{actor1} regain {place}[ from {actor2}]", {"actor1": "A", "place": "P", "actor2": "B"}) == "A regain P from B"
+@pytest.mark.parametrize("template, values, summary", [
+    ("{actor1} regain {place}[ from {actor2}]", {"actor1": "A", "place": "P", "actor2": ""}, "A regain P"),
+    ("{actor1} regain {place}[ from {actor2}]", {"actor1": "A", "place": "P", "actor2": "B"}, "A regain P from B"),
+    ("[{actor1} ]shelled {place}", {"actor1": "", "place": "P"}, "shelled P"),
+    ("Clash[ in {place}][ between {actor1} and {actor2}]", {"actor1": "A", "actor2": "B", "place": ""}, "Clash between A and B"),
+    ("Protest[ (peaceful)] in {place}", {"place": "P"}, "Protest (peaceful) in P"),
+    ("{actor1} took {place}", {"actor1": "A", "place": ""}, "A took"),
+    ("{actor1} took {place}", {"actor1": "{place}", "place": "P"}, "{place} took P"),  # a value is never read as a field
+    ("Strike [on {place}]", {"place": "[x] {actor1}", "actor1": "A"}, "Strike on [x] {actor1}"),
+])
+def test_summary_template_drops_parts_with_empty_fields(template, values, summary):
+    assert merge.summarise(template, values) == summary
 
 
 def test_merge_is_deterministic_whatever_the_input_order():
@@ -171,7 +182,7 @@ def _reference_fits(mention, cluster, places):
     """The rule as first written: the mention against every member of the cluster."""
     near_date = False
     for other in cluster:
-        ids_a, ids_b = merge._place_ids(mention), merge._place_ids(other)
+        ids_a, ids_b = _place_ids(mention), _place_ids(other)
         places_ok = not ids_a or not ids_b or any(places_compatible(x, y, places) for x in ids_a for y in ids_b)
         actors_ok = all(not x or not y or x == y for x, y in ((mention.actor1, other.actor1), (mention.actor2, other.actor2)))
         if not actors_ok or not places_ok:

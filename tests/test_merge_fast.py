@@ -65,7 +65,7 @@ def test_a_share_whose_process_dies_is_merged_in_the_calling_process(monkeypatch
 
     mentions, articles, places = synthetic_mentions(600, seed=7)
     expected = merge.merge(mentions, articles, places, workers=1)
-    monkeypatch.setattr(merge, "_send_events", lambda *args: os._exit(1))
+    monkeypatch.setattr(merge, "_send_description", lambda *args: os._exit(1))
     assert merge.merge(mentions, articles, places, workers=2) == expected
 
 
