@@ -339,11 +339,12 @@ def _digest(schema: str, count: int, total: int) -> str:
 def _row_months(tables: Mapping[str, pa.Table], name: str) -> np.ndarray:
     """The month key of each row of a partitioned table: its own date's, or its event's or mention's."""
     dated, key = PARTITIONED[name]
-    month = _month_keys(tables[dated].column("date_start"))
-    if dated != name:
-        positions = pc.index_in(tables[name].column(key), value_set=tables[dated].column(key))
-        month = pc.fill_null(pc.take(month, positions), _UNDATED_KEY)
-    return np.asarray(month.to_numpy(), dtype=np.int64)
+    month = np.asarray(_month_keys(tables[dated].column("date_start")).to_numpy(), dtype=np.int64)
+    if dated == name:
+        return month
+    positions = pc.fill_null(pc.index_in(tables[name].column(key), value_set=tables[dated].column(key)), -1)
+    # A row whose event or mention is missing (-1) takes the key appended last: undated.
+    return np.append(month, _UNDATED_KEY)[np.asarray(positions.to_numpy(), dtype=np.int64)]
 
 
 def _row_hashes(db: duckdb.DuckDBPyConnection, table: pa.Table, with_position: bool) -> np.ndarray:

@@ -155,18 +155,22 @@ def _publish(n_events: int) -> None:
         first, _ = store.publish(processed, tables, {"run": "first"})
         files, size = _size(first)
         print(f"publish {n_events:,} events: {time.perf_counter() - started:.2f} s, {files} files, {size / 1e6:.0f} MB "
-              f"(parquet {_size(first / 'parquet')[1] / 1e6:.0f} MB, duckdb {(first / store.DB_NAME).stat().st_size / 1e6:.0f} MB)")
+              f"(parquet {_size(first / 'parquet')[1] / 1e6:.0f} MB, duckdb {(first / store.DB_NAME).stat().st_size / 1e6:.0f} MB, "
+              f"geojson {_size(first / store.GEOJSON_DIR)[1] / 1e6:.0f} MB; load average {os.getloadavg()[0]:.1f})")
         print(f"  parquet files per table: " + ", ".join(
             f"{name} {len(list((first / 'parquet').glob(name + '*.parquet')))}" for name in store.SCHEMAS))
         later = _one_more_month(tables)
         started = time.perf_counter()
         second, _ = store.publish(processed, later, {"run": "second"})
         written = [p for p in (second / "parquet").iterdir() if os.stat(p).st_nlink == 1]
+        maps = [p for p in store.geojson_files(second) if os.stat(p).st_nlink == 1]
         print(f"publish again with one more month: {time.perf_counter() - started:.2f} s, "
-              f"{len(written)} parquet files written, the others linked")
+              f"{len(written)} parquet files and {len(maps)} GeoJSON written, the others linked "
+              f"(load average {os.getloadavg()[0]:.1f})")
         started = time.perf_counter()
         store.publish(processed, later, {"run": "third"})
-        print(f"publish the same again: {time.perf_counter() - started:.2f} s (nothing published)")
+        print(f"publish the same again: {time.perf_counter() - started:.2f} s (nothing published; "
+              f"load average {os.getloadavg()[0]:.1f})")
         _queries(second)
         shutil.rmtree(processed / "snapshots", ignore_errors=True)
 
