@@ -6,8 +6,8 @@ Map, Events, Sources), bytes sent, query times, server memory.
     python -m dashboard.bench --sizes 1000000 --keep /tmp/stores   # reuse built stores between runs
 
 Per store: the server-side queries the pages make (filter count, map cells, timeline counts, the
-single events of a small window), each timed uncached on the store; then the real app
-(`streamlit run app.py`) driven by Debian's Chromium with Playwright. Each page load is a fresh
+single events of a small window), each timed uncached on the store; then the real app as ./run.sh
+serves it (`streamlit run serve.py`) driven by Debian's Chromium with Playwright. Each page load is a fresh
 browser context (a new session, cold session state, warm server caches after the first load);
 "sent" is what the server pushed to the browser over its websocket for that load. Then the map
 once more as the very first page of a fresh server (no other page before it). Prints figures;
@@ -56,7 +56,7 @@ def _memory_mb(pid: int) -> tuple[float, float]:
 def _start_server(processed_dir: Path) -> tuple[subprocess.Popen, str]:
     port = _free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true", "--server.port", str(port),
+        [sys.executable, "-m", "streamlit", "run", "serve.py", "--server.headless", "true", "--server.port", str(port),
          "--server.address", "127.0.0.1"],
         cwd=ROOT, env={**os.environ, "TIMELINE_PROCESSED_DIR": str(processed_dir)},
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -139,8 +139,8 @@ def measure(processed_dir: Path, runs: int) -> dict[str, dict[str, float]]:
 
 
 def map_first_after_start(processed_dir: Path) -> float:
-    """Seconds to the map drawn when it is the very first page a fresh server serves (the warm-up of the
-    opening map starts with that same run, so it saves nothing here: this is the worst case)."""
+    """Seconds to the map drawn when it is the very first page a fresh server serves, opened as soon as
+    the server answers (its warm-up at start has had no head start: the worst case)."""
     from playwright.sync_api import sync_playwright
 
     process, base = _start_server(processed_dir)

@@ -1,0 +1,57 @@
+"""What a freshly started server does before anyone opens a page (`serve.py` starts it): import
+what every page imports, and read the bundled store's opening queries (the sidebar's options,
+the Map page's aggregates) into Streamlit's caches. Without it the first visitor waits for all of
+that, seconds at 10^6 events; with it the first page costs what later ones do."""
+from __future__ import annotations
+
+import importlib
+import logging
+import threading
+from pathlib import Path
+
+logger = logging.getLogger(__name__)
+
+# What the pages import beyond app.py. Not streamlit_folium (nor dashboard.views or exports_ui, which import it):
+# a component declared outside a script run is not registered, and its map would stay undrawn.
+PAGE_MODULES = ("dashboard.maps", "folium.plugins", "dashboard.timeline", "dashboard.story", "dashboard.periods")
+
+
+def leave_legacy_multipage_mode() -> None:
+    """app.py names its pages with st.navigation; Streamlit still takes the pages/ folder for the
+    legacy multipage layout until a first run has called it, so a deep link (/map) into a fresh
+    server would run the page alone, fail and rerun through app.py. Known from the start instead."""
+    from streamlit.runtime.pages_manager import PagesManager
+
+    PagesManager.uses_pages_directory = False
+
+
+def warm_up(processed_dir: Path) -> None:
+    """One after the other, the first page's needs first: the sidebar's options (app.py reads them
+    before any page), the Map page's opening aggregates, then what the pages import. Sequential on
+    purpose: the server shares its cores with the visitor's browser, so running these side by side
+    would not finish any of them sooner."""
+    from dashboard import queries
+
+    snapshot = queries.snapshot_of(processed_dir)
+    if snapshot:
+        queries.filter_options(snapshot)
+        from dashboard import mapview
+
+        mapview.start_warm_up(snapshot).join()
+    for name in PAGE_MODULES:
+        importlib.import_module(name)
+
+
+def _logged(processed_dir: Path) -> None:
+    try:
+        warm_up(processed_dir)
+    except Exception:  # a warm-up only saves time: the pages read the same and report any error themselves
+        logger.exception("warm-up at server start failed")
+
+
+def start(processed_dir: Path) -> threading.Thread:
+    """`warm_up` in the background, so the server answers at once."""
+    leave_legacy_multipage_mode()
+    thread = threading.Thread(target=_logged, args=(processed_dir,), name="server-warm-up", daemon=True)
+    thread.start()
+    return thread
