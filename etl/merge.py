@@ -104,20 +104,36 @@ _FIELD = re.compile(r"\{(\w+)\}")
 
 
 @functools.lru_cache(maxsize=None)
-def _parts(template: str) -> tuple[tuple[bool, tuple[str, ...]], ...]:
-    """The template cut once into its parts, each optional or not, each text and field names in turn."""
-    return tuple((i % 2 == 1, tuple(_FIELD.split(part))) for i, part in enumerate(_OPTIONAL.split(template)) if part)
+def _parts(template: str) -> tuple[tuple[tuple[str, ...], str], ...]:
+    """The template cut once into its parts: the fields an optional part needs (none for the
+    others) and the part as a str.format pattern (its own braces doubled)."""
+    parts = []
+    for i, part in enumerate(_OPTIONAL.split(template)):
+        pieces = _FIELD.split(part)
+        pattern = "".join("{" + piece + "}" if j % 2 else piece.replace("{", "{{").replace("}", "}}")
+                          for j, piece in enumerate(pieces))
+        if pattern:
+            parts.append((tuple(pieces[1::2]) if i % 2 else (), pattern))
+    return tuple(parts)
+
+
+class _Blank(dict):
+    def __missing__(self, key: str) -> str:
+        return ""
 
 
 def summarise(template: str, values: Mapping[str, str]) -> str:
     """Fill a taxonomy template; a [bracketed part] disappears when any field in it is empty. A
     value is written as it is, never read as a field."""
-    written = []
-    for optional, pieces in _parts(template):
-        if optional and not all(values.get(name) for name in pieces[1::2]):
-            continue
-        written += (values.get(piece, "") if i % 2 else piece for i, piece in enumerate(pieces))
-    return "".join(written).strip()
+    given = _Blank(values)
+    written = ""
+    for needed, pattern in _parts(template):
+        for name in needed:
+            if not given[name]:
+                break
+        else:
+            written += pattern.format_map(given)
+    return written.strip()
 
 
 @functools.lru_cache(maxsize=None)
@@ -260,7 +276,8 @@ class _Merging:
 
         # in the order of the merge's list, which is the order the mentions lie in memory: read by
         # type, a million scattered objects take five times longer
-        positions = np.sort(np.concatenate([np.asarray(members, np.int64) for members in share]))
+        share = [np.asarray(members, np.int64) for members in share]
+        positions = np.sort(np.concatenate(share))
         mentions = [self.mentions[i] for i in positions.tolist()]
         mention_ids = [self.mention_ids[i] for i in positions.tolist()]
         encoder = merge_columns.Encoder(self.places, NEARBY_KM, LOCATING_ROLES, _km)
@@ -281,7 +298,7 @@ class _Merging:
                 merge_columns.votes(columns, by_id, joined, bounds, ranks)
             written, names_ptr, names, kept_ptr, kept = merge_columns.texts(columns, by_id, joined, bounds, place, ranks)
             told = [mention_ids[i] for i in by_id.tolist()]
-            edges, name_edges = bounds.tolist(), names_ptr.tolist()
+            edges, name_edges, names = bounds.tolist(), names_ptr.tolist(), names.tolist()
             first = mentions[local[0]]
             template = _template(first.sub_event_type)
             actor1 = [actor_names[a] for a in actor1.tolist()]
@@ -295,7 +312,7 @@ class _Merging:
             parts["summary"] += [
                 _summary(template, a1, actor_names[a2],
                          strings[w] if w else place_names[p] if place_names[p] is not None else mentions[b].place_text,
-                         [strings[n] for n in names[lo:hi]], mentions[b])
+                         [strings[n] for n in names[lo:hi]] if hi > lo else (), mentions[b])
                 for a1, a2, p, w, b, lo, hi in zip(actor1, actor2.tolist(), place, written.tolist(), best.tolist(),
                                                   name_edges, name_edges[1:])]
             parts["dated"].append(np.where(dated >= 0, positions[dated], -1))

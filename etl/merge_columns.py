@@ -193,8 +193,10 @@ def _csr_ints(name: str, lists: Sequence[Sequence[int]]) -> dict[str, np.ndarray
     return {f"{name}_ptr": pointers, name: flat}
 
 
-_FIELDS = tuple(map(attrgetter, ("mention_id", "date_start", "date_end", "date_precision", "actor1", "actor2", "place_id",
-                                  "article_id", "places", "confidence", "fatalities", "date_text")))
+# read in one pass, each mention once: a share's mentions lie scattered among the others in memory,
+# and reading them field by field would miss the cache twelve times per mention
+_FIELDS = attrgetter("mention_id", "date_start", "date_end", "date_precision", "actor1", "actor2", "place_id", "article_id",
+                     "places", "confidence", "fatalities", "date_text")
 
 
 def _codes(values: Sequence, table: dict) -> np.ndarray:
@@ -215,7 +217,7 @@ def columns(mentions: Sequence[EventMention], articles: Mapping[str, Article], e
             name: np.zeros(0, np.bool_ if name in ("day", "date_text") else np.float64 if name == "confidence" else np.int64)
             for name in _COLUMNS}}
     ids, starts, ends, precisions, actors1, actors2, place_ids, article_ids, places, confidence, fatalities, date_texts = \
-        (list(map(field, mentions)) for field in _FIELDS)
+        zip(*map(_FIELDS, mentions))
     start = np.array([-1 if day is None else day.toordinal() for day in starts], np.int64)
     end = np.array([-1 if day is None else day.toordinal() for day in ends], np.int64)
     end[end < 0] = start[end < 0]
@@ -251,10 +253,11 @@ def _entries(places: Sequence[Sequence[EventPlace]], place_ids: Sequence[str], p
     pointers = np.zeros(len(places) + 1, np.int64)
     np.cumsum(counts, out=pointers[1:])
     known, strings, roles, locating = encoder.places, encoder.strings, encoder.roles, encoder.locating_roles
-    codes = []
-    for i in np.flatnonzero(counts).tolist():
-        located = {place_ids[i]} if place_ids[i] else set()
-        for p in places[i]:
+
+    def encoded(main: str, told: Sequence[EventPlace]) -> tuple[int, list[int]]:
+        located = {main} if main else set()
+        codes = []
+        for p in told:
             name = -1
             if p.role == "destination":
                 named = p.text or (known[p.place_id].name if p.place_id in known else "")
@@ -263,7 +266,22 @@ def _entries(places: Sequence[Sequence[EventPlace]], place_ids: Sequence[str], p
                 located.add(p.place_id)
             codes += (encoder.place(p.place_id), roles.setdefault(p.role, len(roles)),
                       strings.setdefault(p.text, len(strings)), name)
-        place_set[i] = encoder.place_set(frozenset(located))
+        return encoder.place_set(frozenset(located)), codes
+
+    codes: list[int] = []
+    alike: dict[tuple[str, str, str, str], tuple[int, list[int]]] = {}  # most mentions have one place, written alike
+    for i in np.flatnonzero(counts).tolist():
+        told = places[i]
+        if len(told) == 1:
+            p = told[0]
+            key = (place_ids[i], p.place_id, p.role, p.text)
+            found = alike.get(key)
+            if found is None:
+                found = alike[key] = encoded(place_ids[i], told)
+        else:
+            found = encoded(place_ids[i], told)
+        place_set[i] = found[0]
+        codes += found[1]
     table = np.array(codes, np.int64).reshape(-1, 4)
     return {"entry_ptr": pointers, "entry_owner": np.repeat(np.arange(len(places)), counts), "entry_place": table[:, 0],
             "entry_role": table[:, 1], "entry_text": table[:, 2], "entry_name": table[:, 3]}
