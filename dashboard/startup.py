@@ -11,9 +11,11 @@ from pathlib import Path
 
 logger = logging.getLogger(__name__)
 
-# What the pages import beyond app.py. Not streamlit_folium (nor dashboard.views or exports_ui, which import it):
-# a component declared outside a script run is not registered, and its map would stay undrawn.
-PAGE_MODULES = ("dashboard.maps", "folium.plugins", "dashboard.timeline", "dashboard.story", "dashboard.periods")
+# What the pages import beyond app.py: the map's first (the Map and Overview pages), then the others.
+# Not streamlit_folium (nor dashboard.views or exports_ui, which import it): a component declared
+# outside a script run is not registered, and its map would stay undrawn.
+MAP_MODULES = ("dashboard.maps", "folium.plugins")
+OTHER_MODULES = ("dashboard.timeline", "dashboard.story", "dashboard.periods")
 
 
 def leave_legacy_multipage_mode() -> None:
@@ -26,19 +28,28 @@ def leave_legacy_multipage_mode() -> None:
 
 
 def warm_up(processed_dir: Path) -> None:
-    """One after the other, the first page's needs first: the sidebar's options (app.py reads them
-    before any page), the Map page's opening aggregates, then what the pages import. Sequential on
-    purpose: the server shares its cores with the visitor's browser, so running these side by side
-    would not finish any of them sooner."""
+    """The first page's needs first: the sidebar's options (app.py reads them before any page); then
+    the Map page's opening aggregates in their own thread while folium is imported beside them
+    (DuckDB does not hold the GIL); then the other pages' imports. In that order rather than all at
+    once: the server shares its cores with the visitor's browser, and what the first page needs
+    must not wait behind what a later one will."""
     from dashboard import queries
 
     snapshot = queries.snapshot_of(processed_dir)
+    map_read = None
     if snapshot:
         queries.filter_options(snapshot)
         from dashboard import mapview
 
-        mapview.start_warm_up(snapshot).join()
-    for name in PAGE_MODULES:
+        map_read = mapview.start_warm_up(snapshot)
+    _import(MAP_MODULES)
+    if map_read:
+        map_read.join()
+    _import(OTHER_MODULES)
+
+
+def _import(names: tuple[str, ...]) -> None:
+    for name in names:
         importlib.import_module(name)
 
 

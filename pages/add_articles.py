@@ -12,7 +12,7 @@ import streamlit as st
 
 from dashboard import collections_ui, context
 from dashboard.safe import escape_markdown as md
-from etl import collections, ingest, pipeline, store
+from etl import collections, ingest, store
 
 _RESULT = "add_articles_result"
 
@@ -29,6 +29,8 @@ def process(collection: collections.Collection, added: list[str], refused: list[
 
     def progress(done: int, total: int) -> None:
         bar.progress(done / total if total else 1.0, text=f"Extracting: {done} of {total} articles")
+
+    from etl import pipeline  # spaCy and the extractors: imported by the first run, not by every visit of the page
 
     with _run_lock(collection.slug):
         summary = pipeline.run([collection.raw_dir], collection.processed_dir, progress=progress)

@@ -4,6 +4,7 @@ would not be registered, and the map would stay undrawn)."""
 from __future__ import annotations
 
 import asyncio
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -51,7 +52,7 @@ def test_warm_up_without_a_store_imports_only(tmp_path, monkeypatch):
 def test_warm_up_imports_the_pages_modules_but_not_the_map_component(tmp_path):
     check = ("import sys; from pathlib import Path; from dashboard import startup; "
              f"startup.warm_up(Path({str(tmp_path)!r})); "
-             "print(all(m in sys.modules for m in startup.PAGE_MODULES), 'streamlit_folium' in sys.modules)")
+             "print(all(m in sys.modules for m in startup.MAP_MODULES + startup.OTHER_MODULES), 'streamlit_folium' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", check], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert out.stdout.split() == ["True", "False"], out.stderr[-2000:]
 
@@ -82,3 +83,21 @@ def test_the_server_warms_up_as_it_starts(monkeypatch, headless):
     assert opened == ([] if headless else ["http://localhost:8501"])
     assert isinstance(serve.app, st.App) and serve.app.script_path == Path("app.py")
     assert "streamlit run serve.py" in (ROOT / "run.sh").read_text()  # what the user starts
+
+
+def test_the_add_articles_page_leaves_the_extractors_unimported(fixture_store, tmp_path):
+    """The page without a store query: spaCy and the extractors are imported by the first run of
+    the pipeline it starts, not by every visit (seconds on a server's first page)."""
+    check = """
+import sys
+import pytest
+sys.path.insert(0, "tests")
+from dashboard_fixtures import navigating_app_test
+app = navigating_app_test(pytest.MonkeyPatch())
+app.run()
+app.switch_page("pages/add_articles.py").run()
+print([e.value for e in app.exception], "spacy" in sys.modules, "etl.pipeline" in sys.modules)
+"""
+    env = {**os.environ, "TIMELINE_PROCESSED_DIR": str(fixture_store), "TIMELINE_COLLECTIONS_DIR": str(tmp_path)}
+    out = subprocess.run([sys.executable, "-c", check], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert out.stdout.split()[-3:] == ["[]", "False", "False"], out.stdout[-1000:] + out.stderr[-2000:]
