@@ -46,7 +46,7 @@ import re
 from collections import defaultdict
 from dataclasses import fields
 from operator import attrgetter
-from typing import Mapping, NamedTuple, Sequence
+from typing import Iterator, Mapping, NamedTuple, Sequence
 
 import numpy as np
 
@@ -198,7 +198,8 @@ def merge(mentions: Sequence[EventMention], articles: Mapping[str, Article], pla
     Mentions of different sub-event types never meet (every index key names the type), so each
     type is merged on its own, which keeps every index small, and the types are dealt among up
     to `workers` processes (default: every core, from PARALLEL_FROM mentions on), each encoding,
-    merging and describing its share: the same events whichever way."""
+    merging and describing its share, while this one makes the records: the same events
+    whichever way."""
     with _without_cycle_collection():
         unique, mention_ids = _unique(mentions)
         by_type: dict[str, list[int]] = defaultdict(list)
@@ -209,7 +210,7 @@ def merge(mentions: Sequence[EventMention], articles: Mapping[str, Article], pla
         shares = _shares(by_type, workers)
         merging = _Merging(unique, mention_ids, articles, places)
         events = _merge_in_processes(shares, merging) if len(shares) > 1 else \
-            [event for share in shares for event in merging.records(merging.describe(share))]
+            [event for share in shares for described in merging.described(share) for event in merging.records(described)]
         return sorted(events, key=lambda e: (e.date_start is None, e.date_start or dt.date.min, e.place_id, e.event_id))
 
 
@@ -222,15 +223,23 @@ def _unique(mentions: Sequence[EventMention]) -> tuple[list[EventMention], list[
     return unique, [m.mention_id for m in unique]
 
 
+RECORDS_COST = 0.25  # making an event's record costs about a quarter of describing it (etl.bench merge, phases)
+
+
 def _shares(by_type: Mapping[str, Sequence[int]], workers: int) -> list[list[Sequence[int]]]:
-    """The types dealt into at most `workers` shares of about equal mentions, largest first."""
-    shares: list[list[Sequence[int]]] = [[] for _ in range(max(1, min(workers, len(by_type))))]
-    sizes = [0] * len(shares)
+    """The types dealt into at most `workers` shares, largest first, each to the share with the
+    least work so far: the first share is the calling process's, which also makes the records of
+    every share, so it starts with that work (and may take no type)."""
+    n_shares = max(1, min(workers, len(by_type)))
+    shares: list[list[Sequence[int]]] = [[] for _ in range(n_shares)]
+    work = [0.0] * n_shares
+    if n_shares > 1:
+        work[0] = RECORDS_COST * sum(map(len, by_type.values()))
     for sub_type in sorted(by_type, key=lambda t: (-len(by_type[t]), t)):
-        lightest = sizes.index(min(sizes))
+        lightest = work.index(min(work))
         shares[lightest].append(by_type[sub_type])
-        sizes[lightest] += len(by_type[sub_type])
-    return [share for share in shares if share]
+        work[lightest] += len(by_type[sub_type])
+    return shares if n_shares > 1 else [share for share in shares if share]
 
 
 class _Described(NamedTuple):
@@ -264,8 +273,9 @@ class _Merging:
                  places: Mapping[str, Place]):
         self.mentions, self.mention_ids, self.articles, self.places = mentions, mention_ids, articles, places
 
-    def describe(self, share: list[Sequence[int]]) -> _Described:
-        """Each type's mentions (their positions) merged, and its events' fields voted, as columns.
+    def described(self, share: list[Sequence[int]]) -> Iterator[_Described]:
+        """Each type's mentions (their positions) merged, and its events' fields voted, as columns,
+        type after type.
 
         A cluster's fields are voted by its mentions (merge_columns.votes): the best told is the
         most confident, then with a place, then with an actor; actors and the place are the most
@@ -276,6 +286,8 @@ class _Merging:
 
         # in the order of the merge's list, which is the order the mentions lie in memory: read by
         # type, a million scattered objects take five times longer
+        if not share:
+            return
         share = [np.asarray(members, np.int64) for members in share]
         positions = np.sort(np.concatenate(share))
         mentions = [self.mentions[i] for i in positions.tolist()]
@@ -290,8 +302,8 @@ class _Merging:
                  "geo": np.array([GEO_PRECISION.get(p.kind, 5) if p else 5 for p in map(self.places.get, encoder.place_list)],
                                  np.int64)}
         place_names = [p.name if p else None for p in map(self.places.get, encoder.place_list)]
-        parts: dict[str, list] = defaultdict(list)
         for members in share:
+            parts: dict[str, list] = defaultdict(list)
             local = np.searchsorted(positions, members)
             joined, by_id, bounds = merge_columns.cluster_type(columns, local, encoder, RECENT_DAYS, FEW)
             best, dated, disputed, actor1, actor2, place, fatalities, n_sources, first_reported, unsure = \
@@ -329,8 +341,8 @@ class _Merging:
             owner = columns["entry_owner"][kept]
             parts["place_mention"].append(positions[owner])
             parts["place_entry"].append(kept - columns["entry_ptr"][owner])
-        return _Described(**{name: np.concatenate(values) if isinstance(values[0], np.ndarray) else values
-                             for name, values in parts.items()})
+            yield _Described(**{name: values[0] if isinstance(values[0], np.ndarray) else values
+                                for name, values in parts.items()})
 
     def records(self, described: _Described) -> list[Event]:
         """The described events as records, with the mentions' own ids, dates and places."""
@@ -364,30 +376,49 @@ def _ranks(names: Sequence[str]) -> np.ndarray:
 
 
 def _merge_in_processes(shares: list[list[Sequence[int]]], merging: _Merging) -> list[Event]:
-    """The first share here, each other in a forked process (which shares the mentions without
-    copying them) that sends back its description pickled, made into records here while the
-    others still work; where no process can be forked (not on this platform, or inside a
+    """Each share but the first in a forked process (which shares the mentions without copying
+    them) that sends back each type's description as soon as it is made; here, the first share,
+    and the records of every description as it comes. A process that dies has the types it did
+    not send described here. Where no process can be forked (not on this platform, or inside a
     daemonic worker, which may have no children), all here."""
     if "fork" not in multiprocessing.get_all_start_methods() or multiprocessing.current_process().daemon:
-        return [event for share in shares for event in merging.records(merging.describe(share))]
+        return [event for share in shares for described in merging.described(share) for event in merging.records(described)]
     context = multiprocessing.get_context("fork")
     children = []
     for share in shares[1:]:
         receiver, sender = context.Pipe(duplex=False)
-        child = context.Process(target=_send_description, args=(sender, share, merging), daemon=True)
+        child = context.Process(target=_send_descriptions, args=(sender, share, merging), daemon=True)
         child.start()
         sender.close()
-        children.append((child, receiver, share))
-    events = merging.records(merging.describe(shares[0]))
-    for child, receiver, share in children:
-        try:
-            described = pickle.loads(receiver.recv_bytes())
-        except EOFError:  # the process died: describe its share here
-            described = merging.describe(share)
-        receiver.close()
-        child.join()
+        children.append([child, receiver, share, 0])
+
+    def receive(child: list, wait: bool) -> list[Event]:
+        """The records of what the child has sent (all it will send, when waiting)."""
+        process, receiver, share, received = child
+        events = []
+        while not receiver.closed and (wait or receiver.poll()):
+            try:
+                events += merging.records(pickle.loads(receiver.recv_bytes()))
+                received += 1
+            except EOFError:  # all sent, or the process died: what it did not send is described here
+                receiver.close()
+                process.join()
+                for described in merging.described(share[received:]):
+                    events += merging.records(described)
+        child[3] = received
+        return events
+
+    events = []
+    for described in merging.described(shares[0]):
         events += merging.records(described)
+        for child in children:
+            events += receive(child, wait=False)
+    for child in children:
+        events += receive(child, wait=True)
     return events
-def _send_description(sender, share: list[Sequence[int]], merging: _Merging) -> None:
-    sender.send_bytes(pickle.dumps(merging.describe(share), protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def _send_descriptions(sender, share: list[Sequence[int]], merging: _Merging) -> None:
+    for described in merging.described(share):
+        sender.send_bytes(pickle.dumps(described, protocol=pickle.HIGHEST_PROTOCOL))
     sender.close()

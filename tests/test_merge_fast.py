@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -58,21 +59,31 @@ def test_the_benchmark_mentions_give_the_same_events_in_processes():
     assert merge.merge(mentions, articles, places, workers=2) == merge.merge(mentions, articles, places, workers=1)
 
 
-def test_a_share_whose_process_dies_is_merged_in_the_calling_process(monkeypatch):
+@pytest.mark.parametrize("sent", [0, 1, 3])
+def test_the_types_a_dying_process_did_not_send_are_merged_in_the_calling_process(monkeypatch, sent):
     import os
+    import pickle
 
     from etl.bench.merge import synthetic_mentions
 
+    def send_then_die(sender, share, merging):
+        for described in list(merging.described(share))[:sent]:
+            sender.send_bytes(pickle.dumps(described))
+        os._exit(1)
+
     mentions, articles, places = synthetic_mentions(600, seed=7)
     expected = merge.merge(mentions, articles, places, workers=1)
-    monkeypatch.setattr(merge, "_send_description", lambda *args: os._exit(1))
+    monkeypatch.setattr(merge, "_send_descriptions", send_then_die)
     assert merge.merge(mentions, articles, places, workers=2) == expected
+    assert merge.merge(mentions, articles, places, workers=3) == expected
 
 
-def test_types_are_dealt_into_shares_of_about_equal_mentions():
-    by_type = {"a": [1] * 5, "b": [2] * 4, "c": [3] * 3, "d": [4] * 1}
-    assert merge._shares(by_type, 2) == [[[1] * 5, [4]], [[2] * 4, [3] * 3]]
-    assert merge._shares(by_type, 9) == [[[1] * 5], [[2] * 4], [[3] * 3], [[4]]]
+def test_types_are_dealt_into_shares_of_about_equal_work_the_calling_process_making_every_record():
+    by_type = {"a": [1] * 5, "b": [2] * 4, "c": [3] * 3, "d": [4] * 1}  # 13 mentions: records worth 3.25
+    assert merge._shares(by_type, 1) == [[[1] * 5, [2] * 4, [3] * 3, [4]]]
+    assert merge._shares(by_type, 2) == [[[2] * 4, [4]], [[1] * 5, [3] * 3]]  # work 8.25 and 8
+    assert merge._shares(by_type, 3) == [[[3] * 3], [[1] * 5], [[2] * 4, [4]]]  # 6.25, 5, 5
+    assert merge._shares(by_type, 9) == [[], [[1] * 5], [[2] * 4], [[3] * 3, [4]]]  # 3.25 (records only), 5, 4, 4
     assert merge._shares({}, 2) == []
 
 
