@@ -28,8 +28,9 @@ Why this is a loop and not SQL: each choice depends on every earlier one (a clus
 summaries, and so what it can take, change with each mention it takes), which no set-at-a-time
 query expresses; a self-join of candidate pairs, the set-oriented alternative, would not even
 scale: at 10^5 synthetic mentions it already yields 2.4 M pairs, and a hundred times more at
-10^6. The loops run compiled over integer columns (etl.merge_columns); this module encodes the
-rules' data (places, blocking keys) and builds the events.
+10^6. The loops run compiled over integer columns (etl.merge_columns), and so do the votes
+that choose each event's fields; this module deals the types among processes, writes the few
+strings an event says (its id, summary, disputed dates) and makes the records.
 """
 from __future__ import annotations
 
@@ -202,9 +203,7 @@ def merge(mentions: Sequence[EventMention], articles: Mapping[str, Article], pla
     whichever way."""
     with _without_cycle_collection():
         unique, mention_ids = _unique(mentions)
-        by_type: dict[str, list[int]] = defaultdict(list)
-        for i, sub_type in enumerate(map(attrgetter("sub_event_type"), unique)):
-            by_type[sub_type].append(i)
+        by_type = _positions_by_type(unique)
         if workers is None:
             workers = (os.cpu_count() or 1) if len(unique) >= PARALLEL_FROM else 1
         shares = _shares(by_type, workers)
@@ -224,6 +223,15 @@ def _unique(mentions: Sequence[EventMention]) -> tuple[list[EventMention], list[
 
 
 RECORDS_COST = 0.25  # making an event's record costs about a quarter of describing it (etl.bench merge, phases)
+
+
+def _positions_by_type(mentions: Sequence[EventMention]) -> dict[str, np.ndarray]:
+    """Where each sub-event type's mentions are, in order."""
+    types = list(map(attrgetter("sub_event_type"), mentions))
+    codes = {sub_type: code for code, sub_type in enumerate(dict.fromkeys(types))}
+    coded = np.fromiter(map(codes.__getitem__, types), np.int64, count=len(types))
+    by_code = np.argsort(coded, kind="stable")
+    return dict(zip(codes, np.split(by_code, np.cumsum(np.bincount(coded, minlength=len(codes)))[:-1])))
 
 
 def _shares(by_type: Mapping[str, Sequence[int]], workers: int) -> list[list[Sequence[int]]]:

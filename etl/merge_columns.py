@@ -5,7 +5,9 @@ Mentions are encoded once into integers (day ordinals, interned actors, articles
 place sets); what needs the product's own arithmetic (which places are within NEARBY_KM of
 which, the blocking keys of each place) is computed in Python once per distinct place, so the
 compiled loops only compare integers and decide exactly as the object version decided. The
-loops return, for each mention, the cluster it joined; the caller builds the events.
+loops return, for each mention, the cluster it joined; then each cluster's votes (its best
+mention, date, actors, place, figures) and what its summary and places are written from, as
+codes; the caller writes the strings and makes the events.
 
 Structures, all arrays: a cluster's summaries (earliest end, actors, place sets, main places,
 (place, actor) pairs) as columns and linked lists; index buckets as growable int arrays whose
