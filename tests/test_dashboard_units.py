@@ -511,6 +511,28 @@ def synthetic_snapshot(tmp_path_factory) -> str:
     return queries.snapshot_of(processed)
 
 
+@pytest.mark.parametrize("filters", [Filters(), Filters(event_types=("Battles",)), Filters(date_from=D(2015, 3, 1), date_to=D(2015, 6, 30)),
+                                     Filters(countries=("BB",), min_sources=2)])
+def test_top_places_count_each_event_of_a_place_once(synthetic_snapshot, filters):
+    """Against the plain definition: a place's events are those it is the place of or that name it."""
+    chosen = set(queries.events(synthetic_snapshot, filters)["event_id"])
+    events = queries._query(synthetic_snapshot, "SELECT event_id, place_id FROM events")
+    named = queries._query(synthetic_snapshot, "SELECT event_id, place_id FROM event_places")
+    pairs = pd.concat([events, named]).query("place_id != '' and event_id in @chosen").drop_duplicates()
+    counts = pairs.groupby("place_id").size().reset_index(name="n").sort_values(["n", "place_id"], ascending=[False, True])
+    assert set(queries.top_places(synthetic_snapshot, filters, 25)) == set(counts["place_id"].head(25))
+
+
+@pytest.mark.parametrize("filters, joined", [
+    (Filters(), False), (Filters(event_types=("Battles",), date_from=D(2015, 1, 1)), False),
+    (Filters(places=("p1",), sources=("Reuters",)), False),  # event_places and articles, not the event's place
+    (Filters(countries=("SY",)), True), (Filters(text="siege"), True),
+])
+def test_events_are_joined_to_their_place_only_when_a_filter_reads_it(filters, joined):
+    where, _ = queries.where_clause(filters)
+    assert ("JOIN places p" in queries.filtered_events(where)) is joined
+
+
 def test_synthetic_store_is_consistent(synthetic_snapshot):
     events = queries.events(synthetic_snapshot, Filters()).set_index("event_id")
     mentions = queries.mentions(synthetic_snapshot, tuple(events.index))
