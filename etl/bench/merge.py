@@ -5,13 +5,16 @@ and provinces; real sub-event types; a few actors) told 1-5 times by articles pu
 them, with the noise real extraction has, in about the proportions of the mentions extracted
 from Timeline17's 308 BBC articles on Syria (42% undated, 58% without a place, 72% without an
 actor; a fifth of the places are countries): coarser dates (month, year), a date one day off,
-the country instead of the town, a missing actor or place. Prints merge time
-per size, then the time, files and bytes to publish a store of that many events, first whole,
-then again after one more month of reports (what an incremental run rewrites), and the
-dashboard's queries against the store's tables and against views over its Parquet.
+the country instead of the town, a missing actor or place. The mentions are handed over as the
+pipeline hands them over (etl.pipeline.build_tables): sorted by article, each article's made
+together as extraction makes them. Prints merge time per size, then the time, files and bytes
+to publish a store of that many events, first whole, then again after one more month of reports
+(what an incremental run rewrites), and the dashboard's queries against the store's tables and
+against views over its Parquet.
 """
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import os
 import random
@@ -76,7 +79,8 @@ def synthetic_mentions(n: int, seed: int = 0) -> tuple[list[EventMention], dict[
             article_id = article_ids[min(len(article_ids) - 1, first + int(rng.expovariate(0.3)))]
             mentions.append(_report(rng, len(mentions), article_id, event_type, sub_type, day, city, places,
                                     actor1, actor2))
-    return mentions, articles, places
+    mentions.sort(key=lambda m: (m.article_id, m.trigger_start, m.mention_id))
+    return [copy.copy(m) for m in mentions], articles, places
 
 
 def _report(rng: random.Random, i: int, article_id: str, event_type: str, sub_type: str, day: dt.date, city: Place,
