@@ -79,11 +79,14 @@ def test_the_types_a_dying_process_did_not_send_are_merged_in_the_calling_proces
 
 
 def test_types_are_dealt_into_shares_of_about_equal_work_the_calling_process_making_every_record():
-    by_type = {"a": [1] * 5, "b": [2] * 4, "c": [3] * 3, "d": [4] * 1}  # 13 mentions: records worth 3.25
+    by_type = {"a": [1] * 5, "b": [2] * 4, "c": [3] * 3, "d": [4] * 1}  # 13 mentions
+    records = merge.RECORDS_COST * 13
     assert merge._shares(by_type, 1) == [[[1] * 5, [2] * 4, [3] * 3, [4]]]
-    assert merge._shares(by_type, 2) == [[[2] * 4, [4]], [[1] * 5, [3] * 3]]  # work 8.25 and 8
-    assert merge._shares(by_type, 3) == [[[3] * 3], [[1] * 5], [[2] * 4, [4]]]  # 6.25, 5, 5
-    assert merge._shares(by_type, 9) == [[], [[1] * 5], [[2] * 4], [[3] * 3, [4]]]  # 3.25 (records only), 5, 4, 4
+    assert merge._shares(by_type, 2) == [[[2] * 4, [4]], [[1] * 5, [3] * 3]]  # work 5 + records and 8
+    assert merge._shares(by_type, 3) == [[[3] * 3], [[1] * 5], [[2] * 4, [4]]]  # 3 + records, 5, 5
+    singles = {name: [i] for i, name in enumerate("abcdefg")}  # the records of 7 mentions outweigh one mention
+    assert records > 1 and merge.RECORDS_COST * 7 > 1
+    assert merge._shares(singles, 7) == [[], [[0], [6]], [[1]], [[2]], [[3]], [[4]], [[5]]]
     assert merge._shares({}, 2) == []
 
 
