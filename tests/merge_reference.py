@@ -488,7 +488,8 @@ def _attach_undated(undated: list[EventMention], clusters: list[_Cluster], artic
 # The events' fields as the object merge wrote them.
 
 def _date_choice(mentions: Sequence[EventMention], articles: Mapping[str, Article]) -> tuple[EventMention | None, str]:
-    """The finest date the sources give, by majority of articles; the minority shown as disputed."""
+    """The finest date the sources give, by majority of articles; the minority shown as disputed
+    (in the product's words)."""
     unranked = len(merge.PRECISION_ORDER)
     finest, at_finest = unranked + 1, []
     for m in mentions:
@@ -511,16 +512,7 @@ def _date_choice(mentions: Sequence[EventMention], articles: Mapping[str, Articl
     chosen_value = ranked[0]
     chosen = max((m for m in at_finest if m.date_start == chosen_value),
                  key=lambda m: (m.confidence, bool(m.date_text), m.mention_id))
-    if len(ranked) == 1:
-        return chosen, ""
-    parts = []
-    for value in sorted(ranked):
-        ids = sorted(articles_by_value[value])
-        if len(ids) == 1:
-            parts.append(f"{value.isoformat()} in {merge._source_name(articles.get(ids[0]), ids[0])}")
-        else:
-            parts.append(f"{value.isoformat()} in {len(ids)} sources")
-    return chosen, "; ".join(parts)
+    return chosen, "" if len(ranked) == 1 else merge._disputed(mentions, articles)
 
 
 def _most_counted(counted: Mapping[str, int]) -> str:
