@@ -253,7 +253,7 @@ def _shares(by_type: Mapping[str, Sequence[int]], workers: int) -> list[list[Seq
 
 
 class _Described(NamedTuple):
-    """A share's events as columns (the mentions as positions in the merge's list): what a worker
+    """A type's events as columns (the mentions as positions in the merge's list): what a worker
     process sends back is numbers and the few strings the events say, never the records."""
 
     told: np.ndarray  # each event's mentions by id, event after event
@@ -313,7 +313,6 @@ class _Merging:
                                  np.int64)}
         place_names = [p.name if p else None for p in map(self.places.get, encoder.place_list)]
         for members in share:
-            parts: dict[str, list] = defaultdict(list)
             local = np.searchsorted(positions, members)
             joined, by_id, bounds = merge_columns.cluster_type(columns, local, encoder, RECENT_DAYS, FEW)
             best, dated, disputed, actor1, actor2, place, fatalities, n_sources, first_reported, unsure = \
@@ -325,34 +324,31 @@ class _Merging:
             template = _template(first.sub_event_type)
             actor1 = [actor_names[a] for a in actor1.tolist()]
             place = place.tolist()
-            parts["told"].append(positions[by_id])
-            parts["n_mentions"].append(np.diff(bounds))
-            parts["event_id"] += [hashlib.sha1("\n".join(told[lo:hi]).encode()).hexdigest()[:16]
-                                  for lo, hi in zip(edges, edges[1:])]
-            parts["event_type"] += [first.event_type] * len(place)
-            parts["sub_event_type"] += [first.sub_event_type] * len(place)
-            parts["summary"] += [
-                _summary(template, a1, actor_names[a2],
-                         strings[w] if w else place_names[p] if place_names[p] is not None else mentions[b].place_text,
-                         [strings[n] for n in names[lo:hi]] if hi > lo else (), mentions[b])
-                for a1, a2, p, w, b, lo, hi in zip(actor1, actor2.tolist(), place, written.tolist(), best.tolist(),
-                                                  name_edges, name_edges[1:])]
-            parts["dated"].append(np.where(dated >= 0, positions[dated], -1))
-            parts["place_id"] += [encoder.place_list[p] for p in place]
-            parts["actor1"] += actor1
-            parts["actor2"] += [actor_names[a] for a in actor2.tolist()]
-            parts["fatalities"] += [None if f == merge_columns.NO_FIGURE else f for f in fatalities.tolist()]
-            parts["n_sources"].append(n_sources)
-            parts["first_reported"].append(first_reported)
-            parts["confidence"] += [round(min(0.99, 1.0 - u), 3) for u in unsure.tolist()]
-            parts["disputed"] += [_disputed([mentions[i] for i in joined[lo:hi].tolist()], self.articles) if d else ""
-                                  for d, lo, hi in zip(disputed.tolist(), edges, edges[1:])]
-            parts["n_places"].append(np.diff(kept_ptr))
             owner = columns["entry_owner"][kept]
-            parts["place_mention"].append(positions[owner])
-            parts["place_entry"].append(kept - columns["entry_ptr"][owner])
-            yield _Described(**{name: values[0] if isinstance(values[0], np.ndarray) else values
-                                for name, values in parts.items()})
+            yield _Described(
+                told=positions[by_id],
+                n_mentions=np.diff(bounds),
+                event_id=[hashlib.sha1("\n".join(told[lo:hi]).encode()).hexdigest()[:16] for lo, hi in zip(edges, edges[1:])],
+                event_type=[first.event_type] * len(place),
+                sub_event_type=[first.sub_event_type] * len(place),
+                summary=[_summary(template, a1, actor_names[a2],
+                                  strings[w] if w else place_names[p] if place_names[p] is not None else mentions[b].place_text,
+                                  [strings[n] for n in names[lo:hi]] if hi > lo else (), mentions[b])
+                         for a1, a2, p, w, b, lo, hi in zip(actor1, actor2.tolist(), place, written.tolist(), best.tolist(),
+                                                           name_edges, name_edges[1:])],
+                dated=np.where(dated >= 0, positions[dated], -1),
+                place_id=[encoder.place_list[p] for p in place],
+                actor1=actor1,
+                actor2=[actor_names[a] for a in actor2.tolist()],
+                fatalities=[None if f == merge_columns.NO_FIGURE else f for f in fatalities.tolist()],
+                n_sources=n_sources,
+                first_reported=first_reported,
+                confidence=[round(min(0.99, 1.0 - u), 3) for u in unsure.tolist()],
+                disputed=[_disputed([mentions[i] for i in joined[lo:hi].tolist()], self.articles) if d else ""
+                          for d, lo, hi in zip(disputed.tolist(), edges, edges[1:])],
+                n_places=np.diff(kept_ptr),
+                place_mention=positions[owner],
+                place_entry=kept - columns["entry_ptr"][owner])
 
     def records(self, described: _Described) -> list[Event]:
         """The described events as records, with the mentions' own ids, dates and places."""
