@@ -40,10 +40,13 @@ import functools
 import gc
 import hashlib
 import math
+import mmap
 import multiprocessing
 import os
 import pickle
+import queue
 import re
+import threading
 from collections import defaultdict
 from dataclasses import fields
 from operator import attrgetter
@@ -207,10 +210,9 @@ def merge(mentions: Sequence[EventMention], articles: Mapping[str, Article], pla
         if workers is None:
             workers = (os.cpu_count() or 1) if len(unique) >= PARALLEL_FROM else 1
         shares = _shares(by_type, workers)
-        merging = _Merging(unique, mention_ids, articles, places)
-        events = _merge_in_processes(shares, merging) if len(shares) > 1 else \
-            [event for share in shares for described in merging.described(share) for event in merging.records(described)]
-        return sorted(events, key=lambda e: (e.date_start is None, e.date_start or dt.date.min, e.place_id, e.event_id))
+        merging = _Merging(unique, mention_ids, articles, places, parts=workers)
+        return merging.in_order(_merge_in_processes(shares, merging) if len(shares) > 1 else
+                                [merging.made(described) for share in shares for described in merging.described(share)])
 
 
 def _unique(mentions: Sequence[EventMention]) -> tuple[list[EventMention], list[str]]:
@@ -222,9 +224,9 @@ def _unique(mentions: Sequence[EventMention]) -> tuple[list[EventMention], list[
     return unique, [m.mention_id for m in unique]
 
 
-# Making a type's records costs about a sixth of encoding, merging and describing it in a worker
-# (at 10^6 mentions: 0.11 s against 0.67 s per type, on a quiet machine).
-RECORDS_COST = 0.16
+# Making a type's records costs about a third of merging and describing it in a worker (at 10^6
+# mentions: 0.12 s against 0.36 s per type, on a quiet machine).
+RECORDS_COST = 0.3
 
 
 def _positions_by_type(mentions: Sequence[EventMention]) -> dict[str, np.ndarray]:
@@ -256,7 +258,7 @@ class _Described(NamedTuple):
     """A type's events as columns (the mentions as positions in the merge's list): what a worker
     process sends back is numbers and the few strings the events say, never the records."""
 
-    told: np.ndarray  # each event's mentions by id, event after event
+    told: np.ndarray  # each event's mentions (positions) by id, event after event
     n_mentions: np.ndarray
     event_id: list[str]
     event_type: list[str]
@@ -277,11 +279,28 @@ class _Described(NamedTuple):
 
 
 class _Merging:
-    """Every share reads the same mentions, articles and places (a forked worker without copying)."""
+    """Every mention encoded once as columns, and what every share reads: a forked worker reads it
+    without copying."""
 
     def __init__(self, mentions: Sequence[EventMention], mention_ids: Sequence[str], articles: Mapping[str, Article],
-                 places: Mapping[str, Place]):
-        self.mentions, self.mention_ids, self.articles, self.places = mentions, mention_ids, articles, places
+                 places: Mapping[str, Place], parts: int = 1):
+        from etl import merge_columns  # numba takes a second to import: paid when merging, not by every importer (the app)
+
+        self.mentions, self.articles, self.places = mentions, articles, places
+        self.ids = np.empty(len(mention_ids), object)
+        self.ids[:] = mention_ids
+        self.encoder = merge_columns.Encoder(places, NEARBY_KM, LOCATING_ROLES, _km)
+        self.columns = _encoded(mentions, articles, self.encoder, parts)
+        self.columns["rank"] = np.zeros(len(mentions), np.int64)  # of each mention's id among its type's: see described
+        self.encoder.tables()
+        encoder = self.encoder
+        self.actor_names = sorted(encoder.actors, key=encoder.actors.__getitem__)
+        self.strings = sorted(encoder.strings, key=encoder.strings.__getitem__)
+        self.ranks = {"actor": _ranks(self.actor_names), "place": _ranks(encoder.place_list), "string": _ranks(self.strings),
+                      "role": _ranks(sorted(encoder.roles, key=encoder.roles.__getitem__)),
+                      "geo": np.array([GEO_PRECISION.get(p.kind, 5) if p else 5 for p in map(places.get, encoder.place_list)],
+                                      np.int64)}
+        self.place_names = [p.name if p else None for p in map(places.get, encoder.place_list)]
 
     def described(self, share: list[Sequence[int]]) -> Iterator[_Described]:
         """Each type's mentions (their positions) merged, and its events' fields voted, as columns,
@@ -292,41 +311,27 @@ class _Merging:
         named (the place the most precise first; the alphabetically first on a tie); fatalities
         the figure stated most (the highest on a tie); the date the finest the sources give, by
         majority of articles, the others said as disputed (_disputed)."""
-        from etl import merge_columns  # numba takes a second to import: paid when merging, not by every importer (the app)
+        from etl import merge_columns
 
-        # in the order of the merge's list, which is the order the mentions lie in memory: read by
-        # type, a million scattered objects take five times longer
-        if not share:
-            return
-        share = [np.asarray(members, np.int64) for members in share]
-        positions = np.sort(np.concatenate(share))
-        mentions = [self.mentions[i] for i in positions.tolist()]
-        mention_ids = [self.mention_ids[i] for i in positions.tolist()]
-        encoder = merge_columns.Encoder(self.places, NEARBY_KM, LOCATING_ROLES, _km)
-        columns = merge_columns.columns(mentions, self.articles, encoder, _PRECISION_RANK, len(PRECISION_ORDER))
-        encoder.tables()
-        actor_names = sorted(encoder.actors, key=encoder.actors.__getitem__)
-        strings = sorted(encoder.strings, key=encoder.strings.__getitem__)
-        ranks = {"actor": _ranks(actor_names), "place": _ranks(encoder.place_list), "string": _ranks(strings),
-                 "role": _ranks(sorted(encoder.roles, key=encoder.roles.__getitem__)),
-                 "geo": np.array([GEO_PRECISION.get(p.kind, 5) if p else 5 for p in map(self.places.get, encoder.place_list)],
-                                 np.int64)}
-        place_names = [p.name if p else None for p in map(self.places.get, encoder.place_list)]
+        mentions, columns, encoder, strings, actor_names = self.mentions, self.columns, self.encoder, self.strings, self.actor_names
         for members in share:
-            local = np.searchsorted(positions, members)
-            joined, by_id, bounds = merge_columns.cluster_type(columns, local, encoder, RECENT_DAYS, FEW)
+            members = np.asarray(members, np.int64)
+            ids = self.ids[members].tolist()
+            columns["rank"][members[sorted(range(len(ids)), key=ids.__getitem__)]] = np.arange(len(ids))
+            joined, by_id, bounds = merge_columns.cluster_type(columns, members, encoder, RECENT_DAYS, FEW)
             best, dated, disputed, actor1, actor2, place, fatalities, n_sources, first_reported, unsure = \
-                merge_columns.votes(columns, by_id, joined, bounds, ranks)
-            written, names_ptr, names, kept_ptr, kept = merge_columns.texts(columns, by_id, joined, bounds, place, ranks)
-            told = [mention_ids[i] for i in by_id.tolist()]
+                merge_columns.votes(columns, by_id, joined, bounds, self.ranks)
+            written, names_ptr, names, kept_ptr, kept = merge_columns.texts(columns, by_id, joined, bounds, place, self.ranks)
+            told = self.ids[by_id].tolist()
             edges, name_edges, names = bounds.tolist(), names_ptr.tolist(), names.tolist()
-            first = mentions[local[0]]
+            first = mentions[members[0]]
             template = _template(first.sub_event_type)
             actor1 = [actor_names[a] for a in actor1.tolist()]
             place = place.tolist()
             owner = columns["entry_owner"][kept]
+            place_names = self.place_names
             yield _Described(
-                told=positions[by_id],
+                told=by_id,
                 n_mentions=np.diff(bounds),
                 event_id=[hashlib.sha1("\n".join(told[lo:hi]).encode()).hexdigest()[:16] for lo, hi in zip(edges, edges[1:])],
                 event_type=[first.event_type] * len(place),
@@ -336,7 +341,7 @@ class _Merging:
                                   [strings[n] for n in names[lo:hi]] if hi > lo else (), mentions[b])
                          for a1, a2, p, w, b, lo, hi in zip(actor1, actor2.tolist(), place, written.tolist(), best.tolist(),
                                                            name_edges, name_edges[1:])],
-                dated=np.where(dated >= 0, positions[dated], -1),
+                dated=dated,
                 place_id=[encoder.place_list[p] for p in place],
                 actor1=actor1,
                 actor2=[actor_names[a] for a in actor2.tolist()],
@@ -347,13 +352,32 @@ class _Merging:
                 disputed=[_disputed([mentions[i] for i in joined[lo:hi].tolist()], self.articles) if d else ""
                           for d, lo, hi in zip(disputed.tolist(), edges, edges[1:])],
                 n_places=np.diff(kept_ptr),
-                place_mention=positions[owner],
+                place_mention=owner,
                 place_entry=kept - columns["entry_ptr"][owner])
+
+    def made(self, described: _Described) -> tuple[_Described, list[Event]]:
+        return described, self.records(described)
+
+    def in_order(self, pieces: Sequence[tuple[_Described, list[Event]]]) -> list[Event]:
+        """The events of every piece by date (undated last), place and id: sorted on columns, as
+        sorting the records by their fields would take ten times longer."""
+        if not pieces:
+            return []
+        events = np.empty(sum(len(made) for _, made in pieces), object)
+        events[:] = [event for _, made in pieces for event in made]
+        start = self.columns["start"]
+        day = np.concatenate([np.where(described.dated >= 0, start[described.dated], np.iinfo(np.int64).max)
+                              for described, _ in pieces])
+        place_ids = [place_id for described, _ in pieces for place_id in described.place_id]
+        place_order = {place_id: rank for rank, place_id in enumerate(sorted(set(place_ids)))}
+        place = np.fromiter(map(place_order.__getitem__, place_ids), np.int64, count=len(place_ids))
+        event_id = np.array([event_id for described, _ in pieces for event_id in described.event_id])
+        return events[np.lexsort((event_id, place, day))].tolist()
 
     def records(self, described: _Described) -> list[Event]:
         """The described events as records, with the mentions' own ids, dates and places."""
         mentions, places = self.mentions, self.places
-        told = [self.mention_ids[i] for i in described.told.tolist()]
+        told = self.ids[described.told].tolist()
         edges = np.concatenate(([0], np.cumsum(described.n_mentions))).tolist()
         dates = attrgetter("date_start", "date_end", "date_precision", "date_text")
         undated = (None, None, "none", "")
@@ -374,6 +398,84 @@ class _Merging:
             [tuple(event_places[lo:hi]) for lo, hi in zip(place_edges, place_edges[1:])])))
 
 
+def _forking() -> bool:
+    """Whether this process may fork workers that share its memory: not on platforms without fork,
+    nor inside a daemonic worker, which may have no children."""
+    return "fork" in multiprocessing.get_all_start_methods() and not multiprocessing.current_process().daemon
+
+
+def _reap(process) -> None:
+    """Collect a finished process's exit without waiting for it here: the kernel takes a while to
+    free the pages it copied (a tenth of a second after encoding half a million mentions)."""
+    threading.Thread(target=process.join, daemon=True).start()
+
+
+def _encoded(mentions: Sequence[EventMention], articles: Mapping[str, Article], encoder, parts: int) -> dict[str, np.ndarray]:
+    """Every mention as columns, in the encoder's codes. From two parts on, the mentions are cut
+    into consecutive runs and each but the first is encoded in a forked process, with codes of its
+    own, which this one takes in: each process reads its run of objects in the order they lie in
+    memory. A run whose process dies is encoded here."""
+    from etl import merge_columns
+
+    def encode(run: Sequence[EventMention], encoder) -> dict[str, np.ndarray]:
+        return merge_columns.columns(run, articles, encoder, _PRECISION_RANK, len(PRECISION_ORDER))
+
+    parts = max(1, min(parts, len(mentions)))
+    if parts == 1 or not _forking():
+        return encode(mentions, encoder)
+    edges = [len(mentions) * k // parts for k in range(parts + 1)]
+    context = multiprocessing.get_context("fork")
+    children = []
+    for lo, hi in zip(edges[1:], edges[2:]):
+        receiver, sender = context.Pipe(duplex=False)
+        shared = mmap.mmap(-1, SHARED_BYTES_PER_MENTION * (hi - lo))
+        child = context.Process(target=_send_encoding, args=(sender, shared, mentions[lo:hi], articles, encoder.places, encode),
+                                daemon=True)
+        child.start()
+        sender.close()
+        children.append((child, receiver, shared, lo, hi))
+    runs = [encode(mentions[:edges[1]], encoder)]
+    for child, receiver, shared, lo, hi in children:
+        try:
+            header, spans = receiver.recv()
+            view = memoryview(shared)
+            columns, codes = pickle.loads(header, buffers=None if spans is None else [view[a:b] for a, b in spans])
+            runs.append(encoder.absorbed(columns, codes))
+        except EOFError:  # the process died before sending
+            runs.append(encode(mentions[lo:hi], encoder))
+        receiver.close()
+        _reap(child)
+    return merge_columns.concatenated(runs)
+
+
+# Room for the columns of one mention in the memory an encoding process writes them to (they take
+# about 170 bytes; more, and they go through the pipe instead, three times slower).
+SHARED_BYTES_PER_MENTION = 1024
+
+
+def _send_encoding(sender, shared: mmap.mmap, run: Sequence[EventMention], articles: Mapping[str, Article],
+                   places: Mapping[str, Place], encode) -> None:
+    """The run's columns written to the shared memory, and through the pipe only what says how to
+    read them and the codes (or everything, when they do not fit)."""
+    from etl import merge_columns
+
+    encoder = merge_columns.Encoder(places, NEARBY_KM, LOCATING_ROLES, _km)
+    payload = (encode(run, encoder), encoder.codes())
+    buffers: list[pickle.PickleBuffer] = []
+    header = pickle.dumps(payload, protocol=5, buffer_callback=buffers.append)
+    spans, end = [], 0
+    for buffer in map(pickle.PickleBuffer.raw, buffers):
+        if end + buffer.nbytes > len(shared):
+            sender.send((pickle.dumps(payload, protocol=5), None))
+            break
+        shared[end:end + buffer.nbytes] = buffer
+        spans.append((end, end + buffer.nbytes))
+        end += buffer.nbytes
+    else:
+        sender.send((header, spans))
+    sender.close()
+
+
 def _ranks(names: Sequence[str]) -> np.ndarray:
     """Each name's place in alphabetical order, by its code."""
     ranks = np.empty(len(names), np.int64)
@@ -381,14 +483,13 @@ def _ranks(names: Sequence[str]) -> np.ndarray:
     return ranks
 
 
-def _merge_in_processes(shares: list[list[Sequence[int]]], merging: _Merging) -> list[Event]:
+def _merge_in_processes(shares: list[list[Sequence[int]]], merging: _Merging) -> list[tuple[_Described, list[Event]]]:
     """Each share but the first in a forked process (which shares the mentions without copying
     them) that sends back each type's description as soon as it is made; here, the first share,
     and the records of every description as it comes. A process that dies has the types it did
-    not send described here. Where no process can be forked (not on this platform, or inside a
-    daemonic worker, which may have no children), all here."""
-    if "fork" not in multiprocessing.get_all_start_methods() or multiprocessing.current_process().daemon:
-        return [event for share in shares for described in merging.described(share) for event in merging.records(described)]
+    not send described here. Where no process can be forked (_forking), all here."""
+    if not _forking():
+        return [merging.made(described) for share in shares for described in merging.described(share)]
     context = multiprocessing.get_context("fork")
     children = []
     for share in shares[1:]:
@@ -398,33 +499,44 @@ def _merge_in_processes(shares: list[list[Sequence[int]]], merging: _Merging) ->
         sender.close()
         children.append([child, receiver, share, 0])
 
-    def receive(child: list, wait: bool) -> list[Event]:
-        """The records of what the child has sent (all it will send, when waiting)."""
+    def receive(child: list, wait: bool) -> list[tuple[_Described, list[Event]]]:
+        """What the child has sent, with its records (all it will send, when waiting)."""
         process, receiver, share, received = child
-        events = []
+        pieces = []
         while not receiver.closed and (wait or receiver.poll()):
             try:
-                events += merging.records(pickle.loads(receiver.recv_bytes()))
+                pieces.append(merging.made(pickle.loads(receiver.recv_bytes())))
                 received += 1
             except EOFError:  # all sent, or the process died: what it did not send is described here
                 receiver.close()
-                process.join()
-                for described in merging.described(share[received:]):
-                    events += merging.records(described)
+                _reap(process)
+                pieces += map(merging.made, merging.described(share[received:]))
         child[3] = received
-        return events
+        return pieces
 
-    events = []
+    pieces = []
     for described in merging.described(shares[0]):
-        events += merging.records(described)
+        pieces.append(merging.made(described))
         for child in children:
-            events += receive(child, wait=False)
+            pieces += receive(child, wait=False)
     for child in children:
-        events += receive(child, wait=True)
-    return events
+        pieces += receive(child, wait=True)
+    return pieces
 
 
 def _send_descriptions(sender, share: list[Sequence[int]], merging: _Merging) -> None:
+    """Each type's description, sent by a thread of its own: a pipe holds a few kilobytes, and the
+    calling process reads only between its own types, so sending here would stall describing."""
+    outbox: queue.SimpleQueue = queue.SimpleQueue()
+
+    def send() -> None:
+        for payload in iter(outbox.get, None):
+            sender.send_bytes(payload)
+
+    sending = threading.Thread(target=send)
+    sending.start()
     for described in merging.described(share):
-        sender.send_bytes(pickle.dumps(described, protocol=pickle.HIGHEST_PROTOCOL))
+        outbox.put(pickle.dumps(described, protocol=pickle.HIGHEST_PROTOCOL))
+    outbox.put(None)
+    sending.join()
     sender.close()

@@ -69,6 +69,26 @@ class Encoder:
             self.set_members.append(sorted(self.place(p) for p in ids))
         return code
 
+    def codes(self) -> dict[str, list]:
+        """Every value this encoder has coded, in the order of its codes: what another encoder needs
+        to take in columns made with these codes (absorbed)."""
+        return {"actors": list(self.actors), "articles": list(self.articles), "places": list(self.place_list),
+                "sets": list(self.sets), "strings": list(self.strings), "roles": list(self.roles)}
+
+    def absorbed(self, columns: Mapping[str, np.ndarray], codes: Mapping[str, list]) -> dict[str, np.ndarray]:
+        """Columns another encoder made (with its codes) in this encoder's codes, values it lacks
+        given new codes in the order the other coded them."""
+        actor = _codes(codes["actors"], self.actors)
+        place = np.array([self.place(place_id) for place_id in codes["places"]], np.int64)
+        place_set = np.array([*map(self.place_set, codes["sets"]), -1], np.int64)  # -1 (no set) stays -1
+        string = _codes(codes["strings"], self.strings)
+        return {**columns, "actor1": actor[columns["actor1"]], "actor2": actor[columns["actor2"]],
+                "article": _codes(codes["articles"], self.articles)[columns["article"]], "place": place[columns["place"]],
+                "place_set": place_set[columns["place_set"]], "entry_place": place[columns["entry_place"]],
+                "entry_role": _codes(codes["roles"], self.roles)[columns["entry_role"]],
+                "entry_text": string[columns["entry_text"]],
+                "entry_name": np.append(string, -1)[columns["entry_name"]]}  # -1 (not a destination) stays -1
+
     def tables(self) -> dict[str, np.ndarray]:
         """Per place: kind, country, province, its neighbours within near_km, its blocking keys."""
         if self._tables is not None and self._tables["n_sets"] == len(self.set_members):
@@ -197,8 +217,8 @@ def _csr_ints(name: str, lists: Sequence[Sequence[int]]) -> dict[str, np.ndarray
 
 # read in one pass, each mention once: a share's mentions lie scattered among the others in memory,
 # and reading them field by field would miss the cache twelve times per mention
-_FIELDS = attrgetter("mention_id", "date_start", "date_end", "date_precision", "actor1", "actor2", "place_id", "article_id",
-                     "places", "confidence", "fatalities", "date_text")
+_FIELDS = attrgetter("date_start", "date_end", "date_precision", "actor1", "actor2", "place_id", "article_id", "places",
+                     "confidence", "fatalities", "date_text")
 
 
 def _codes(values: Sequence, table: dict) -> np.ndarray:
@@ -212,13 +232,14 @@ def columns(mentions: Sequence[EventMention], articles: Mapping[str, Article], e
             precision_ranks: Mapping[str, int], unranked: int) -> dict[str, np.ndarray]:
     """Every mention as numbers: day ordinals (-1 undated), day precision and the rank of its
     precision, actors, main place, place set (-1 none), article, its publication day (-1
-    unknown), the rank of its id, confidence, fatalities (NO_FIGURE: none stated), a date text or not."""
+    unknown), confidence, fatalities (NO_FIGURE: none stated), a date text or not. Not "rank":
+    the caller ranks each mention's id among those of its type."""
     n = len(mentions)
     if not n:
         return {"entry_ptr": np.zeros(1, np.int64), **{
             name: np.zeros(0, np.bool_ if name in ("day", "date_text") else np.float64 if name == "confidence" else np.int64)
-            for name in _COLUMNS}}
-    ids, starts, ends, precisions, actors1, actors2, place_ids, article_ids, places, confidence, fatalities, date_texts = \
+            for name in _COLUMNS if name != "rank"}}
+    starts, ends, precisions, actors1, actors2, place_ids, article_ids, places, confidence, fatalities, date_texts = \
         zip(*map(_FIELDS, mentions))
     start = np.array([-1 if day is None else day.toordinal() for day in starts], np.int64)
     end = np.array([-1 if day is None else day.toordinal() for day in ends], np.int64)
@@ -232,14 +253,12 @@ def columns(mentions: Sequence[EventMention], articles: Mapping[str, Article], e
         found = articles.get(article_id)
         if found is not None and found.published is not None:
             published[code] = found.published.toordinal()
-    rank = np.empty(n, np.int64)
-    rank[sorted(range(n), key=ids.__getitem__)] = np.arange(n)
     precision_codes = {"day": 0}
     precision = _codes(precisions, precision_codes)
     ranked = np.array([precision_ranks.get(p, unranked) for p in precision_codes], np.int64)
     return {"start": start, "end": end, "day": precision == 0, "actor1": _codes(actors1, encoder.actors),
             "actor2": _codes(actors2, encoder.actors), "place": _codes(place_ids, encoder.place_codes),
-            "place_set": place_set, "article": article, "published": published[article], "rank": rank,
+            "place_set": place_set, "article": article, "published": published[article],
             "confidence": np.array(confidence, np.float64), "date_text": np.array(date_texts, np.bool_),
             "fatalities": np.array([NO_FIGURE if f is None else f for f in fatalities], np.int64),
             "precision_rank": ranked[precision], **entries}
@@ -287,6 +306,17 @@ def _entries(places: Sequence[Sequence[EventPlace]], place_ids: Sequence[str], p
     table = np.array(codes, np.int64).reshape(-1, 4)
     return {"entry_ptr": pointers, "entry_owner": np.repeat(np.arange(len(places)), counts), "entry_place": table[:, 0],
             "entry_role": table[:, 1], "entry_text": table[:, 2], "entry_name": table[:, 3]}
+
+
+def concatenated(parts: Sequence[Mapping[str, np.ndarray]]) -> dict[str, np.ndarray]:
+    """The columns of consecutive runs of mentions (in one encoder's codes) as those of all of them."""
+    rows = np.cumsum([0] + [len(part["start"]) for part in parts])
+    entries = np.cumsum([0] + [part["entry_ptr"][-1] for part in parts])
+    joined = {name: np.concatenate([part[name] for part in parts]) for name in parts[0]}
+    joined["entry_owner"] = np.concatenate([part["entry_owner"] + offset for part, offset in zip(parts, rows)])
+    joined["entry_ptr"] = np.concatenate([parts[0]["entry_ptr"][:1]] + [part["entry_ptr"][1:] + offset
+                                                                        for part, offset in zip(parts, entries)])
+    return joined
 
 
 _COLUMNS = ("start", "end", "day", "actor1", "actor2", "place", "place_set", "article", "published", "rank", "confidence",

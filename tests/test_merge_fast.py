@@ -78,6 +78,27 @@ def test_the_types_a_dying_process_did_not_send_are_merged_in_the_calling_proces
     assert merge.merge(mentions, articles, places, workers=3) == expected
 
 
+def test_a_run_whose_encoding_process_dies_is_encoded_in_the_calling_process(monkeypatch):
+    import os
+
+    from etl.bench.merge import synthetic_mentions
+
+    mentions, articles, places = synthetic_mentions(600, seed=8)
+    expected = merge.merge(mentions, articles, places, workers=1)
+    monkeypatch.setattr(merge, "_send_encoding", lambda *args: os._exit(1))
+    assert merge.merge(mentions, articles, places, workers=2) == expected
+    assert merge.merge(mentions, articles, places, workers=3) == expected
+
+
+def test_columns_too_large_for_the_shared_memory_come_through_the_pipe(monkeypatch):
+    from etl.bench.merge import synthetic_mentions
+
+    mentions, articles, places = synthetic_mentions(600, seed=9)
+    expected = merge.merge(mentions, articles, places, workers=1)
+    monkeypatch.setattr(merge, "SHARED_BYTES_PER_MENTION", 1)
+    assert merge.merge(mentions, articles, places, workers=2) == expected
+
+
 def test_types_are_dealt_into_shares_of_about_equal_work_the_calling_process_making_every_record():
     by_type = {"a": [1] * 5, "b": [2] * 4, "c": [3] * 3, "d": [4] * 1}  # 13 mentions
     records = merge.RECORDS_COST * 13
