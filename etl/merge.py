@@ -147,18 +147,28 @@ def _template(sub_type: str) -> tuple[str, bool] | None:
     return None if kind is None else (kind.summary, "{actor1}" in kind.summary.split("[")[0])
 
 
-def _summary(template: tuple[str, bool] | None, actor1: str, actor2: str, place_name: str, destinations: Sequence[str],
-             best: EventMention) -> str:
-    """The type's template filled with the event's actors, the name its sources write most for its
-    place, and where its movements went; the best mention's sentence where the type has no template
-    or the template opens with an actor the event lacks."""
-    if template is None or (template[1] and not actor1):
-        sentence = " ".join(best.sentence.split())
-        return sentence if len(sentence) <= 140 else sentence[:137].rsplit(" ", 1)[0] + "..."
-    text = summarise(template[0], {"actor1": actor1, "actor2": actor2, "place": place_name})
-    if destinations:
-        text += " to " + ", ".join(destinations[:-1]) + (" and " if len(destinations) > 1 else "") + destinations[-1]
-    return text
+class _Summaries:
+    """A type's summaries: its template filled with an event's actors, the name its sources write
+    most for its place, and where its movements went; the best mention's sentence where the type has
+    no template or the template opens with an actor the event lacks. Each distinct filling is
+    written once: most events of a type say one of a few things."""
+
+    def __init__(self, template: tuple[str, bool] | None, mentions: Sequence[EventMention]):
+        self.template, self.mentions, self.written = template, mentions, {}
+
+    def __call__(self, actor1: str, actor2: str, place_name: str, destinations: tuple[str, ...], best: int) -> str:
+        template = self.template
+        if template is None or (template[1] and not actor1):
+            sentence = " ".join(self.mentions[best].sentence.split())
+            return sentence if len(sentence) <= 140 else sentence[:137].rsplit(" ", 1)[0] + "..."
+        key = (actor1, actor2, place_name, destinations)
+        text = self.written.get(key)
+        if text is None:
+            text = summarise(template[0], {"actor1": actor1, "actor2": actor2, "place": place_name})
+            if destinations:
+                text += " to " + ", ".join(destinations[:-1]) + (" and " if len(destinations) > 1 else "") + destinations[-1]
+            self.written[key] = text
+        return text
 
 
 _EVENT_FIELDS = tuple(f.name for f in fields(Event))
@@ -325,7 +335,7 @@ class _Merging:
             told = self.ids[by_id].tolist()
             edges, name_edges, names = bounds.tolist(), names_ptr.tolist(), names.tolist()
             first = mentions[members[0]]
-            template = _template(first.sub_event_type)
+            summary = _Summaries(_template(first.sub_event_type), mentions)
             actor1 = [actor_names[a] for a in actor1.tolist()]
             place = place.tolist()
             owner = columns["entry_owner"][kept]
@@ -336,9 +346,9 @@ class _Merging:
                 event_id=[hashlib.sha1("\n".join(told[lo:hi]).encode()).hexdigest()[:16] for lo, hi in zip(edges, edges[1:])],
                 event_type=[first.event_type] * len(place),
                 sub_event_type=[first.sub_event_type] * len(place),
-                summary=[_summary(template, a1, actor_names[a2],
-                                  strings[w] if w else place_names[p] if place_names[p] is not None else mentions[b].place_text,
-                                  [strings[n] for n in names[lo:hi]] if hi > lo else (), mentions[b])
+                summary=[summary(a1, actor_names[a2],
+                                 strings[w] if w else place_names[p] if place_names[p] is not None else mentions[b].place_text,
+                                 tuple(strings[n] for n in names[lo:hi]) if hi > lo else (), b)
                          for a1, a2, p, w, b, lo, hi in zip(actor1, actor2.tolist(), place, written.tolist(), best.tolist(),
                                                            name_edges, name_edges[1:])],
                 dated=dated,
