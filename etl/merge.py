@@ -29,8 +29,9 @@ summaries, and so what it can take, change with each mention it takes), which no
 query expresses; a self-join of candidate pairs, the set-oriented alternative, would not even
 scale: at 10^5 synthetic mentions it already yields 2.4 M pairs, and a hundred times more at
 10^6. The loops run compiled over integer columns (etl.merge_columns), and so do the votes
-that choose each event's fields; this module deals the types among processes, writes the few
-strings an event says (its id, summary, disputed dates) and makes the records.
+that choose each event's fields; this module encodes the mentions (consecutive runs of them in
+parallel), deals the types among processes, writes the few strings an event says (its id,
+summary, disputed dates) and makes the records.
 """
 from __future__ import annotations
 
@@ -211,9 +212,9 @@ def merge(mentions: Sequence[EventMention], articles: Mapping[str, Article], pla
 
     Mentions of different sub-event types never meet (every index key names the type), so each
     type is merged on its own, which keeps every index small, and the types are dealt among up
-    to `workers` processes (default: every core, from PARALLEL_FROM mentions on), each encoding,
-    merging and describing its share, while this one makes the records: the same events
-    whichever way."""
+    to `workers` processes (default: every core, from PARALLEL_FROM mentions on), each merging and
+    describing its share, while this one makes the records; before, as many processes encode a
+    consecutive run of the mentions each: the same events whichever way."""
     with _without_cycle_collection():
         unique, mention_ids = _unique(mentions)
         by_type = _positions_by_type(unique)
