@@ -325,6 +325,7 @@ class _Merging:
         from etl import merge_columns
 
         mentions, columns, encoder, strings, actor_names = self.mentions, self.columns, self.encoder, self.strings, self.actor_names
+        place_names = self.place_names
         for members in share:
             members = np.asarray(members, np.int64)
             ids = self.ids[members].tolist()
@@ -340,7 +341,6 @@ class _Merging:
             actor1 = [actor_names[a] for a in actor1.tolist()]
             place = place.tolist()
             owner = columns["entry_owner"][kept]
-            place_names = self.place_names
             yield _Described(
                 told=by_id,
                 n_mentions=np.diff(bounds),
