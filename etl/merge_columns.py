@@ -312,7 +312,8 @@ def concatenated(parts: Sequence[Mapping[str, np.ndarray]]) -> dict[str, np.ndar
     """The columns of consecutive runs of mentions (in one encoder's codes) as those of all of them."""
     rows = np.cumsum([0] + [len(part["start"]) for part in parts])
     entries = np.cumsum([0] + [part["entry_ptr"][-1] for part in parts])
-    joined = {name: np.concatenate([part[name] for part in parts]) for name in parts[0]}
+    joined = {name: np.concatenate([part[name] for part in parts]) for name in parts[0]
+              if name not in ("entry_owner", "entry_ptr")}  # positions: offset below
     joined["entry_owner"] = np.concatenate([part["entry_owner"] + offset for part, offset in zip(parts, rows)])
     joined["entry_ptr"] = np.concatenate([parts[0]["entry_ptr"][:1]] + [part["entry_ptr"][1:] + offset
                                                                         for part, offset in zip(parts, entries)])
