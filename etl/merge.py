@@ -211,33 +211,39 @@ def merge(mentions: Sequence[EventMention], articles: Mapping[str, Article], pla
     """One Event per real-world event, ordered by date (undated last), place and id.
 
     Mentions of different sub-event types never meet (every index key names the type), so each
-    type is merged on its own, which keeps every index small, and the types are dealt among up
-    to `workers` processes (default: every core, from PARALLEL_FROM mentions on), each merging and
-    describing its share, while this one makes the records; before, as many processes encode a
-    consecutive run of the mentions each: the same events whichever way."""
+    type is merged on its own, which keeps every index small, and up to `workers` processes
+    (default: every core, from PARALLEL_FROM mentions on) each take the next type when free,
+    merging and describing it, while this one also makes the records; before, as many processes
+    encode a consecutive run of the mentions each: the same events whichever way."""
     with _without_cycle_collection():
         unique, mention_ids = _unique(mentions)
-        by_type = _positions_by_type(unique)
+        types = _largest_first(_positions_by_type(unique))
         if workers is None:
             workers = (os.cpu_count() or 1) if len(unique) >= PARALLEL_FROM else 1
-        shares = _shares(by_type, workers)
         merging = _Merging(unique, mention_ids, articles, places, parts=workers)
-        return merging.in_order(_merge_in_processes(shares, merging) if len(shares) > 1 else
-                                [merging.made(described) for share in shares for described in merging.described(share)])
+        if min(workers, len(types)) > 1 and _forking():
+            return merging.in_order(_merge_in_processes(types, merging, min(workers, len(types))))
+        return merging.in_order([merging.made(merging.described(members)) for members in types])
 
 
 def _unique(mentions: Sequence[EventMention]) -> tuple[list[EventMention], list[str]]:
-    """Each mention once (the last one given under its id, at the place of the first) and the ids."""
-    mention_ids = list(map(attrgetter("mention_id"), mentions))
+    """Each mention once (the last one given under its id, at the place of the first) and the
+    ids, copied side by side (_side_by_side)."""
+    mention_ids = _side_by_side(list(map(attrgetter("mention_id"), mentions)))
     if len(set(mention_ids)) == len(mention_ids):
         return list(mentions), mention_ids
     unique = list({m.mention_id: m for m in mentions}.values())
-    return unique, [m.mention_id for m in unique]
+    return unique, _side_by_side([m.mention_id for m in unique])
 
 
-# Making a type's records costs about a third of merging and describing it in a worker (at 10^6
-# mentions: 0.12 s against 0.36 s per type, on a quiet machine).
-RECORDS_COST = 0.3
+def _side_by_side(strings: list[str]) -> list[str]:
+    """New copies of the strings, next to each other in memory. Reading a string writes its
+    reference count, and a process that writes a page it shares with a forked one is given a copy
+    of the page: reading each mention's own id, which lies beside the mention, would copy a page
+    per few mentions (at 10^6 mentions, most of a second of system time); these fill a few
+    thousand pages. Strings that hold the separator stay as they are."""
+    joined = "\n".join(strings)
+    return joined.split("\n") if strings and joined.count("\n") == len(strings) - 1 else strings
 
 
 def _positions_by_type(mentions: Sequence[EventMention]) -> dict[str, np.ndarray]:
@@ -249,20 +255,10 @@ def _positions_by_type(mentions: Sequence[EventMention]) -> dict[str, np.ndarray
     return dict(zip(codes, np.split(by_code, np.cumsum(np.bincount(coded, minlength=len(codes)))[:-1])))
 
 
-def _shares(by_type: Mapping[str, Sequence[int]], workers: int) -> list[list[Sequence[int]]]:
-    """The types dealt into at most `workers` shares, largest first, each to the share with the
-    least work so far: the first share is the calling process's, which also makes the records of
-    every share, so it starts with that work (and may take no type)."""
-    n_shares = max(1, min(workers, len(by_type)))
-    shares: list[list[Sequence[int]]] = [[] for _ in range(n_shares)]
-    work = [0.0] * n_shares
-    if n_shares > 1:
-        work[0] = RECORDS_COST * sum(map(len, by_type.values()))
-    for sub_type in sorted(by_type, key=lambda t: (-len(by_type[t]), t)):
-        lightest = work.index(min(work))
-        shares[lightest].append(by_type[sub_type])
-        work[lightest] += len(by_type[sub_type])
-    return shares if n_shares > 1 else [share for share in shares if share]
+def _largest_first(by_type: Mapping[str, np.ndarray]) -> list[np.ndarray]:
+    """The types' positions, the most mentioned type first (then by name): taken in this order,
+    the last types taken are the quickest, and the processes finish close together."""
+    return [by_type[sub_type] for sub_type in sorted(by_type, key=lambda t: (-len(by_type[t]), t))]
 
 
 class _Described(NamedTuple):
@@ -290,7 +286,7 @@ class _Described(NamedTuple):
 
 
 class _Merging:
-    """Every mention encoded once as columns, and what every share reads: a forked worker reads it
+    """Every mention encoded once as columns, and what every process reads: a forked worker reads it
     without copying."""
 
     def __init__(self, mentions: Sequence[EventMention], mention_ids: Sequence[str], articles: Mapping[str, Article],
@@ -313,9 +309,8 @@ class _Merging:
                                       np.int64)}
         self.place_names = [p.name if p else None for p in map(places.get, encoder.place_list)]
 
-    def described(self, share: list[Sequence[int]]) -> Iterator[_Described]:
-        """Each type's mentions (their positions) merged, and its events' fields voted, as columns,
-        type after type.
+    def described(self, members: np.ndarray) -> _Described:
+        """One type's mentions (their positions) merged, and its events' fields voted, as columns.
 
         A cluster's fields are voted by its mentions (merge_columns.votes): the best told is the
         most confident, then with a place, then with an actor; actors and the place are the most
@@ -326,45 +321,43 @@ class _Merging:
 
         mentions, columns, encoder, strings, actor_names = self.mentions, self.columns, self.encoder, self.strings, self.actor_names
         place_names = self.place_names
-        for members in share:
-            members = np.asarray(members, np.int64)
-            ids = self.ids[members].tolist()
-            columns["rank"][members[sorted(range(len(ids)), key=ids.__getitem__)]] = np.arange(len(ids))
-            joined, by_id, bounds = merge_columns.cluster_type(columns, members, encoder, RECENT_DAYS, FEW)
-            best, dated, disputed, actor1, actor2, place, fatalities, n_sources, first_reported, unsure = \
-                merge_columns.votes(columns, by_id, joined, bounds, self.ranks)
-            written, names_ptr, names, kept_ptr, kept = merge_columns.texts(columns, by_id, joined, bounds, place, self.ranks)
-            told = self.ids[by_id].tolist()
-            edges, name_edges, names = bounds.tolist(), names_ptr.tolist(), names.tolist()
-            first = mentions[members[0]]
-            summary = _Summaries(_template(first.sub_event_type), mentions)
-            actor1 = [actor_names[a] for a in actor1.tolist()]
-            place = place.tolist()
-            owner = columns["entry_owner"][kept]
-            yield _Described(
-                told=by_id,
-                n_mentions=np.diff(bounds),
-                event_id=[hashlib.sha1("\n".join(told[lo:hi]).encode()).hexdigest()[:16] for lo, hi in zip(edges, edges[1:])],
-                event_type=[first.event_type] * len(place),
-                sub_event_type=[first.sub_event_type] * len(place),
-                summary=[summary(a1, actor_names[a2],
-                                 strings[w] if w else place_names[p] if place_names[p] is not None else mentions[b].place_text,
-                                 tuple(strings[n] for n in names[lo:hi]) if hi > lo else (), b)
-                         for a1, a2, p, w, b, lo, hi in zip(actor1, actor2.tolist(), place, written.tolist(), best.tolist(),
-                                                           name_edges, name_edges[1:])],
-                dated=dated,
-                place_id=[encoder.place_list[p] for p in place],
-                actor1=actor1,
-                actor2=[actor_names[a] for a in actor2.tolist()],
-                fatalities=[None if f == merge_columns.NO_FIGURE else f for f in fatalities.tolist()],
-                n_sources=n_sources,
-                first_reported=first_reported,
-                confidence=[round(min(0.99, 1.0 - u), 3) for u in unsure.tolist()],
-                disputed=[_disputed([mentions[i] for i in joined[lo:hi].tolist()], self.articles) if d else ""
-                          for d, lo, hi in zip(disputed.tolist(), edges, edges[1:])],
-                n_places=np.diff(kept_ptr),
-                place_mention=owner,
-                place_entry=kept - columns["entry_ptr"][owner])
+        ids = self.ids[members].tolist()
+        columns["rank"][members[sorted(range(len(ids)), key=ids.__getitem__)]] = np.arange(len(ids))
+        joined, by_id, bounds = merge_columns.cluster_type(columns, members, encoder, RECENT_DAYS, FEW)
+        best, dated, disputed, actor1, actor2, place, fatalities, n_sources, first_reported, unsure = \
+            merge_columns.votes(columns, by_id, joined, bounds, self.ranks)
+        written, names_ptr, names, kept_ptr, kept = merge_columns.texts(columns, by_id, joined, bounds, place, self.ranks)
+        told = self.ids[by_id].tolist()
+        edges, name_edges, names = bounds.tolist(), names_ptr.tolist(), names.tolist()
+        first = mentions[members[0]]
+        summary = _Summaries(_template(first.sub_event_type), mentions)
+        actor1 = [actor_names[a] for a in actor1.tolist()]
+        place = place.tolist()
+        owner = columns["entry_owner"][kept]
+        return _Described(
+            told=by_id,
+            n_mentions=np.diff(bounds),
+            event_id=[hashlib.sha1("\n".join(told[lo:hi]).encode()).hexdigest()[:16] for lo, hi in zip(edges, edges[1:])],
+            event_type=[first.event_type] * len(place),
+            sub_event_type=[first.sub_event_type] * len(place),
+            summary=[summary(a1, actor_names[a2],
+                             strings[w] if w else place_names[p] if place_names[p] is not None else mentions[b].place_text,
+                             tuple(strings[n] for n in names[lo:hi]) if hi > lo else (), b)
+                     for a1, a2, p, w, b, lo, hi in zip(actor1, actor2.tolist(), place, written.tolist(), best.tolist(),
+                                                       name_edges, name_edges[1:])],
+            dated=dated,
+            place_id=[encoder.place_list[p] for p in place],
+            actor1=actor1,
+            actor2=[actor_names[a] for a in actor2.tolist()],
+            fatalities=[None if f == merge_columns.NO_FIGURE else f for f in fatalities.tolist()],
+            n_sources=n_sources,
+            first_reported=first_reported,
+            confidence=[round(min(0.99, 1.0 - u), 3) for u in unsure.tolist()],
+            disputed=[_disputed([mentions[i] for i in joined[lo:hi].tolist()], self.articles) if d else ""
+                      for d, lo, hi in zip(disputed.tolist(), edges, edges[1:])],
+            n_places=np.diff(kept_ptr),
+            place_mention=owner,
+            place_entry=kept - columns["entry_ptr"][owner])
 
     def made(self, described: _Described) -> tuple[_Described, list[Event]]:
         return described, self.records(described)
@@ -494,50 +487,67 @@ def _ranks(names: Sequence[str]) -> np.ndarray:
     return ranks
 
 
-def _merge_in_processes(shares: list[list[Sequence[int]]], merging: _Merging) -> list[tuple[_Described, list[Event]]]:
-    """Each share but the first in a forked process (which shares the mentions without copying
-    them) that sends back each type's description as soon as it is made; here, the first share,
-    and the records of every description as it comes. A process that dies has the types it did
-    not send described here. Where no process can be forked (_forking), all here."""
-    if not _forking():
-        return [merging.made(described) for share in shares for described in merging.described(share)]
+class _Claims:
+    """The types, by their index in the order given, each process taking the next one when it is
+    free: the processes finish close together, whatever the speed of each (this one also makes
+    every record; a worker may share its core with other work)."""
+
+    def __init__(self, context, n_types: int):
+        self.taken, self.n_types = context.Value("q", 0), n_types
+
+    def __iter__(self) -> Iterator[int]:
+        while True:
+            with self.taken.get_lock():
+                index = self.taken.value
+                self.taken.value = index + 1
+            if index >= self.n_types:
+                return
+            yield index
+
+
+def _merge_in_processes(types: list[np.ndarray], merging: _Merging, workers: int) -> list[tuple[_Described, list[Event]]]:
+    """The types merged by this process and workers - 1 forked ones (which share the mentions
+    without copying them), each taking the next type when free; a worker sends back each type's
+    description as soon as it is made, and this process makes the records of every description
+    as it comes. The types a process that dies took and did not send are described here."""
     context = multiprocessing.get_context("fork")
+    claims = _Claims(context, len(types))
     children = []
-    for share in shares[1:]:
+    for _ in range(workers - 1):
         receiver, sender = context.Pipe(duplex=False)
-        child = context.Process(target=_send_descriptions, args=(sender, share, merging), daemon=True)
+        child = context.Process(target=_send_descriptions, args=(sender, types, claims, merging), daemon=True)
         child.start()
         sender.close()
-        children.append([child, receiver, share, 0])
+        children.append((child, receiver))
+    pieces: dict[int, tuple[_Described, list[Event]]] = {}
 
-    def receive(child: list, wait: bool) -> list[tuple[_Described, list[Event]]]:
+    def receive(child: tuple, wait: bool) -> None:
         """What the child has sent, with its records (all it will send, when waiting)."""
-        process, receiver, share, received = child
-        pieces = []
+        process, receiver = child
         while not receiver.closed and (wait or receiver.poll()):
             try:
-                pieces.append(merging.made(pickle.loads(receiver.recv_bytes())))
-                received += 1
-            except EOFError:  # all sent, or the process died: what it did not send is described here
+                index, described = pickle.loads(receiver.recv_bytes())
+                pieces[index] = merging.made(described)
+            except EOFError:  # all sent, or the process died
                 receiver.close()
                 _reap(process)
-                pieces += map(merging.made, merging.described(share[received:]))
-        child[3] = received
-        return pieces
 
-    pieces = []
-    for described in merging.described(shares[0]):
-        pieces.append(merging.made(described))
+    for index in claims:
+        pieces[index] = merging.made(merging.described(types[index]))
         for child in children:
-            pieces += receive(child, wait=False)
+            receive(child, wait=False)
     for child in children:
-        pieces += receive(child, wait=True)
-    return pieces
+        receive(child, wait=True)
+    for index in range(len(types)):
+        if index not in pieces:  # taken by a process that died before sending it
+            pieces[index] = merging.made(merging.described(types[index]))
+    return [pieces[index] for index in range(len(types))]
 
 
-def _send_descriptions(sender, share: list[Sequence[int]], merging: _Merging) -> None:
-    """Each type's description, sent by a thread of its own: a pipe holds a few kilobytes, and the
-    calling process reads only between its own types, so sending here would stall describing."""
+def _send_descriptions(sender, types: list[np.ndarray], claims: _Claims, merging: _Merging) -> None:
+    """Each type this process takes, described and sent with its index by a thread of its own: a
+    pipe holds a few kilobytes, and the calling process reads only between its own types, so
+    sending here would stall describing."""
     outbox: queue.SimpleQueue = queue.SimpleQueue()
 
     def send() -> None:
@@ -546,8 +556,8 @@ def _send_descriptions(sender, share: list[Sequence[int]], merging: _Merging) ->
 
     sending = threading.Thread(target=send)
     sending.start()
-    for described in merging.described(share):
-        outbox.put(pickle.dumps(described, protocol=pickle.HIGHEST_PROTOCOL))
+    for index in claims:
+        outbox.put(pickle.dumps((index, merging.described(types[index])), protocol=pickle.HIGHEST_PROTOCOL))
     outbox.put(None)
     sending.join()
     sender.close()

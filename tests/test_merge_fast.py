@@ -60,15 +60,18 @@ def test_the_benchmark_mentions_give_the_same_events_in_processes():
 
 
 @pytest.mark.parametrize("sent", [0, 1, 3])
-def test_the_types_a_dying_process_did_not_send_are_merged_in_the_calling_process(monkeypatch, sent):
+def test_the_types_a_dying_process_took_and_did_not_send_are_merged_in_the_calling_process(monkeypatch, sent):
+    import itertools
     import os
     import pickle
 
     from etl.bench.merge import synthetic_mentions
 
-    def send_then_die(sender, share, merging):
-        for described in list(merging.described(share))[:sent]:
-            sender.send_bytes(pickle.dumps(described))
+    def send_then_die(sender, types, claims, merging):
+        """Sends `sent` types, then dies holding one more it took."""
+        for index in itertools.islice(claims, sent):
+            sender.send_bytes(pickle.dumps((index, merging.described(types[index]))))
+        next(iter(claims), None)
         os._exit(1)
 
     mentions, articles, places = synthetic_mentions(600, seed=7)
@@ -99,16 +102,30 @@ def test_columns_too_large_for_the_shared_memory_come_through_the_pipe(monkeypat
     assert merge.merge(mentions, articles, places, workers=2) == expected
 
 
-def test_types_are_dealt_into_shares_of_about_equal_work_the_calling_process_making_every_record():
-    by_type = {"a": [1] * 5, "b": [2] * 4, "c": [3] * 3, "d": [4] * 1}  # 13 mentions
-    records = merge.RECORDS_COST * 13
-    assert merge._shares(by_type, 1) == [[[1] * 5, [2] * 4, [3] * 3, [4]]]
-    assert merge._shares(by_type, 2) == [[[2] * 4, [4]], [[1] * 5, [3] * 3]]  # work 5 + records and 8
-    assert merge._shares(by_type, 3) == [[[3] * 3], [[1] * 5], [[2] * 4, [4]]]  # 3 + records, 5, 5
-    singles = {name: [i] for i, name in enumerate("abcdefg")}  # the records of 7 mentions outweigh one mention
-    assert records > 1 and merge.RECORDS_COST * 7 > 1
-    assert merge._shares(singles, 7) == [[], [[0], [6]], [[1]], [[2]], [[3]], [[4]], [[5]]]
-    assert merge._shares({}, 2) == []
+@pytest.mark.parametrize("processes", [1, 2, 3])
+def test_every_type_is_taken_once_across_processes_largest_first(processes):
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork")
+    claims = merge._Claims(context, 200)
+    taken = context.Queue()
+
+    def take() -> None:
+        for index in claims:
+            taken.put(index)
+        taken.put(None)
+
+    children = [context.Process(target=take) for _ in range(processes - 1)]
+    for child in children:
+        child.start()
+    take()
+    indexes = [index for _ in range(processes) for index in iter(taken.get, None)]
+    for child in children:
+        child.join()
+    assert sorted(indexes) == list(range(200))
+    assert list(claims) == []  # all taken: a process asking again gets none
+    by_type = {"b": [2] * 4, "a": [1] * 5, "d": [4], "c": [3] * 3, "e": [5] * 3}
+    assert merge._largest_first(by_type) == [[1] * 5, [2] * 4, [3] * 3, [5] * 3, [4]]
 
 
 @settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
