@@ -56,7 +56,7 @@ from typing import Iterator, Mapping, NamedTuple, Sequence
 import numpy as np
 
 from etl.events import kinds_by_subtype
-from etl.records import Article, Event, EventMention, Place
+from etl.records import Article, Event, EventMention, EventPlace, Place
 
 NEARBY_KM = 25.0
 RECENT_DAYS = 7  # an undated report without a place refers to an event of the last week
@@ -281,8 +281,7 @@ class _Described(NamedTuple):
     confidence: list[float]
     disputed: list[str]
     n_places: np.ndarray
-    place_mention: np.ndarray  # each event's places, event after event: the mention that writes it
-    place_entry: np.ndarray  # and where in that mention's places
+    place_entry: np.ndarray  # each event's places, event after event: where in the entry columns
 
 
 class _Merging:
@@ -303,8 +302,13 @@ class _Merging:
         encoder = self.encoder
         self.actor_names = sorted(encoder.actors, key=encoder.actors.__getitem__)
         self.strings = sorted(encoder.strings, key=encoder.strings.__getitem__)
+        self.role_names = sorted(encoder.roles, key=encoder.roles.__getitem__)
+        self.precisions = sorted(encoder.precisions, key=encoder.precisions.__getitem__)
+        self.date_texts = sorted(encoder.date_texts, key=encoder.date_texts.__getitem__)
+        self.days: dict[int, dt.date | None] = {-1: None}
+        self.event_places: dict[tuple[int, int, int], EventPlace] = {}
         self.ranks = {"actor": _ranks(self.actor_names), "place": _ranks(encoder.place_list), "string": _ranks(self.strings),
-                      "role": _ranks(sorted(encoder.roles, key=encoder.roles.__getitem__)),
+                      "role": _ranks(self.role_names),
                       "geo": np.array([GEO_PRECISION.get(p.kind, 5) if p else 5 for p in map(places.get, encoder.place_list)],
                                       np.int64)}
         self.place_names = [p.name if p else None for p in map(places.get, encoder.place_list)]
@@ -333,7 +337,6 @@ class _Merging:
         summary = _Summaries(_template(first.sub_event_type), mentions)
         actor1 = [actor_names[a] for a in actor1.tolist()]
         place = place.tolist()
-        owner = columns["entry_owner"][kept]
         return _Described(
             told=by_id,
             n_mentions=np.diff(bounds),
@@ -356,8 +359,7 @@ class _Merging:
             disputed=[_disputed([mentions[i] for i in joined[lo:hi].tolist()], self.articles) if d else ""
                       for d, lo, hi in zip(disputed.tolist(), edges, edges[1:])],
             n_places=np.diff(kept_ptr),
-            place_mention=owner,
-            place_entry=kept - columns["entry_ptr"][owner])
+            place_entry=kept)
 
     def made(self, described: _Described) -> tuple[_Described, list[Event]]:
         return described, self.records(described)
@@ -379,27 +381,53 @@ class _Merging:
         return events[np.lexsort((event_id, place, day))].tolist()
 
     def records(self, described: _Described) -> list[Event]:
-        """The described events as records, with the mentions' own ids, dates and places."""
-        mentions, places = self.mentions, self.places
+        """The described events as records, with the mentions' ids, dates and places, all read from
+        the columns: reading a mention would copy its page while a forked worker shares it."""
+        places = self.places
         told = self.ids[described.told].tolist()
         edges = np.concatenate(([0], np.cumsum(described.n_mentions))).tolist()
-        dates = attrgetter("date_start", "date_end", "date_precision", "date_text")
-        undated = (None, None, "none", "")
-        dated = [dates(mentions[d]) if d >= 0 else undated for d in described.dated.tolist()]
         located = [places.get(p) for p in described.place_id]
-        days = {day: dt.date.fromordinal(day) for day in set(described.first_reported.tolist()) if day >= 0}
-        days[-1] = None
-        event_places = [mentions[m].places[j] for m, j in zip(described.place_mention.tolist(), described.place_entry.tolist())]
         place_edges = np.concatenate(([0], np.cumsum(described.n_places))).tolist()
         return list(map(_record, zip(
             described.event_id, described.event_type, described.sub_event_type, described.summary,
-            *zip(*dated),
+            *zip(*self._dates(described.dated)),
             described.place_id, [p.lat if p else None for p in located], [p.lon if p else None for p in located],
             [GEO_PRECISION.get(p.kind) if p else None for p in located], described.actor1, described.actor2,
             described.fatalities, described.n_sources.tolist(), described.n_mentions.tolist(),
-            [days[d] for d in described.first_reported.tolist()], described.confidence, described.disputed,
+            list(map(self._day, described.first_reported.tolist())), described.confidence, described.disputed,
             [tuple(told[lo:hi]) for lo, hi in zip(edges, edges[1:])],
-            [tuple(event_places[lo:hi]) for lo, hi in zip(place_edges, place_edges[1:])])))
+            [tuple(event_places[lo:hi]) for event_places in [self._event_places(described.place_entry)]
+             for lo, hi in zip(place_edges, place_edges[1:])])))
+
+    def _day(self, ordinal: int) -> dt.date | None:
+        """The day of an ordinal (-1: None), made once."""
+        day = self.days.get(ordinal)
+        if day is None and ordinal >= 0:
+            day = self.days[ordinal] = dt.date.fromordinal(ordinal)
+        return day
+
+    def _dates(self, dated: np.ndarray) -> list[tuple[dt.date | None, dt.date | None, str, str]]:
+        """Each event's start, end, precision and date text: those of the mention it takes its date
+        from (-1: undated)."""
+        columns, day, precisions, texts = self.columns, self._day, self.precisions, self.date_texts
+        undated = (None, None, "none", "")
+        return [((day(start), day(end) if ended else None, precisions[precision], texts[text]) if mention >= 0 else undated)
+                for mention, start, end, ended, precision, text in zip(
+                    dated.tolist(), columns["start"][dated].tolist(), columns["end"][dated].tolist(),
+                    columns["end_given"][dated].tolist(), columns["precision"][dated].tolist(),
+                    columns["date_text_code"][dated].tolist())]
+
+    def _event_places(self, entries: np.ndarray) -> list[EventPlace]:
+        """The places at these positions of the entry columns, each distinct one made once."""
+        columns, made = self.columns, self.event_places
+        found = []
+        for key in zip(columns["entry_place"][entries].tolist(), columns["entry_role"][entries].tolist(),
+                       columns["entry_text"][entries].tolist()):
+            place = made.get(key)
+            if place is None:
+                place = made[key] = EventPlace(self.encoder.place_list[key[0]], self.role_names[key[1]], self.strings[key[2]])
+            found.append(place)
+        return found
 
 
 def _forking() -> bool:

@@ -49,6 +49,8 @@ class Encoder:
         self.keys: dict[tuple, int] = {}
         self.strings: dict[str, int] = {"": 0}  # the texts of places as mentions write them, and destination names
         self.roles: dict[str, int] = {}
+        self.precisions: dict[str, int] = {}
+        self.date_texts: dict[str, int] = {"": 0}
         self._tables = None
 
     def place(self, place_id: str) -> int:
@@ -73,7 +75,8 @@ class Encoder:
         """Every value this encoder has coded, in the order of its codes: what another encoder needs
         to take in columns made with these codes (absorbed)."""
         return {"actors": list(self.actors), "articles": list(self.articles), "places": list(self.place_list),
-                "sets": list(self.sets), "strings": list(self.strings), "roles": list(self.roles)}
+                "sets": list(self.sets), "strings": list(self.strings), "roles": list(self.roles),
+                "precisions": list(self.precisions), "date_texts": list(self.date_texts)}
 
     def absorbed(self, columns: Mapping[str, np.ndarray], codes: Mapping[str, list]) -> dict[str, np.ndarray]:
         """Columns another encoder made (with its codes) in this encoder's codes, values it lacks
@@ -87,7 +90,9 @@ class Encoder:
                 "place_set": place_set[columns["place_set"]], "entry_place": place[columns["entry_place"]],
                 "entry_role": _codes(codes["roles"], self.roles)[columns["entry_role"]],
                 "entry_text": string[columns["entry_text"]],
-                "entry_name": np.append(string, -1)[columns["entry_name"]]}  # -1 (not a destination) stays -1
+                "entry_name": np.append(string, -1)[columns["entry_name"]],  # -1 (not a destination) stays -1
+                "precision": _codes(codes["precisions"], self.precisions)[columns["precision"]],
+                "date_text_code": _codes(codes["date_texts"], self.date_texts)[columns["date_text_code"]]}
 
     def tables(self) -> dict[str, np.ndarray]:
         """Per place: kind, country, province, its neighbours within near_km, its blocking keys."""
@@ -232,18 +237,21 @@ def columns(mentions: Sequence[EventMention], articles: Mapping[str, Article], e
             precision_ranks: Mapping[str, int], unranked: int) -> dict[str, np.ndarray]:
     """Every mention as numbers: day ordinals (-1 undated), day precision and the rank of its
     precision, actors, main place, place set (-1 none), article, its publication day (-1
-    unknown), confidence, fatalities (NO_FIGURE: none stated), a date text or not. Not "rank":
-    the caller ranks each mention's id among those of its type."""
+    unknown), confidence, fatalities (NO_FIGURE: none stated), a date text or not; and, to write
+    an event's date from, the precision and the date text (codes in the encoder's tables) and
+    whether an end is given. Not "rank": the caller ranks each mention's id among those of its
+    type."""
     n = len(mentions)
     if not n:
         return {"entry_ptr": np.zeros(1, np.int64), **{
-            name: np.zeros(0, np.bool_ if name in ("day", "date_text") else np.float64 if name == "confidence" else np.int64)
+            name: np.zeros(0, np.bool_ if name in ("day", "date_text", "end_given") else np.float64 if name == "confidence" else np.int64)
             for name in _COLUMNS if name != "rank"}}
     starts, ends, precisions, actors1, actors2, place_ids, article_ids, places, confidence, fatalities, date_texts = \
         zip(*map(_FIELDS, mentions))
     start = np.array([-1 if day is None else day.toordinal() for day in starts], np.int64)
     end = np.array([-1 if day is None else day.toordinal() for day in ends], np.int64)
-    end[end < 0] = start[end < 0]
+    end_given = end >= 0
+    end[~end_given] = start[~end_given]
     singles = {place_id: encoder.place_set(frozenset((place_id,) if place_id else ())) for place_id in dict.fromkeys(place_ids)}
     place_set = _codes(place_ids, singles)
     entries = _entries(places, place_ids, place_set, encoder)
@@ -253,15 +261,18 @@ def columns(mentions: Sequence[EventMention], articles: Mapping[str, Article], e
         found = articles.get(article_id)
         if found is not None and found.published is not None:
             published[code] = found.published.toordinal()
-    precision_codes = {"day": 0}
-    precision = _codes(precisions, precision_codes)
-    ranked = np.array([precision_ranks.get(p, unranked) for p in precision_codes], np.int64)
-    return {"start": start, "end": end, "day": precision == 0, "actor1": _codes(actors1, encoder.actors),
+    precision = _codes(precisions, encoder.precisions)
+    precision_names = list(encoder.precisions)
+    day = np.array([told_precision == "day" for told_precision in precision_names], np.bool_)
+    ranked = np.array([precision_ranks.get(told_precision, unranked) for told_precision in precision_names], np.int64)
+    date_text = _codes(date_texts, encoder.date_texts)
+    return {"start": start, "end": end, "day": day[precision], "actor1": _codes(actors1, encoder.actors),
             "actor2": _codes(actors2, encoder.actors), "place": _codes(place_ids, encoder.place_codes),
             "place_set": place_set, "article": article, "published": published[article],
-            "confidence": np.array(confidence, np.float64), "date_text": np.array(date_texts, np.bool_),
+            "confidence": np.array(confidence, np.float64), "date_text": date_text != 0,
             "fatalities": np.array([NO_FIGURE if f is None else f for f in fatalities], np.int64),
-            "precision_rank": ranked[precision], **entries}
+            "precision_rank": ranked[precision], "precision": precision, "date_text_code": date_text, "end_given": end_given,
+            **entries}
 
 
 def _entries(places: Sequence[Sequence[EventPlace]], place_ids: Sequence[str], place_set: np.ndarray,
@@ -321,7 +332,7 @@ def concatenated(parts: Sequence[Mapping[str, np.ndarray]]) -> dict[str, np.ndar
 
 
 _COLUMNS = ("start", "end", "day", "actor1", "actor2", "place", "place_set", "article", "published", "rank", "confidence",
-            "date_text", "fatalities", "precision_rank", "entry_owner", "entry_place", "entry_role", "entry_text",
+            "date_text", "fatalities", "precision_rank", "precision", "date_text_code", "end_given", "entry_owner", "entry_place", "entry_role", "entry_text",
             "entry_name")
 
 
@@ -331,7 +342,8 @@ def cluster_type(columns: Mapping[str, np.ndarray], members: np.ndarray, encoder
     positions cluster by cluster in the order the mentions joined (dated ones by date, end and
     mention id, then undated ones by mention id), the same by mention id, and where each
     cluster starts in both (with the end after the last)."""
-    c = {name: columns[name][members] for name in _COLUMNS if not name.startswith("entry_")}
+    c = {name: columns[name][members] for name in ("start", "end", "rank", "day", "actor1", "actor2", "place", "place_set",
+                                                   "article", "published")}
     start, end, rank = c["start"], c["end"], c["rank"]
     dated = np.flatnonzero(start >= 0)
     sweep_order = dated[np.lexsort((rank[dated], end[dated], start[dated]))]
