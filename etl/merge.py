@@ -216,24 +216,20 @@ def merge(mentions: Sequence[EventMention], articles: Mapping[str, Article], pla
     merging and describing it, while this one also makes the records; before, as many processes
     encode a consecutive run of the mentions each: the same events whichever way."""
     with _without_cycle_collection():
-        unique, mention_ids = _unique(mentions)
-        types = _largest_first(_positions_by_type(unique))
         if workers is None:
-            workers = (os.cpu_count() or 1) if len(unique) >= PARALLEL_FROM else 1
-        merging = _Merging(unique, mention_ids, articles, places, parts=workers)
+            workers = (os.cpu_count() or 1) if len(mentions) >= PARALLEL_FROM else 1
+        merging = _Merging(mentions, articles, places, parts=workers)
+        if merging.repeats():  # a mention given twice: encoded again, once
+            merging = _Merging(_unique(mentions), articles, places, parts=workers)
+        types = _largest_first(merging.positions_by_type())
         if min(workers, len(types)) > 1 and _forking():
             return merging.in_order(_merge_in_processes(types, merging, min(workers, len(types))))
         return merging.in_order([merging.made(merging.described(members)) for members in types])
 
 
-def _unique(mentions: Sequence[EventMention]) -> tuple[list[EventMention], list[str]]:
-    """Each mention once (the last one given under its id, at the place of the first) and the
-    ids, copied side by side (_side_by_side)."""
-    mention_ids = _side_by_side(list(map(attrgetter("mention_id"), mentions)))
-    if len(set(mention_ids)) == len(mention_ids):
-        return list(mentions), mention_ids
-    unique = list({m.mention_id: m for m in mentions}.values())
-    return unique, _side_by_side([m.mention_id for m in unique])
+def _unique(mentions: Sequence[EventMention]) -> list[EventMention]:
+    """Each mention once: the last one given under its id, at the place of the first."""
+    return list({m.mention_id: m for m in mentions}.values())
 
 
 def _side_by_side(strings: list[str]) -> list[str]:
@@ -241,18 +237,19 @@ def _side_by_side(strings: list[str]) -> list[str]:
     reference count, and a process that writes a page it shares with a forked one is given a copy
     of the page: reading each mention's own id, which lies beside the mention, would copy a page
     per few mentions (at 10^6 mentions, most of a second of system time); these fill a few
-    thousand pages. Strings that hold the separator stay as they are."""
+    thousand pages."""
+    return _split(_joined(strings))
+
+
+def _joined(strings: list[str]) -> str | list[str]:
+    """The strings as one, a line each (a tenth of the time pickling them takes); as they are
+    when one holds a line break."""
     joined = "\n".join(strings)
-    return joined.split("\n") if strings and joined.count("\n") == len(strings) - 1 else strings
+    return joined if strings and joined.count("\n") == len(strings) - 1 else strings
 
 
-def _positions_by_type(mentions: Sequence[EventMention]) -> dict[str, np.ndarray]:
-    """Where each sub-event type's mentions are, in order."""
-    types = list(map(attrgetter("sub_event_type"), mentions))
-    codes = {sub_type: code for code, sub_type in enumerate(dict.fromkeys(types))}
-    coded = np.fromiter(map(codes.__getitem__, types), np.int64, count=len(types))
-    by_code = np.argsort(coded, kind="stable")
-    return dict(zip(codes, np.split(by_code, np.cumsum(np.bincount(coded, minlength=len(codes)))[:-1])))
+def _split(joined: str | list[str]) -> list[str]:
+    return joined.split("\n") if isinstance(joined, str) else joined
 
 
 def _largest_first(by_type: Mapping[str, np.ndarray]) -> list[np.ndarray]:
@@ -288,15 +285,15 @@ class _Merging:
     """Every mention encoded once as columns, and what every process reads: a forked worker reads it
     without copying."""
 
-    def __init__(self, mentions: Sequence[EventMention], mention_ids: Sequence[str], articles: Mapping[str, Article],
-                 places: Mapping[str, Place], parts: int = 1):
+    def __init__(self, mentions: Sequence[EventMention], articles: Mapping[str, Article], places: Mapping[str, Place],
+                 parts: int = 1):
         from etl import merge_columns  # numba takes a second to import: paid when merging, not by every importer (the app)
 
         self.mentions, self.articles, self.places = mentions, articles, places
-        self.ids = np.empty(len(mention_ids), object)
-        self.ids[:] = mention_ids
         self.encoder = merge_columns.Encoder(places, NEARBY_KM, LOCATING_ROLES, _km)
-        self.columns = _encoded(mentions, articles, self.encoder, parts)
+        self.columns, self.mention_ids = _encoded(mentions, articles, self.encoder, parts)
+        self.ids = np.empty(len(self.mention_ids), object)
+        self.ids[:] = self.mention_ids
         self.columns["rank"] = np.zeros(len(mentions), np.int64)  # of each mention's id among its type's: see described
         self.encoder.tables()
         encoder = self.encoder
@@ -312,6 +309,19 @@ class _Merging:
                       "geo": np.array([GEO_PRECISION.get(p.kind, 5) if p else 5 for p in map(places.get, encoder.place_list)],
                                       np.int64)}
         self.place_names = [p.name if p else None for p in map(places.get, encoder.place_list)]
+
+    def repeats(self) -> bool:
+        """Whether a mention id is given twice: found on the ids' hashes (made as they were encoded,
+        in parallel), which a set of the ids confirms only when two hashes are equal."""
+        hashes = np.sort(self.columns["id_hash"])  # np.unique takes fifty times longer
+        return bool((hashes[1:] == hashes[:-1]).any()) and len(set(self.mention_ids)) < len(self.mention_ids)
+
+    def positions_by_type(self) -> dict[str, np.ndarray]:
+        """Where each sub-event type's mentions are, in order."""
+        types = self.columns["type"]
+        by_code = np.argsort(types, kind="stable")
+        names = sorted(self.encoder.types, key=self.encoder.types.__getitem__)
+        return dict(zip(names, np.split(by_code, np.cumsum(np.bincount(types, minlength=len(names)))[:-1])))
 
     def described(self, members: np.ndarray) -> _Described:
         """One type's mentions (their positions) merged, and its events' fields voted, as columns.
@@ -442,19 +452,28 @@ def _reap(process) -> None:
     threading.Thread(target=process.join, daemon=True).start()
 
 
-def _encoded(mentions: Sequence[EventMention], articles: Mapping[str, Article], encoder, parts: int) -> dict[str, np.ndarray]:
-    """Every mention as columns, in the encoder's codes. From two parts on, the mentions are cut
-    into consecutive runs and each but the first is encoded in a forked process, with codes of its
-    own, which this one takes in: each process reads its run of objects in the order they lie in
-    memory. A run whose process dies is encoded here."""
+def _encoded(mentions: Sequence[EventMention], articles: Mapping[str, Article], encoder,
+             parts: int) -> tuple[dict[str, np.ndarray], list[str]]:
+    """Every mention as columns, in the encoder's codes, and the mention ids (side by side, see
+    _side_by_side). From two parts on, the mentions are cut into consecutive runs and each but the
+    first is encoded in a forked process, with codes of its own, which this one takes in: each
+    process reads its run of objects in the order they lie in memory. A run whose process dies is
+    encoded here."""
     from etl import merge_columns
 
-    def encode(run: Sequence[EventMention], encoder) -> dict[str, np.ndarray]:
-        return merge_columns.columns(run, articles, encoder, _PRECISION_RANK, len(PRECISION_ORDER))
+    def encode(run: Sequence[EventMention], encoder) -> tuple[dict[str, np.ndarray], list[str]]:
+        columns = merge_columns.columns(run, articles, encoder, _PRECISION_RANK, len(PRECISION_ORDER))
+        ids = list(map(attrgetter("mention_id"), run))
+        columns["id_hash"] = np.fromiter(map(hash, ids), np.int64, count=len(ids))  # a forked process hashes alike
+        return columns, ids
+
+    def encoded_here(run: Sequence[EventMention]) -> tuple[dict[str, np.ndarray], list[str]]:
+        columns, ids = encode(run, encoder)
+        return columns, _side_by_side(ids)
 
     parts = max(1, min(parts, len(mentions)))
     if parts == 1 or not _forking():
-        return encode(mentions, encoder)
+        return encoded_here(mentions)
     edges = [len(mentions) * k // parts for k in range(parts + 1)]
     context = multiprocessing.get_context("fork")
     children = []
@@ -466,18 +485,18 @@ def _encoded(mentions: Sequence[EventMention], articles: Mapping[str, Article], 
         child.start()
         sender.close()
         children.append((child, receiver, shared, lo, hi))
-    runs = [encode(mentions[:edges[1]], encoder)]
+    runs = [encoded_here(mentions[:edges[1]])]
     for child, receiver, shared, lo, hi in children:
         try:
             header, spans = receiver.recv()
             view = memoryview(shared)
-            columns, codes = pickle.loads(header, buffers=None if spans is None else [view[a:b] for a, b in spans])
-            runs.append(encoder.absorbed(columns, codes))
+            columns, codes, ids = pickle.loads(header, buffers=None if spans is None else [view[a:b] for a, b in spans])
+            runs.append((encoder.absorbed(columns, codes), _split(ids)))  # made here, side by side
         except EOFError:  # the process died before sending
-            runs.append(encode(mentions[lo:hi], encoder))
+            runs.append(encoded_here(mentions[lo:hi]))
         receiver.close()
         _reap(child)
-    return merge_columns.concatenated(runs)
+    return merge_columns.concatenated([columns for columns, _ in runs]), [i for _, ids in runs for i in ids]
 
 
 # Room for the columns of one mention in the memory an encoding process writes them to (they take
@@ -488,11 +507,12 @@ SHARED_BYTES_PER_MENTION = 1024
 def _send_encoding(sender, shared: mmap.mmap, run: Sequence[EventMention], articles: Mapping[str, Article],
                    places: Mapping[str, Place], encode) -> None:
     """The run's columns written to the shared memory, and through the pipe only what says how to
-    read them and the codes (or everything, when they do not fit)."""
+    read them, the codes and the ids (or everything, when they do not fit)."""
     from etl import merge_columns
 
     encoder = merge_columns.Encoder(places, NEARBY_KM, LOCATING_ROLES, _km)
-    payload = (encode(run, encoder), encoder.codes())
+    columns, ids = encode(run, encoder)
+    payload = (columns, encoder.codes(), _joined(ids))
     buffers: list[pickle.PickleBuffer] = []
     header = pickle.dumps(payload, protocol=5, buffer_callback=buffers.append)
     spans, end = [], 0

@@ -50,6 +50,7 @@ class Encoder:
         self.strings: dict[str, int] = {"": 0}  # the texts of places as mentions write them, and destination names
         self.roles: dict[str, int] = {}
         self.precisions: dict[str, int] = {}
+        self.types: dict[str, int] = {}  # sub-event types
         self.date_texts: dict[str, int] = {"": 0}
         self._tables = None
 
@@ -76,7 +77,8 @@ class Encoder:
         to take in columns made with these codes (absorbed)."""
         return {"actors": list(self.actors), "articles": list(self.articles), "places": list(self.place_list),
                 "sets": list(self.sets), "strings": list(self.strings), "roles": list(self.roles),
-                "precisions": list(self.precisions), "date_texts": list(self.date_texts)}
+                "precisions": list(self.precisions), "date_texts": list(self.date_texts),
+                "types": list(self.types)}
 
     def absorbed(self, columns: Mapping[str, np.ndarray], codes: Mapping[str, list]) -> dict[str, np.ndarray]:
         """Columns another encoder made (with its codes) in this encoder's codes, values it lacks
@@ -92,7 +94,8 @@ class Encoder:
                 "entry_text": string[columns["entry_text"]],
                 "entry_name": np.append(string, -1)[columns["entry_name"]],  # -1 (not a destination) stays -1
                 "precision": _codes(codes["precisions"], self.precisions)[columns["precision"]],
-                "date_text_code": _codes(codes["date_texts"], self.date_texts)[columns["date_text_code"]]}
+                "date_text_code": _codes(codes["date_texts"], self.date_texts)[columns["date_text_code"]],
+                "type": _codes(codes["types"], self.types)[columns["type"]]}
 
     def tables(self) -> dict[str, np.ndarray]:
         """Per place: kind, country, province, its neighbours within near_km, its blocking keys."""
@@ -223,7 +226,7 @@ def _csr_ints(name: str, lists: Sequence[Sequence[int]]) -> dict[str, np.ndarray
 # read in one pass, each mention once: a share's mentions lie scattered among the others in memory,
 # and reading them field by field would miss the cache twelve times per mention
 _FIELDS = attrgetter("date_start", "date_end", "date_precision", "actor1", "actor2", "place_id", "article_id", "places",
-                     "confidence", "fatalities", "date_text")
+                     "confidence", "fatalities", "date_text", "sub_event_type")
 
 
 def _codes(values: Sequence, table: dict) -> np.ndarray:
@@ -239,14 +242,14 @@ def columns(mentions: Sequence[EventMention], articles: Mapping[str, Article], e
     precision, actors, main place, place set (-1 none), article, its publication day (-1
     unknown), confidence, fatalities (NO_FIGURE: none stated), a date text or not; and, to write
     an event's date from, the precision and the date text (codes in the encoder's tables) and
-    whether an end is given. Not "rank": the caller ranks each mention's id among those of its
-    type."""
+    whether an end is given; its sub-event type. Not "rank": the caller ranks each mention's id
+    among those of its type."""
     n = len(mentions)
     if not n:
         return {"entry_ptr": np.zeros(1, np.int64), **{
             name: np.zeros(0, np.bool_ if name in ("day", "date_text", "end_given") else np.float64 if name == "confidence" else np.int64)
             for name in _COLUMNS if name != "rank"}}
-    starts, ends, precisions, actors1, actors2, place_ids, article_ids, places, confidence, fatalities, date_texts = \
+    starts, ends, precisions, actors1, actors2, place_ids, article_ids, places, confidence, fatalities, date_texts, types = \
         zip(*map(_FIELDS, mentions))
     start = np.array([-1 if day is None else day.toordinal() for day in starts], np.int64)
     end = np.array([-1 if day is None else day.toordinal() for day in ends], np.int64)
@@ -272,7 +275,7 @@ def columns(mentions: Sequence[EventMention], articles: Mapping[str, Article], e
             "confidence": np.array(confidence, np.float64), "date_text": date_text != 0,
             "fatalities": np.array([NO_FIGURE if f is None else f for f in fatalities], np.int64),
             "precision_rank": ranked[precision], "precision": precision, "date_text_code": date_text, "end_given": end_given,
-            **entries}
+            "type": _codes(types, encoder.types), **entries}
 
 
 def _entries(places: Sequence[Sequence[EventPlace]], place_ids: Sequence[str], place_set: np.ndarray,
@@ -332,7 +335,7 @@ def concatenated(parts: Sequence[Mapping[str, np.ndarray]]) -> dict[str, np.ndar
 
 
 _COLUMNS = ("start", "end", "day", "actor1", "actor2", "place", "place_set", "article", "published", "rank", "confidence",
-            "date_text", "fatalities", "precision_rank", "precision", "date_text_code", "end_given", "entry_owner", "entry_place", "entry_role", "entry_text",
+            "date_text", "fatalities", "precision_rank", "precision", "date_text_code", "end_given", "type", "entry_owner", "entry_place", "entry_role", "entry_text",
             "entry_name")
 
 

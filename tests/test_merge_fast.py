@@ -59,6 +59,20 @@ def test_the_benchmark_mentions_give_the_same_events_in_processes():
     assert merge.merge(mentions, articles, places, workers=2) == merge.merge(mentions, articles, places, workers=1)
 
 
+def test_mentions_given_twice_in_both_runs_count_once_in_processes():
+    import dataclasses
+
+    from etl.bench.merge import synthetic_mentions
+
+    mentions, articles, places = synthetic_mentions(3000, seed=6)
+    again = [dataclasses.replace(m, confidence=0.95, actor1="ISIS") for m in mentions[10::150]]  # from both halves
+    given = mentions[:2000] + again + mentions[2000:]  # a repeat of the first run's mentions in the second and back
+    expected = merge.merge(given, articles, places, workers=1)
+    assert merge.merge(given, articles, places, workers=2) == expected
+    assert sum(e.n_mentions for e in expected) == len(mentions)
+    assert expected != merge.merge(mentions, articles, places, workers=1)  # the repeats, given last, count
+
+
 @pytest.mark.parametrize("sent", [0, 1, 3])
 def test_the_types_a_dying_process_took_and_did_not_send_are_merged_in_the_calling_process(monkeypatch, sent):
     import itertools
