@@ -455,10 +455,10 @@ def _reap(process) -> None:
 def _encoded(mentions: Sequence[EventMention], articles: Mapping[str, Article], encoder,
              parts: int) -> tuple[dict[str, np.ndarray], list[str]]:
     """Every mention as columns, in the encoder's codes, and the mention ids (side by side, see
-    _side_by_side). From two parts on, the mentions are cut into consecutive runs and each but the
-    first is encoded in a forked process, with codes of its own, which this one takes in: each
-    process reads its run of objects in the order they lie in memory. A run whose process dies is
-    encoded here."""
+    _side_by_side). From two parts on, the mentions are cut into consecutive chunks, and this
+    process and parts - 1 forked ones each take the next chunk when free (_Claims), so each reads
+    runs of objects in the order they lie in memory and all finish together; a forked one encodes
+    with codes of its own, which this one takes in. What a process that dies took is encoded here."""
     from etl import merge_columns
 
     def encode(run: Sequence[EventMention], encoder) -> tuple[dict[str, np.ndarray], list[str]]:
@@ -474,58 +474,101 @@ def _encoded(mentions: Sequence[EventMention], articles: Mapping[str, Article], 
     parts = max(1, min(parts, len(mentions)))
     if parts == 1 or not _forking():
         return encoded_here(mentions)
-    edges = [len(mentions) * k // parts for k in range(parts + 1)]
+    n_chunks = min(len(mentions), parts * CHUNKS_PER_PROCESS)
+    edges = [len(mentions) * k // n_chunks for k in range(n_chunks + 1)]
     context = multiprocessing.get_context("fork")
+    claims = _Claims(context, n_chunks)
+    shared = mmap.mmap(-1, SHARED_BYTES_PER_MENTION * len(mentions))
     children = []
-    for lo, hi in zip(edges[1:], edges[2:]):
+    for _ in range(parts - 1):
         receiver, sender = context.Pipe(duplex=False)
-        shared = mmap.mmap(-1, SHARED_BYTES_PER_MENTION * (hi - lo))
-        child = context.Process(target=_send_encoding, args=(sender, shared, mentions[lo:hi], articles, encoder.places, encode),
+        child = context.Process(target=_send_encoding, args=(sender, shared, mentions, edges, claims, encoder.places, encode),
                                 daemon=True)
         child.start()
         sender.close()
-        children.append((child, receiver, shared, lo, hi))
-    runs = [encoded_here(mentions[:edges[1]])]
-    for child, receiver, shared, lo, hi in children:
-        try:
-            header, spans = receiver.recv()
-            view = memoryview(shared)
-            columns, codes, ids = pickle.loads(header, buffers=None if spans is None else [view[a:b] for a, b in spans])
-            runs.append((encoder.absorbed(columns, codes), _split(ids)))  # made here, side by side
-        except EOFError:  # the process died before sending
-            runs.append(encoded_here(mentions[lo:hi]))
+        children.append((child, receiver))
+    chunks = {index: encoded_here(mentions[edges[index]:edges[index + 1]]) for index in claims}
+    view = memoryview(shared)
+    for child, receiver in children:
+        sent, codes = [], None
+        with contextlib.suppress(EOFError):  # the process died: what it took is encoded below
+            while codes is None:
+                index, header, spans = pickle.loads(receiver.recv_bytes())
+                if index < 0:
+                    codes = pickle.loads(header)
+                else:
+                    sent.append((index, header, spans))
+        if codes is not None:
+            translation = encoder.translation(codes)
+            for index, header, spans in sent:
+                columns, ids = pickle.loads(header, buffers=None if spans is None else [view[a:b] for a, b in spans])
+                chunks[index] = (encoder.translated(columns, translation), _split(ids))  # made here, side by side
         receiver.close()
         _reap(child)
-    return merge_columns.concatenated([columns for columns, _ in runs]), [i for _, ids in runs for i in ids]
+    for index in range(n_chunks):
+        if index not in chunks:
+            chunks[index] = encoded_here(mentions[edges[index]:edges[index + 1]])
+    return (merge_columns.concatenated([chunks[index][0] for index in range(n_chunks)]),
+            [i for index in range(n_chunks) for i in chunks[index][1]])
 
 
+# Chunks each encoding process takes, on average: enough that the processes finish within a small
+# chunk of each other, few enough that each reads long runs of objects.
+CHUNKS_PER_PROCESS = 16
 # Room for the columns of one mention in the memory an encoding process writes them to (they take
 # about 170 bytes; more, and they go through the pipe instead, three times slower).
 SHARED_BYTES_PER_MENTION = 1024
 
 
-def _send_encoding(sender, shared: mmap.mmap, run: Sequence[EventMention], articles: Mapping[str, Article],
+def _send_encoding(sender, shared: mmap.mmap, mentions: Sequence[EventMention], edges: Sequence[int], claims: _Claims,
                    places: Mapping[str, Place], encode) -> None:
-    """The run's columns written to the shared memory, and through the pipe only what says how to
-    read them, the codes and the ids (or everything, when they do not fit)."""
+    """Each chunk this process takes, encoded: its columns written to its part of the shared
+    memory, and through the pipe what says how to read them and its ids (or everything, when
+    they do not fit); at the end, the codes."""
     from etl import merge_columns
 
     encoder = merge_columns.Encoder(places, NEARBY_KM, LOCATING_ROLES, _km)
-    columns, ids = encode(run, encoder)
-    payload = (columns, encoder.codes(), _joined(ids))
-    buffers: list[pickle.PickleBuffer] = []
-    header = pickle.dumps(payload, protocol=5, buffer_callback=buffers.append)
-    spans, end = [], 0
-    for buffer in map(pickle.PickleBuffer.raw, buffers):
-        if end + buffer.nbytes > len(shared):
-            sender.send((pickle.dumps(payload, protocol=5), None))
-            break
-        shared[end:end + buffer.nbytes] = buffer
-        spans.append((end, end + buffer.nbytes))
-        end += buffer.nbytes
-    else:
-        sender.send((header, spans))
-    sender.close()
+    outbox = _Outbox(sender)
+    for index in claims:
+        lo, hi = edges[index], edges[index + 1]
+        columns, ids = encode(mentions[lo:hi], encoder)
+        payload = (columns, _joined(ids))
+        buffers: list[pickle.PickleBuffer] = []
+        header = pickle.dumps(payload, protocol=5, buffer_callback=buffers.append)
+        spans, end = [], lo * SHARED_BYTES_PER_MENTION
+        for buffer in map(pickle.PickleBuffer.raw, buffers):
+            if end + buffer.nbytes > hi * SHARED_BYTES_PER_MENTION:
+                header, spans = pickle.dumps(payload, protocol=5), None
+                break
+            shared[end:end + buffer.nbytes] = buffer
+            spans.append((end, end + buffer.nbytes))
+            end += buffer.nbytes
+        outbox.put(pickle.dumps((index, header, spans), protocol=pickle.HIGHEST_PROTOCOL))
+    outbox.put(pickle.dumps((-1, pickle.dumps(encoder.codes(), protocol=pickle.HIGHEST_PROTOCOL), None)))
+    outbox.close()
+
+
+class _Outbox:
+    """Messages sent through a pipe by a thread of their own: a pipe holds a few kilobytes, and
+    the calling process reads only between pieces of its own work, so sending in line would stall
+    this process's work."""
+
+    def __init__(self, sender):
+        self.sender, self.queue = sender, queue.SimpleQueue()
+        self.thread = threading.Thread(target=self._send)
+        self.thread.start()
+
+    def _send(self) -> None:
+        for payload in iter(self.queue.get, None):
+            self.sender.send_bytes(payload)
+
+    def put(self, payload: bytes) -> None:
+        self.queue.put(payload)
+
+    def close(self) -> None:
+        self.queue.put(None)
+        self.thread.join()
+        self.sender.close()
 
 
 def _ranks(names: Sequence[str]) -> np.ndarray:
@@ -593,19 +636,8 @@ def _merge_in_processes(types: list[np.ndarray], merging: _Merging, workers: int
 
 
 def _send_descriptions(sender, types: list[np.ndarray], claims: _Claims, merging: _Merging) -> None:
-    """Each type this process takes, described and sent with its index by a thread of its own: a
-    pipe holds a few kilobytes, and the calling process reads only between its own types, so
-    sending here would stall describing."""
-    outbox: queue.SimpleQueue = queue.SimpleQueue()
-
-    def send() -> None:
-        for payload in iter(outbox.get, None):
-            sender.send_bytes(payload)
-
-    sending = threading.Thread(target=send)
-    sending.start()
+    """Each type this process takes, described and sent with its index."""
+    outbox = _Outbox(sender)
     for index in claims:
         outbox.put(pickle.dumps((index, merging.described(types[index])), protocol=pickle.HIGHEST_PROTOCOL))
-    outbox.put(None)
-    sending.join()
-    sender.close()
+    outbox.close()

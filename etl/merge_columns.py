@@ -16,6 +16,7 @@ numbers (a cluster's number is its age).
 """
 from __future__ import annotations
 
+import itertools
 import math
 from operator import attrgetter
 from typing import Mapping, Sequence
@@ -42,6 +43,7 @@ class Encoder:
         self.places, self.near_km, self.locating_roles, self._km = places, near_km, locating_roles, km
         self.actors: dict[str, int] = {"": 0}
         self.articles: dict[str, int] = {}
+        self.published: list[int] = []  # each article's publication day ordinal (-1: unknown), by code
         self.place_codes: dict[str, int] = {"": 0}
         self.place_list: list[str] = [""]
         self.sets: dict[frozenset[str], int] = {}
@@ -80,22 +82,23 @@ class Encoder:
                 "precisions": list(self.precisions), "date_texts": list(self.date_texts),
                 "types": list(self.types)}
 
-    def absorbed(self, columns: Mapping[str, np.ndarray], codes: Mapping[str, list]) -> dict[str, np.ndarray]:
-        """Columns another encoder made (with its codes) in this encoder's codes, values it lacks
-        given new codes in the order the other coded them."""
+    def translation(self, codes: Mapping[str, list]) -> dict[str, np.ndarray]:
+        """For each coded column another encoder made, this encoder's code of each of its codes
+        (values this one lacks given new codes in the order the other coded them): see translated."""
         actor = _codes(codes["actors"], self.actors)
         place = np.array([self.place(place_id) for place_id in codes["places"]], np.int64)
-        place_set = np.array([*map(self.place_set, codes["sets"]), -1], np.int64)  # -1 (no set) stays -1
         string = _codes(codes["strings"], self.strings)
-        return {**columns, "actor1": actor[columns["actor1"]], "actor2": actor[columns["actor2"]],
-                "article": _codes(codes["articles"], self.articles)[columns["article"]], "place": place[columns["place"]],
-                "place_set": place_set[columns["place_set"]], "entry_place": place[columns["entry_place"]],
-                "entry_role": _codes(codes["roles"], self.roles)[columns["entry_role"]],
-                "entry_text": string[columns["entry_text"]],
-                "entry_name": np.append(string, -1)[columns["entry_name"]],  # -1 (not a destination) stays -1
-                "precision": _codes(codes["precisions"], self.precisions)[columns["precision"]],
-                "date_text_code": _codes(codes["date_texts"], self.date_texts)[columns["date_text_code"]],
-                "type": _codes(codes["types"], self.types)[columns["type"]]}
+        return {"actor1": actor, "actor2": actor, "article": _codes(codes["articles"], self.articles), "place": place,
+                "place_set": np.array([*map(self.place_set, codes["sets"]), -1], np.int64),  # -1 (no set) stays -1
+                "entry_place": place, "entry_role": _codes(codes["roles"], self.roles), "entry_text": string,
+                "entry_name": np.append(string, -1),  # -1 (not a destination) stays -1
+                "precision": _codes(codes["precisions"], self.precisions),
+                "date_text_code": _codes(codes["date_texts"], self.date_texts), "type": _codes(codes["types"], self.types)}
+
+    @staticmethod
+    def translated(columns: Mapping[str, np.ndarray], translation: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
+        """Columns another encoder made in this encoder's codes, by its translation."""
+        return {**columns, **{name: table[columns[name]] for name, table in translation.items()}}
 
     def tables(self) -> dict[str, np.ndarray]:
         """Per place: kind, country, province, its neighbours within near_km, its blocking keys."""
@@ -259,11 +262,10 @@ def columns(mentions: Sequence[EventMention], articles: Mapping[str, Article], e
     place_set = _codes(place_ids, singles)
     entries = _entries(places, place_ids, place_set, encoder)
     article = _codes(article_ids, encoder.articles)
-    published = np.full(len(encoder.articles), -1, np.int64)
-    for article_id, code in encoder.articles.items():
+    for article_id in itertools.islice(encoder.articles, len(encoder.published), None):
         found = articles.get(article_id)
-        if found is not None and found.published is not None:
-            published[code] = found.published.toordinal()
+        encoder.published.append(-1 if found is None or found.published is None else found.published.toordinal())
+    published = np.array(encoder.published, np.int64)
     precision = _codes(precisions, encoder.precisions)
     precision_names = list(encoder.precisions)
     day = np.array([told_precision == "day" for told_precision in precision_names], np.bool_)

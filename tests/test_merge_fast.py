@@ -95,14 +95,19 @@ def test_the_types_a_dying_process_took_and_did_not_send_are_merged_in_the_calli
     assert merge.merge(mentions, articles, places, workers=3) == expected
 
 
-def test_a_run_whose_encoding_process_dies_is_encoded_in_the_calling_process(monkeypatch):
+@pytest.mark.parametrize("dies", ["at once", "before sending its codes"])
+def test_the_chunks_a_dying_encoding_process_took_are_encoded_in_the_calling_process(monkeypatch, dies):
     import os
 
+    from etl import merge_columns
     from etl.bench.merge import synthetic_mentions
 
     mentions, articles, places = synthetic_mentions(600, seed=8)
     expected = merge.merge(mentions, articles, places, workers=1)
-    monkeypatch.setattr(merge, "_send_encoding", lambda *args: os._exit(1))
+    if dies == "at once":
+        monkeypatch.setattr(merge, "_send_encoding", lambda *args: os._exit(1))
+    else:  # only a forked encoding process asks for its codes: it has sent some of its chunks, or none
+        monkeypatch.setattr(merge_columns.Encoder, "codes", lambda self: os._exit(1))
     assert merge.merge(mentions, articles, places, workers=2) == expected
     assert merge.merge(mentions, articles, places, workers=3) == expected
 
