@@ -29,9 +29,9 @@ summaries, and so what it can take, change with each mention it takes), which no
 query expresses; a self-join of candidate pairs, the set-oriented alternative, would not even
 scale: at 10^5 synthetic mentions it already yields 2.4 M pairs, and a hundred times more at
 10^6. The loops run compiled over integer columns (etl.merge_columns), and so do the votes
-that choose each event's fields; this module encodes the mentions (consecutive runs of them in
-parallel), deals the types among processes, writes the few strings an event says (its id,
-summary, disputed dates) and makes the records.
+that choose each event's fields; this module encodes the mentions (chunks of them in parallel),
+has processes take the types in turn, writes the few strings an event says (its id, summary,
+disputed dates) and makes the records from the columns.
 """
 from __future__ import annotations
 
@@ -214,7 +214,7 @@ def merge(mentions: Sequence[EventMention], articles: Mapping[str, Article], pla
     type is merged on its own, which keeps every index small, and up to `workers` processes
     (default: every core, from PARALLEL_FROM mentions on) each take the next type when free,
     merging and describing it, while this one also makes the records; before, as many processes
-    encode a consecutive run of the mentions each: the same events whichever way."""
+    take consecutive chunks of the mentions to encode: the same events whichever way."""
     with _without_cycle_collection():
         if workers is None:
             workers = (os.cpu_count() or 1) if len(mentions) >= PARALLEL_FROM else 1

@@ -226,8 +226,8 @@ def _csr_ints(name: str, lists: Sequence[Sequence[int]]) -> dict[str, np.ndarray
     return {f"{name}_ptr": pointers, name: flat}
 
 
-# read in one pass, each mention once: a share's mentions lie scattered among the others in memory,
-# and reading them field by field would miss the cache twelve times per mention
+# read in one pass, each mention once: reading the mentions field by field would miss the cache
+# twelve times per mention
 _FIELDS = attrgetter("date_start", "date_end", "date_precision", "actor1", "actor2", "place_id", "article_id", "places",
                      "confidence", "fatalities", "date_text", "sub_event_type")
 
@@ -325,7 +325,7 @@ def _entries(places: Sequence[Sequence[EventPlace]], place_ids: Sequence[str], p
 
 
 def concatenated(parts: Sequence[Mapping[str, np.ndarray]]) -> dict[str, np.ndarray]:
-    """The columns of consecutive runs of mentions (in one encoder's codes) as those of all of them."""
+    """The columns of consecutive chunks of mentions (in one encoder's codes) as those of all of them."""
     rows = np.cumsum([0] + [len(part["start"]) for part in parts])
     entries = np.cumsum([0] + [part["entry_ptr"][-1] for part in parts])
     joined = {name: np.concatenate([part[name] for part in parts]) for name in parts[0]
