@@ -477,7 +477,7 @@ def _encoded(mentions: Sequence[EventMention], articles: Mapping[str, Article], 
     n_chunks = min(len(mentions), parts * CHUNKS_PER_PROCESS)
     edges = [len(mentions) * k // n_chunks for k in range(n_chunks + 1)]
     context = multiprocessing.get_context("fork")
-    claims = _Claims(context, n_chunks)
+    claims = _Claims(n_chunks)
     shared = mmap.mmap(-1, SHARED_BYTES_PER_MENTION * len(mentions))
     children = []
     for _ in range(parts - 1):
@@ -488,6 +488,7 @@ def _encoded(mentions: Sequence[EventMention], articles: Mapping[str, Article], 
         sender.close()
         children.append((child, receiver))
     chunks = {index: encoded_here(mentions[edges[index]:edges[index + 1]]) for index in claims}
+    claims.close()  # the forked processes hold their own ends
     view = memoryview(shared)
     for child, receiver in children:
         sent, codes = [], None
@@ -579,21 +580,32 @@ def _ranks(names: Sequence[str]) -> np.ndarray:
 
 
 class _Claims:
-    """The types, by their index in the order given, each process taking the next one when it is
-    free: the processes finish close together, whatever the speed of each (this one also makes
-    every record; a worker may share its core with other work)."""
+    """Pieces of work, by their index in the order given, that processes forked after this is made
+    take one at a time when free: they finish close together, whatever the speed of each (the
+    calling process also makes every record; a worker may share its core with other work). The
+    next index lies in shared memory, guarded by a one-byte token in a pipe (whoever reads it
+    holds the lock): no semaphore, which some systems cannot make."""
 
-    def __init__(self, context, n_types: int):
-        self.taken, self.n_types = context.Value("q", 0), n_types
+    def __init__(self, n: int):
+        self.n = n
+        self.next = mmap.mmap(-1, 8)
+        self.token_out, self.token_in = os.pipe()
+        os.write(self.token_in, b"\0")
 
     def __iter__(self) -> Iterator[int]:
         while True:
-            with self.taken.get_lock():
-                index = self.taken.value
-                self.taken.value = index + 1
-            if index >= self.n_types:
+            os.read(self.token_out, 1)
+            index = int.from_bytes(self.next[:8], "little")
+            self.next[:8] = (index + 1).to_bytes(8, "little")
+            os.write(self.token_in, b"\0")
+            if index >= self.n:
                 return
             yield index
+
+    def close(self) -> None:
+        os.close(self.token_out)
+        os.close(self.token_in)
+        self.next.close()
 
 
 def _merge_in_processes(types: list[np.ndarray], merging: _Merging, workers: int) -> list[tuple[_Described, list[Event]]]:
@@ -602,7 +614,7 @@ def _merge_in_processes(types: list[np.ndarray], merging: _Merging, workers: int
     description as soon as it is made, and this process makes the records of every description
     as it comes. The types a process that dies took and did not send are described here."""
     context = multiprocessing.get_context("fork")
-    claims = _Claims(context, len(types))
+    claims = _Claims(len(types))
     children = []
     for _ in range(workers - 1):
         receiver, sender = context.Pipe(duplex=False)
@@ -627,6 +639,7 @@ def _merge_in_processes(types: list[np.ndarray], merging: _Merging, workers: int
         pieces[index] = merging.made(merging.described(types[index]))
         for child in children:
             receive(child, wait=False)
+    claims.close()  # the forked processes hold their own ends
     for child in children:
         receive(child, wait=True)
     for index in range(len(types)):

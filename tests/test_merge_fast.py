@@ -126,7 +126,7 @@ def test_every_type_is_taken_once_across_processes_largest_first(processes):
     import multiprocessing
 
     context = multiprocessing.get_context("fork")
-    claims = merge._Claims(context, 200)
+    claims = merge._Claims(200)
     taken = context.Queue()
 
     def take() -> None:
@@ -143,6 +143,7 @@ def test_every_type_is_taken_once_across_processes_largest_first(processes):
         child.join()
     assert sorted(indexes) == list(range(200))
     assert list(claims) == []  # all taken: a process asking again gets none
+    claims.close()
     by_type = {"b": [2] * 4, "a": [1] * 5, "d": [4], "c": [3] * 3, "e": [5] * 3}
     assert merge._largest_first(by_type) == [[1] * 5, [2] * 4, [3] * 3, [5] * 3, [4]]
 
