@@ -516,9 +516,10 @@ def _encoded(mentions: Sequence[EventMention], articles: Mapping[str, Article], 
 # Chunks each encoding process takes, on average: enough that the processes finish within a small
 # chunk of each other, few enough that each reads long runs of objects.
 CHUNKS_PER_PROCESS = 16
-# Room for the columns of one mention in the memory an encoding process writes them to (they take
-# about 170 bytes; more, and they go through the pipe instead, three times slower).
-SHARED_BYTES_PER_MENTION = 1024
+# Room for the columns of one mention in the memory the encoding processes write them to, which is
+# reserved for every mention (they take about 140 bytes, and 48 more per place a mention names; a
+# chunk that does not fit goes through the pipe instead, three times slower).
+SHARED_BYTES_PER_MENTION = 384
 
 
 def _send_encoding(sender, shared: mmap.mmap, mentions: Sequence[EventMention], edges: Sequence[int], claims: _Claims,
