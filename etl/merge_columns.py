@@ -76,7 +76,7 @@ class Encoder:
 
     def codes(self) -> dict[str, list]:
         """Every value this encoder has coded, in the order of its codes: what another encoder needs
-        to take in columns made with these codes (absorbed)."""
+        to take in columns made with these codes (translation)."""
         return {"actors": list(self.actors), "articles": list(self.articles), "places": list(self.place_list),
                 "sets": list(self.sets), "strings": list(self.strings), "roles": list(self.roles),
                 "precisions": list(self.precisions), "date_texts": list(self.date_texts),
