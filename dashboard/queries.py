@@ -21,7 +21,7 @@ import streamlit as st
 
 from dashboard.filters import Filters
 from dashboard.geotypes import Box
-from etl import store
+from etl import rollups, store
 
 GRAINS = ("day", "week", "month", "year")
 
@@ -55,6 +55,14 @@ def _query(snapshot: str, sql: str, params: list[Any] | dict[str, Any] | None = 
     return frame
 
 
+@st.cache_data(show_spinner=False, max_entries=16)
+def _has_rollups(snapshot: str) -> bool:
+    """Whether the store holds `etl.rollups`' counts (a store written before them does not)."""
+    found = _query(snapshot, "SELECT count(*) AS n FROM information_schema.tables WHERE list_contains($names, table_name)",
+                   {"names": list(rollups.TABLES)})
+    return int(found["n"].iloc[0]) == len(rollups.TABLES)
+
+
 # ---------------------------------------------------------------- filters -> SQL
 
 BY_DATE = "date_start NULLS LAST, event_id"
@@ -82,9 +90,12 @@ def _events_sql(where: str, limit: str = "", order: str = BY_DATE) -> str:
     ORDER BY {order}"""
 
 
+NO_CONDITION = "TRUE"  # where_clause of no filter: every event
+
+
 def where_clause(filters: Filters) -> tuple[str, dict[str, Any]]:
     """SQL conditions over `e` (events) and `p` (its place) with named parameters."""
-    conditions, params = ["TRUE"], {}
+    conditions, params = [NO_CONDITION], {}
     if filters.date_from:
         conditions.append("coalesce(e.date_end, e.date_start) >= $date_from")
         params["date_from"] = filters.date_from
@@ -347,14 +358,10 @@ def movement_pairs(snapshot: str, filters: Filters, limit: int) -> pd.DataFrame:
     if not snapshot:
         return pd.DataFrame(columns=MOVEMENT_COLUMNS + ["n"])
     where, params = where_clause(filters)
+    counts = (rollups.MOVEMENT_COUNTS if where == NO_CONDITION and _has_rollups(snapshot) else
+              f"({rollups.movement_counts_sql(_chosen(where))})")
     return _query(snapshot, f"""
-        WITH paths AS ({_paths_sql(where)}),
-        pairs AS (
-            SELECT origin_id, destination_id, min(event_id) AS event_id,
-                   arg_min_null(event_type, event_id) AS event_type, count(*) AS n
-            FROM paths GROUP BY origin_id, destination_id
-            ORDER BY n DESC, origin_id, destination_id LIMIT $limit
-        )
+        WITH pairs AS (SELECT * FROM {counts} ORDER BY n DESC, origin_id, destination_id LIMIT $limit)
         {_NAMED_PATHS.format(paths="pairs", n=", m.n")}
         ORDER BY m.n DESC, m.origin_id, m.destination_id""", {**params, "limit": limit})
 
@@ -383,28 +390,9 @@ def movements_of(snapshot: str, event_ids: tuple[str, ...]) -> pd.DataFrame:
     return _query(snapshot, _movements_sql("list_contains($ids, e.event_id)"), {"ids": list(event_ids)})
 
 
-def _paths_sql(where: str) -> str:
-    """Event id, type, origin and destination place ids of every move of the events `where` selects
-    (both places in the store, and not the same)."""
-    return f"""
-        WITH chosen AS (
-            SELECT e.event_id, e.event_type, e.place_id FROM {filtered_events(where)} WHERE {where}
-        ),
-        moving AS (  -- only events that name a destination can move
-            SELECT c.event_id, c.event_type, c.place_id, d.place_id AS destination_id
-            FROM chosen c JOIN event_places d ON d.event_id = c.event_id AND d.role = 'destination'
-        ),
-        named_origins AS (
-            SELECT ep.event_id, min(ep.place_id) AS place_id FROM event_places ep
-            WHERE ep.role = 'origin' AND ep.event_id IN (SELECT event_id FROM moving) GROUP BY ep.event_id
-        ),
-        paths AS (
-            SELECT m.event_id, m.event_type, coalesce(n.place_id, nullif(m.place_id, '')) AS origin_id, m.destination_id
-            FROM moving m LEFT JOIN named_origins n USING (event_id)
-        )
-        SELECT * FROM paths
-        WHERE origin_id <> destination_id AND origin_id IN (SELECT place_id FROM places)
-          AND destination_id IN (SELECT place_id FROM places)"""
+def _chosen(where: str) -> str:
+    """The events `where` selects, as `etl.rollups` counts them."""
+    return f"SELECT e.event_id, e.event_type, e.place_id FROM {filtered_events(where)} WHERE {where}"
 
 
 # Paths (`m`) with their places' names and coordinates, laid out as MOVEMENT_COLUMNS (+ n).
@@ -416,7 +404,7 @@ _NAMED_PATHS = """
 
 
 def _movements_sql(where: str) -> str:
-    return f"""WITH paths AS ({_paths_sql(where)})
+    return f"""WITH paths AS ({rollups.paths_sql(_chosen(where))})
         {_NAMED_PATHS.format(paths="paths", n="")}
         ORDER BY m.event_id, m.destination_id"""
 
@@ -540,7 +528,7 @@ def filter_options(snapshot: str) -> dict[str, Any]:
     return {
         "event_types": column("SELECT DISTINCT event_type FROM events ORDER BY 1"),
         "actors": column("SELECT DISTINCT a FROM (SELECT actor1 AS a FROM events UNION SELECT actor2 FROM events) ORDER BY 1"),
-        "countries": column("SELECT DISTINCT p.country_code FROM events e JOIN places p USING (place_id) ORDER BY 1"),
+        "countries": column(f"SELECT DISTINCT p.country_code FROM {_located_places(snapshot)} JOIN places p USING (place_id) ORDER BY 1"),
         "places": _top_places(snapshot, Filters(), PLACE_OPTIONS),
         "sources": column("SELECT DISTINCT source FROM articles WHERE status = 'ok' ORDER BY 1"),
         "date_min": _as_date(span["lo"].iloc[0]),
@@ -549,22 +537,20 @@ def filter_options(snapshot: str) -> dict[str, Any]:
     }
 
 
+def _located_places(snapshot: str) -> str:
+    """A FROM of the place ids that are some event's place: from the store's counts when it has them."""
+    return (f"(SELECT place_id FROM {rollups.PLACE_COUNTS} WHERE located > 0)" if _has_rollups(snapshot)
+            else "events")
+
+
 def _top_places(snapshot: str, filters: Filters, limit: int) -> dict[str, str]:
     """Each place's events are those it is the place of, plus those naming it elsewhere (each once):
-    counted apart and added, which spares a distinct over every (place, event) pair."""
+    unfiltered, as the store counted them when it was written (`etl.rollups`)."""
     where, params = where_clause(filters)
+    counts = (rollups.PLACE_COUNTS if where == NO_CONDITION and _has_rollups(snapshot) else
+              f"({rollups.place_counts_sql(_chosen(where))})")
     frame = _query(snapshot, f"""
-        WITH chosen AS (
-            SELECT e.event_id, e.place_id FROM {filtered_events(where)} WHERE {where}
-        ), named AS (
-            SELECT DISTINCT ep.place_id, ep.event_id FROM event_places ep JOIN chosen c USING (event_id)
-            WHERE ep.place_id <> '' AND ep.place_id IS DISTINCT FROM c.place_id
-        ), counts AS (
-            SELECT place_id, count(*) AS n FROM chosen WHERE place_id <> '' GROUP BY place_id
-            UNION ALL SELECT place_id, count(*) FROM named GROUP BY place_id
-        ), ranked AS (
-            SELECT place_id, sum(n) AS n FROM counts GROUP BY place_id ORDER BY n DESC, place_id LIMIT $limit
-        )
+        WITH ranked AS (SELECT place_id, n FROM {counts} ORDER BY n DESC, place_id LIMIT $limit)
         SELECT r.place_id, coalesce(p.label, p.name) AS name FROM ranked r JOIN places p USING (place_id)
         ORDER BY name, r.place_id""", {**params, "limit": limit})
     return dict(zip(frame["place_id"], frame["name"]))

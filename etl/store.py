@@ -3,7 +3,7 @@
 Layout of `data/processed/`::
 
     current -> snapshots/<run_id>      symlink, swapped atomically at the end of a run
-    snapshots/<run_id>/timeline.duckdb every table, for SQL
+    snapshots/<run_id>/timeline.duckdb every table, for SQL, and counts over every event (`etl.rollups`)
     snapshots/<run_id>/parquet/<table>.parquet          the small tables, one file each
     snapshots/<run_id>/parquet/<table>-<YYYY-MM>.parquet the event and mention tables, one file
                                        per month of their date (`-undated` for none), sorted by date
@@ -39,6 +39,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from etl import rollups
 from etl.records import Article, Event, EventMention, EventPlace, IngestFailure, Place, PlaceMention, TimeMention
 
 DB_NAME = "timeline.duckdb"
@@ -498,6 +499,7 @@ def _write_snapshot(directory: Path, tables: Mapping[str, pa.Table], plan: Layou
             _patch_database(db, previous, earlier, fresh, unchanged)
         else:
             _build_database(db, files)
+        rollups.write(db)
         for file_name, table in files.items():
             if _table_of(file_name) == "events" and file_name not in maps_linked:
                 write_events_geojson(db, table, directory / GEOJSON_DIR / _geojson_name(file_name))

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from etl import store
+from etl import rollups, store
 from etl.records import Event, EventMention, EventPlace, Place, PlaceMention, TimeMention
 
 PLACE = Place("geonames:1", "Somewhere", 34.5, 38.3, "city", "SY", "Homs", 50000, "geonames", ("Elsewhere",))
@@ -244,10 +244,12 @@ def test_a_store_from_before_partitioning_still_reads(tmp_path):
 # ---------------------------------------------------------------- incremental publishing
 
 def _query_results(processed):
-    """Every table through DuckDB, in a fixed order: what any query of the dashboard can see."""
+    """Every table through DuckDB, and the counts over them, in a fixed order: what any query of the
+    dashboard can see."""
     db = store.connect(processed)
     try:
-        return {name: sorted(map(repr, db.execute(f'SELECT * FROM "{name}"').fetchall())) for name in store.SCHEMAS}
+        return {name: sorted(map(repr, db.execute(f'SELECT * FROM "{name}"').fetchall()))
+                for name in (*store.SCHEMAS, *rollups.TABLES)}
     finally:
         db.close()
 
