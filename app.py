@@ -9,7 +9,7 @@ import os
 
 import streamlit as st
 
-from dashboard import collections_ui, context, queries, sidebar
+from dashboard import collections_ui, context, queries, sidebar, startup
 from dashboard.filters import query_params_dict
 from etl import config
 
@@ -68,3 +68,4 @@ pages = [
 if not snapshot and not active.bundled:  # a new collection: nothing to show until articles are added
     pages = [page for page in pages if page.url_path in ("", "add_articles", "corrections")]  # "": the default page
 st.navigation(pages, position="sidebar").run()
+startup.page_served()  # a server started by serve.py warms up what later pages need only now

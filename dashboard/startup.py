@@ -17,6 +17,15 @@ logger = logging.getLogger(__name__)
 # outside a script run is not registered, and its map would stay undrawn.
 MAP_MODULES = ("dashboard.maps", "folium.plugins")
 OTHER_MODULES = ("dashboard.timeline", "dashboard.story", "dashboard.periods")
+# Longest the other pages' imports wait for a first page to be served (nobody may come).
+OTHERS_WAIT_S = 10.0
+# Set once app.py has served a page (page_served): the first visitor's run is over.
+_FIRST_PAGE_SERVED = threading.Event()
+
+
+def page_served() -> None:
+    """Called by app.py after each run: what the warm-up left for later (warm_up) may now start."""
+    _FIRST_PAGE_SERVED.set()
 
 
 def leave_legacy_multipage_mode() -> None:
@@ -38,13 +47,13 @@ def skip_direct_execution_check() -> None:
     delta_generator._use_warning_has_been_displayed = True
 
 
-def warm_up(processed_dir: Path) -> None:
+def warm_up(processed_dir: Path, first_page_served: threading.Event | None = None) -> None:
     """The first page's needs first: the sidebar's options (app.py reads them before any page); then
     the Map page's opening aggregates in their own thread while folium is imported beside them
-    (DuckDB does not hold the GIL) and the imported modules' files are resolved; then the other
-    pages' imports. In that order rather than all at
-    once: the server shares its cores with the visitor's browser, and what the first page needs
-    must not wait behind what a later one will."""
+    (DuckDB does not hold the GIL) and the imported modules' files are resolved; then, once a first
+    page is served (`first_page_served`, when given, or OTHERS_WAIT_S), the other pages' imports.
+    In that order rather than all at once: the server shares its cores with the visitor's browser,
+    and what the first page needs must not wait behind what a later one will."""
     from dashboard import queries
 
     snapshot = queries.snapshot_of(processed_dir)
@@ -58,6 +67,8 @@ def warm_up(processed_dir: Path) -> None:
     resolve_module_files()
     if map_read:
         map_read.join()
+    if first_page_served is not None:
+        first_page_served.wait(OTHERS_WAIT_S)
     _import(OTHER_MODULES)
     resolve_module_files()
 
@@ -77,7 +88,7 @@ def resolve_module_files() -> None:
 
 def _logged(processed_dir: Path) -> None:
     try:
-        warm_up(processed_dir)
+        warm_up(processed_dir, _FIRST_PAGE_SERVED)
     except Exception:  # a warm-up only saves time: the pages read the same and report any error themselves
         logger.exception("warm-up at server start failed")
 

@@ -57,6 +57,21 @@ def test_warm_up_imports_the_pages_modules_but_not_the_map_component(tmp_path):
     assert out.stdout.split() == ["True", "False"], out.stderr[-2000:]
 
 
+def test_the_other_pages_imports_wait_for_a_first_page_served(tmp_path):
+    """They would compete with the first visitor's run for the interpreter: they start once app.py
+    says a page was served."""
+    check = ("import sys, threading, time; from pathlib import Path; from dashboard import startup; "
+             "served = threading.Event(); "
+             f"warm = threading.Thread(target=startup.warm_up, args=(Path({str(tmp_path)!r}), served)); warm.start(); "
+             "deadline = time.monotonic() + 60\n"
+             "while not all(m in sys.modules for m in startup.MAP_MODULES) and time.monotonic() < deadline: time.sleep(0.05)\n"
+             "time.sleep(1.0); before = [m in sys.modules for m in startup.OTHER_MODULES]; "
+             "served.set(); warm.join(60); "
+             "print(any(before), warm.is_alive(), all(m in sys.modules for m in startup.OTHER_MODULES))")
+    out = subprocess.run([sys.executable, "-c", check], cwd=ROOT, capture_output=True, text=True, timeout=180)
+    assert out.stdout.split() == ["False", "False", "True"], out.stderr[-2000:]
+
+
 def test_deep_links_are_known_to_go_through_app_py(monkeypatch):
     from streamlit.runtime.pages_manager import PagesManager
 
