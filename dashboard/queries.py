@@ -545,7 +545,8 @@ def _located_places(snapshot: str) -> str:
 
 def _top_places(snapshot: str, filters: Filters, limit: int) -> dict[str, str]:
     """Each place's events are those it is the place of, plus those naming it elsewhere (each once):
-    unfiltered, as the store counted them when it was written (`etl.rollups`)."""
+    of every event, as the store counted them when it was written (`etl.rollups`); of the filtered
+    events, counted by the same SQL over them."""
     where, params = where_clause(filters)
     counts = (rollups.PLACE_COUNTS if where == NO_CONDITION and _has_rollups(snapshot) else
               f"({rollups.place_counts_sql(_chosen(where))})")

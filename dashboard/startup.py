@@ -41,7 +41,8 @@ def skip_direct_execution_check() -> None:
     """Streamlit checks once per process, on the first element any script sends, whether it runs in
     a REPL instead of under `streamlit run`: `inspect.stack()` with source lines, which resolves the
     file of every imported module (0.66 s of the first visitor's run on this machine). A server
-    started by `streamlit run serve.py` is known not to be a REPL, so the check is marked done."""
+    started by `streamlit run serve.py` is known not to be a REPL, so the check is marked done
+    (Streamlit's own flag, private: to check on an upgrade, with serve.py's st.App)."""
     from streamlit import delta_generator
 
     delta_generator._use_warning_has_been_displayed = True
