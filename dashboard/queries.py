@@ -13,7 +13,7 @@ import re
 import shutil
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import duckdb
 import pandas as pd
@@ -358,8 +358,7 @@ def movement_pairs(snapshot: str, filters: Filters, limit: int) -> pd.DataFrame:
     if not snapshot:
         return pd.DataFrame(columns=MOVEMENT_COLUMNS + ["n"])
     where, params = where_clause(filters)
-    counts = (rollups.MOVEMENT_COUNTS if where == NO_CONDITION and _has_rollups(snapshot) else
-              f"({rollups.movement_counts_sql(_chosen(where))})")
+    counts = _counts(snapshot, where, rollups.MOVEMENT_COUNTS, rollups.movement_counts_sql)
     return _query(snapshot, f"""
         WITH pairs AS (SELECT * FROM {counts} ORDER BY n DESC, origin_id, destination_id LIMIT $limit)
         {_NAMED_PATHS.format(paths="pairs", n=", m.n")}
@@ -393,6 +392,14 @@ def movements_of(snapshot: str, event_ids: tuple[str, ...]) -> pd.DataFrame:
 def _chosen(where: str) -> str:
     """The events `where` selects, as `etl.rollups` counts them."""
     return f"SELECT e.event_id, e.event_type, e.place_id FROM {filtered_events(where)} WHERE {where}"
+
+
+def _counts(snapshot: str, where: str, table: str, counts_sql: Callable[[str], str]) -> str:
+    """A FROM of `etl.rollups` counts over the events `where` selects: the store's own table when it
+    selects every event and the store has it, else counted by the same SQL."""
+    if where == NO_CONDITION and _has_rollups(snapshot):
+        return table
+    return f"({counts_sql(_chosen(where))})"
 
 
 # Paths (`m`) with their places' names and coordinates, laid out as MOVEMENT_COLUMNS (+ n).
@@ -548,8 +555,7 @@ def _top_places(snapshot: str, filters: Filters, limit: int) -> dict[str, str]:
     of every event, as the store counted them when it was written (`etl.rollups`); of the filtered
     events, counted by the same SQL over them."""
     where, params = where_clause(filters)
-    counts = (rollups.PLACE_COUNTS if where == NO_CONDITION and _has_rollups(snapshot) else
-              f"({rollups.place_counts_sql(_chosen(where))})")
+    counts = _counts(snapshot, where, rollups.PLACE_COUNTS, rollups.place_counts_sql)
     frame = _query(snapshot, f"""
         WITH ranked AS (SELECT place_id, n FROM {counts} ORDER BY n DESC, place_id LIMIT $limit)
         SELECT r.place_id, coalesce(p.label, p.name) AS name FROM ranked r JOIN places p USING (place_id)
