@@ -29,16 +29,14 @@ summaries, and so what it can take, change with each mention it takes), which no
 query expresses; a self-join of candidate pairs, the set-oriented alternative, would not even
 scale: at 10^5 synthetic mentions it already yields 2.4 M pairs, and a hundred times more at
 10^6. The loops run compiled over integer columns (etl.merge_columns), and so do the votes
-that choose each event's fields; this module encodes the mentions (chunks of them in parallel),
-has processes take the types in turn, writes the few strings an event says (its id, summary,
-disputed dates) and makes the records from the columns.
+that choose each event's fields; the mentions come as the store's Arrow tables, encoded a column
+at a time; this module has processes take the types in turn, writes the few strings an event
+says (its id, summary, disputed dates) and makes the records from the columns.
 """
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import functools
-import gc
 import hashlib
 import math
 import mmap
@@ -50,11 +48,13 @@ import re
 import threading
 from collections import defaultdict
 from dataclasses import fields
-from operator import attrgetter
-from typing import Iterator, Mapping, NamedTuple, Sequence
+from typing import Callable, Iterator, Mapping, NamedTuple, Sequence
 
 import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
 
+from etl import bulk
 from etl.events import kinds_by_subtype
 from etl.records import Article, Event, EventMention, EventPlace, Place
 
@@ -84,16 +84,24 @@ _PRECISION_RANK = {precision: rank for rank, precision in enumerate(PRECISION_OR
 _PRECISION_RANK["time"] = _PRECISION_RANK["day"]  # times of day vote as days: sources agree on the day, rarely on the hour
 
 
-def _disputed(mentions: Sequence[EventMention], articles: Mapping[str, Article]) -> str:
+class Told(NamedTuple):
+    """What a mention says of an event's date, and where."""
+
+    date_start: dt.date | None
+    date_precision: str
+    article_id: str
+
+
+def _disputed(told: Sequence[Told], articles: Mapping[str, Article]) -> str:
     """Where the sources disagree on an event's date: each day given at the finest precision, with
     the one source or the number of sources that give it."""
     unranked = len(PRECISION_ORDER)
-    dated = [m for m in mentions if m.date_start is not None]
-    finest = min((_PRECISION_RANK.get(m.date_precision, unranked) for m in dated), default=unranked)
+    dated = [t for t in told if t.date_start is not None]
+    finest = min((_PRECISION_RANK.get(t.date_precision, unranked) for t in dated), default=unranked)
     articles_by_value: dict[dt.date, set[str]] = defaultdict(set)
-    for m in dated:
-        if _PRECISION_RANK.get(m.date_precision, unranked) == finest:
-            articles_by_value[m.date_start].add(m.article_id)
+    for t in dated:
+        if _PRECISION_RANK.get(t.date_precision, unranked) == finest:
+            articles_by_value[t.date_start].add(t.article_id)
     parts = []
     for value in sorted(articles_by_value):
         ids = sorted(articles_by_value[value])
@@ -154,13 +162,13 @@ class _Summaries:
     no template or the template opens with an actor the event lacks. Each distinct filling is
     written once: most events of a type say one of a few things."""
 
-    def __init__(self, template: tuple[str, bool] | None, mentions: Sequence[EventMention]):
-        self.template, self.mentions, self.written = template, mentions, {}
+    def __init__(self, template: tuple[str, bool] | None, sentence: Callable[[int], str]):
+        self.template, self.sentence, self.written = template, sentence, {}
 
     def __call__(self, actor1: str, actor2: str, place_name: str, destinations: tuple[str, ...], best: int) -> str:
         template = self.template
         if template is None or (template[1] and not actor1):
-            sentence = " ".join(self.mentions[best].sentence.split())
+            sentence = " ".join(self.sentence(best).split())
             return sentence if len(sentence) <= 140 else sentence[:137].rsplit(" ", 1)[0] + "..."
         key = (actor1, actor2, place_name, destinations)
         text = self.written.get(key)
@@ -184,72 +192,43 @@ def _record(values: tuple) -> Event:
     return event
 
 
-@contextlib.contextmanager
-def _without_cycle_collection():
-    """The merge makes millions of small objects and no reference cycles: reference counting
-    frees them all, while the cyclic collector would walk every live object (the mentions among
-    them) again and again, for 40 % of the time at 3 x 10^5 mentions. What it leaves alive (the
-    events) is filed with the oldest objects, as a collection would file it, without walking it:
-    else the first allocation after would (a second at 10^6 mentions)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if not gc.get_freeze_count():  # else the caller froze objects of its own (before a fork): leave them be
-            gc.freeze()
-            gc.unfreeze()
-        if enabled:
-            gc.enable()
-
-
 PARALLEL_FROM = 20_000  # fewer mentions merge in a few hundred milliseconds: not worth a process
 
 
 def merge(mentions: Sequence[EventMention], articles: Mapping[str, Article], places: Mapping[str, Place],
           workers: int | None = None) -> list[Event]:
-    """One Event per real-world event, ordered by date (undated last), place and id.
+    """merge_table's events of mention records; a mention id given twice counts once, as given last."""
+    from etl import store
+
+    return merge_table(*store.event_mention_tables(unique(mentions)), articles, places, workers)[0]
+
+
+def unique(mentions: Sequence[EventMention]) -> list[EventMention]:
+    """Each mention once: the last one given under its id."""
+    return list({m.mention_id: m for m in mentions}.values())
+
+
+def merge_table(mentions: pa.Table, mention_places: pa.Table, articles: Mapping[str, Article], places: Mapping[str, Place],
+                workers: int | None = None) -> tuple[list[Event], list[str]]:
+    """One Event per real-world event, ordered by date (undated last), place and id; and each
+    mention's event id, row by row. The mentions are rows of the store's event_mentions table (its
+    event_id column unread; each mention id once, else ValueError), their places those of
+    mention_places: the merge reads columns, never a mention record.
 
     Mentions of different sub-event types never meet (every index key names the type), so each
     type is merged on its own, which keeps every index small, and up to `workers` processes
     (default: every core, from PARALLEL_FROM mentions on) each take the next type when free,
-    merging and describing it, while this one also makes the records; before, as many processes
-    take consecutive chunks of the mentions to encode: the same events whichever way."""
-    with _without_cycle_collection():
+    merging and describing it, while this one also makes the records: the same events whichever way."""
+    with bulk.without_cycle_collection():
         if workers is None:
-            workers = (os.cpu_count() or 1) if len(mentions) >= PARALLEL_FROM else 1
-        merging = _Merging(mentions, articles, places, parts=workers)
-        if merging.repeats():  # a mention given twice: encoded again, once
-            merging = _Merging(_unique(mentions), articles, places, parts=workers)
+            workers = (os.cpu_count() or 1) if mentions.num_rows >= PARALLEL_FROM else 1
+        merging = _Merging(mentions, mention_places, articles, places)
         types = _largest_first(merging.positions_by_type())
         if min(workers, len(types)) > 1 and _forking():
-            return merging.in_order(_merge_in_processes(types, merging, min(workers, len(types))))
-        return merging.in_order([merging.made(merging.described(members)) for members in types])
-
-
-def _unique(mentions: Sequence[EventMention]) -> list[EventMention]:
-    """Each mention once: the last one given under its id, at the place of the first."""
-    return list({m.mention_id: m for m in mentions}.values())
-
-
-def _side_by_side(strings: list[str]) -> list[str]:
-    """New copies of the strings, next to each other in memory. Reading a string writes its
-    reference count, and a process that writes a page it shares with a forked one is given a copy
-    of the page: reading each mention's own id, which lies beside the mention, would copy a page
-    per few mentions (at 10^6 mentions, most of a second of system time); these fill a few
-    thousand pages."""
-    return _split(_joined(strings))
-
-
-def _joined(strings: list[str]) -> str | list[str]:
-    """The strings as one, a line each (a tenth of the time pickling them takes); as they are
-    when one holds a line break."""
-    joined = "\n".join(strings)
-    return joined if strings and joined.count("\n") == len(strings) - 1 else strings
-
-
-def _split(joined: str | list[str]) -> list[str]:
-    return joined.split("\n") if isinstance(joined, str) else joined
+            pieces = _merge_in_processes(types, merging, min(workers, len(types)))
+        else:
+            pieces = [merging.made(merging.described(members)) for members in types]
+        return merging.in_order(pieces), merging.event_ids(pieces)
 
 
 def _largest_first(by_type: Mapping[str, np.ndarray]) -> list[np.ndarray]:
@@ -285,16 +264,20 @@ class _Merging:
     """Every mention encoded once as columns, and what every process reads: a forked worker reads it
     without copying."""
 
-    def __init__(self, mentions: Sequence[EventMention], articles: Mapping[str, Article], places: Mapping[str, Place],
-                 parts: int = 1):
+    def __init__(self, mentions: pa.Table, mention_places: pa.Table, articles: Mapping[str, Article],
+                 places: Mapping[str, Place]):
         from etl import merge_columns  # numba takes a second to import: paid when merging, not by every importer (the app)
 
-        self.mentions, self.articles, self.places = mentions, articles, places
+        self.table, self.articles, self.places = mentions, articles, places
         self.encoder = merge_columns.Encoder(places, NEARBY_KM, LOCATING_ROLES, _km)
-        self.columns, self.mention_ids = _encoded(mentions, articles, self.encoder, parts)
-        self.ids = np.empty(len(self.mention_ids), object)
-        self.ids[:] = self.mention_ids
-        self.columns["rank"] = np.zeros(len(mentions), np.int64)  # of each mention's id among its type's: see described
+        self.columns = merge_columns.columns(mentions, mention_places, articles, self.encoder, _PRECISION_RANK,
+                                             len(PRECISION_ORDER))
+        self.ids = mentions["mention_id"].to_numpy()
+        by_id = pc.sort_indices(mentions["mention_id"]).to_numpy()
+        if (self.ids[by_id[1:]] == self.ids[by_id[:-1]]).any():
+            raise ValueError("a mention id is given twice: merge each mention once (etl.merge.unique)")
+        self.columns["rank"] = np.empty(len(by_id), np.int64)  # of each mention's id: the order of ids where the merge needs one
+        self.columns["rank"][by_id] = np.arange(len(by_id))
         self.encoder.tables()
         encoder = self.encoder
         self.actor_names = sorted(encoder.actors, key=encoder.actors.__getitem__)
@@ -302,6 +285,8 @@ class _Merging:
         self.role_names = sorted(encoder.roles, key=encoder.roles.__getitem__)
         self.precisions = sorted(encoder.precisions, key=encoder.precisions.__getitem__)
         self.date_texts = sorted(encoder.date_texts, key=encoder.date_texts.__getitem__)
+        self.type_names = sorted(encoder.types, key=encoder.types.__getitem__)
+        self.article_ids = list(encoder.articles)
         self.days: dict[int, dt.date | None] = {-1: None}
         self.event_places: dict[tuple[int, int, int], EventPlace] = {}
         self.ranks = {"actor": _ranks(self.actor_names), "place": _ranks(encoder.place_list), "string": _ranks(self.strings),
@@ -310,18 +295,11 @@ class _Merging:
                                       np.int64)}
         self.place_names = [p.name if p else None for p in map(places.get, encoder.place_list)]
 
-    def repeats(self) -> bool:
-        """Whether a mention id is given twice: found on the ids' hashes (made as they were encoded,
-        in parallel), which a set of the ids confirms only when two hashes are equal."""
-        hashes = np.sort(self.columns["id_hash"])  # np.unique takes fifty times longer
-        return bool((hashes[1:] == hashes[:-1]).any()) and len(set(self.mention_ids)) < len(self.mention_ids)
-
     def positions_by_type(self) -> dict[str, np.ndarray]:
         """Where each sub-event type's mentions are, in order."""
         types = self.columns["type"]
         by_code = np.argsort(types, kind="stable")
-        names = sorted(self.encoder.types, key=self.encoder.types.__getitem__)
-        return dict(zip(names, np.split(by_code, np.cumsum(np.bincount(types, minlength=len(names)))[:-1])))
+        return dict(zip(self.type_names, np.split(by_code, np.cumsum(np.bincount(types, minlength=len(self.type_names)))[:-1])))
 
     def described(self, members: np.ndarray) -> _Described:
         """One type's mentions (their positions) merged, and its events' fields voted, as columns.
@@ -333,28 +311,26 @@ class _Merging:
         majority of articles, the others said as disputed (_disputed)."""
         from etl import merge_columns
 
-        mentions, columns, encoder, strings, actor_names = self.mentions, self.columns, self.encoder, self.strings, self.actor_names
-        place_names = self.place_names
-        ids = self.ids[members].tolist()
-        columns["rank"][members[sorted(range(len(ids)), key=ids.__getitem__)]] = np.arange(len(ids))
+        columns, encoder, strings, actor_names = self.columns, self.encoder, self.strings, self.actor_names
+        place_names, text = self.place_names, self._text
         joined, by_id, bounds = merge_columns.cluster_type(columns, members, encoder, RECENT_DAYS, FEW)
         best, dated, disputed, actor1, actor2, place, fatalities, n_sources, first_reported, unsure = \
             merge_columns.votes(columns, by_id, joined, bounds, self.ranks)
         written, names_ptr, names, kept_ptr, kept = merge_columns.texts(columns, by_id, joined, bounds, place, self.ranks)
         told = self.ids[by_id].tolist()
         edges, name_edges, names = bounds.tolist(), names_ptr.tolist(), names.tolist()
-        first = mentions[members[0]]
-        summary = _Summaries(_template(first.sub_event_type), mentions)
+        sub_event_type = self.type_names[columns["type"][members[0]]]
+        summary = _Summaries(_template(sub_event_type), functools.partial(text, "sentence"))
         actor1 = [actor_names[a] for a in actor1.tolist()]
         place = place.tolist()
         return _Described(
             told=by_id,
             n_mentions=np.diff(bounds),
             event_id=[hashlib.sha1("\n".join(told[lo:hi]).encode()).hexdigest()[:16] for lo, hi in zip(edges, edges[1:])],
-            event_type=[first.event_type] * len(place),
-            sub_event_type=[first.sub_event_type] * len(place),
+            event_type=[text("event_type", members[0])] * len(place),
+            sub_event_type=[sub_event_type] * len(place),
             summary=[summary(a1, actor_names[a2],
-                             strings[w] if w else place_names[p] if place_names[p] is not None else mentions[b].place_text,
+                             strings[w] if w else place_names[p] if place_names[p] is not None else text("place_text", b),
                              tuple(strings[n] for n in names[lo:hi]) if hi > lo else (), b)
                      for a1, a2, p, w, b, lo, hi in zip(actor1, actor2.tolist(), place, written.tolist(), best.tolist(),
                                                        name_edges, name_edges[1:])],
@@ -366,10 +342,18 @@ class _Merging:
             n_sources=n_sources,
             first_reported=first_reported,
             confidence=[round(min(0.99, 1.0 - u), 3) for u in unsure.tolist()],
-            disputed=[_disputed([mentions[i] for i in joined[lo:hi].tolist()], self.articles) if d else ""
+            disputed=[_disputed(list(map(self._told, joined[lo:hi].tolist())), self.articles) if d else ""
                       for d, lo, hi in zip(disputed.tolist(), edges, edges[1:])],
             n_places=np.diff(kept_ptr),
             place_entry=kept)
+
+    def _text(self, column: str, mention: int) -> str:
+        return self.table.column(column)[mention].as_py()
+
+    def _told(self, mention: int) -> Told:
+        columns = self.columns
+        return Told(self._day(int(columns["start"][mention])), self.precisions[columns["precision"][mention]],
+                    self.article_ids[columns["article"][mention]])
 
     def made(self, described: _Described) -> tuple[_Described, list[Event]]:
         return described, self.records(described)
@@ -389,6 +373,13 @@ class _Merging:
         place = np.fromiter(map(place_order.__getitem__, place_ids), np.int64, count=len(place_ids))
         event_id = np.array([event_id for described, _ in pieces for event_id in described.event_id])
         return events[np.lexsort((event_id, place, day))].tolist()
+
+    def event_ids(self, pieces: Sequence[tuple[_Described, list[Event]]]) -> list[str]:
+        """Each mention's event id, row by row."""
+        ids = np.empty(len(self.ids), object)
+        for described, _ in pieces:
+            ids[described.told] = np.repeat(np.array(described.event_id, object), described.n_mentions)
+        return ids.tolist()
 
     def records(self, described: _Described) -> list[Event]:
         """The described events as records, with the mentions' ids, dates and places, all read from
@@ -450,104 +441,6 @@ def _reap(process) -> None:
     """Collect a finished process's exit without waiting for it here: the kernel takes a while to
     free the pages it copied (a tenth of a second after encoding half a million mentions)."""
     threading.Thread(target=process.join, daemon=True).start()
-
-
-def _encoded(mentions: Sequence[EventMention], articles: Mapping[str, Article], encoder,
-             parts: int) -> tuple[dict[str, np.ndarray], list[str]]:
-    """Every mention as columns, in the encoder's codes, and the mention ids (side by side, see
-    _side_by_side). From two parts on, the mentions are cut into consecutive chunks, and this
-    process and parts - 1 forked ones each take the next chunk when free (_Claims), so each reads
-    runs of objects in the order they lie in memory and all finish together; a forked one encodes
-    with codes of its own, which this one takes in. What a process that dies took is encoded here."""
-    from etl import merge_columns
-
-    def encode(run: Sequence[EventMention], encoder) -> tuple[dict[str, np.ndarray], list[str]]:
-        columns = merge_columns.columns(run, articles, encoder, _PRECISION_RANK, len(PRECISION_ORDER))
-        ids = list(map(attrgetter("mention_id"), run))
-        columns["id_hash"] = np.fromiter(map(hash, ids), np.int64, count=len(ids))  # a forked process hashes alike
-        return columns, ids
-
-    def encoded_here(run: Sequence[EventMention]) -> tuple[dict[str, np.ndarray], list[str]]:
-        columns, ids = encode(run, encoder)
-        return columns, _side_by_side(ids)
-
-    parts = max(1, min(parts, len(mentions)))
-    if parts == 1 or not _forking():
-        return encoded_here(mentions)
-    n_chunks = min(len(mentions), parts * CHUNKS_PER_PROCESS)
-    edges = [len(mentions) * k // n_chunks for k in range(n_chunks + 1)]
-    context = multiprocessing.get_context("fork")
-    claims = _Claims(n_chunks)
-    shared = mmap.mmap(-1, SHARED_BYTES_PER_MENTION * len(mentions))
-    children = []
-    for _ in range(parts - 1):
-        receiver, sender = context.Pipe(duplex=False)
-        child = context.Process(target=_send_encoding, args=(sender, shared, mentions, edges, claims, encoder.places, encode),
-                                daemon=True)
-        child.start()
-        sender.close()
-        children.append((child, receiver))
-    chunks = {index: encoded_here(mentions[edges[index]:edges[index + 1]]) for index in claims}
-    claims.close()  # the forked processes hold their own ends
-    view = memoryview(shared)
-    for child, receiver in children:
-        sent, codes = [], None
-        with contextlib.suppress(EOFError):  # the process died: what it took is encoded below
-            while codes is None:
-                index, header, spans = pickle.loads(receiver.recv_bytes())
-                if index < 0:
-                    codes = pickle.loads(header)
-                else:
-                    sent.append((index, header, spans))
-        if codes is not None:
-            translation = encoder.translation(codes)
-            for index, header, spans in sent:
-                columns, ids = pickle.loads(header, buffers=None if spans is None else [view[a:b] for a, b in spans])
-                chunks[index] = (encoder.translated(columns, translation), _split(ids))  # made here, side by side
-        receiver.close()
-        _reap(child)
-    for index in range(n_chunks):
-        if index not in chunks:
-            chunks[index] = encoded_here(mentions[edges[index]:edges[index + 1]])
-    return (merge_columns.concatenated([chunks[index][0] for index in range(n_chunks)]),
-            [i for index in range(n_chunks) for i in chunks[index][1]])
-
-
-# Chunks each encoding process takes, on average: enough that the processes finish within a small
-# chunk of each other, few enough that each reads long runs of objects.
-CHUNKS_PER_PROCESS = 16
-# Room for the columns of one mention in the memory the encoding processes write them to, which is
-# reserved for every mention (they take about 140 bytes, and 48 more per place a mention names; a
-# chunk that does not fit goes through the pipe instead, three times slower).
-SHARED_BYTES_PER_MENTION = 384
-
-
-def _send_encoding(sender, shared: mmap.mmap, mentions: Sequence[EventMention], edges: Sequence[int], claims: _Claims,
-                   places: Mapping[str, Place], encode) -> None:
-    """Each chunk this process takes, encoded: its columns written to its part of the shared
-    memory, and through the pipe what says how to read them and its ids (or everything, when
-    they do not fit); at the end, the codes."""
-    from etl import merge_columns
-
-    encoder = merge_columns.Encoder(places, NEARBY_KM, LOCATING_ROLES, _km)
-    outbox = _Outbox(sender)
-    for index in claims:
-        lo, hi = edges[index], edges[index + 1]
-        columns, ids = encode(mentions[lo:hi], encoder)
-        payload = (columns, _joined(ids))
-        buffers: list[pickle.PickleBuffer] = []
-        header = pickle.dumps(payload, protocol=5, buffer_callback=buffers.append)
-        spans, end = [], lo * SHARED_BYTES_PER_MENTION
-        for buffer in map(pickle.PickleBuffer.raw, buffers):
-            if end + buffer.nbytes > hi * SHARED_BYTES_PER_MENTION:
-                header, spans = pickle.dumps(payload, protocol=5), None
-                break
-            shared[end:end + buffer.nbytes] = buffer
-            spans.append((end, end + buffer.nbytes))
-            end += buffer.nbytes
-        outbox.put(pickle.dumps((index, header, spans), protocol=pickle.HIGHEST_PROTOCOL))
-    outbox.put(pickle.dumps((-1, pickle.dumps(encoder.codes(), protocol=pickle.HIGHEST_PROTOCOL), None)))
-    outbox.close()
 
 
 class _Outbox:

@@ -16,16 +16,18 @@ numbers (a cluster's number is its age).
 """
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 import math
-from operator import attrgetter
 from typing import Mapping, Sequence
 
 import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
 from numba import njit, types
 from numba.typed import Dict, List
 
-from etl.records import Article, EventMention, EventPlace, Place
+from etl.records import Article, Place
 
 _INTS = types.int64[::1]
 CELL_DEGREES = 0.25  # map cells of about 28 km: a place within NEARBY_KM is in a neighbouring cell
@@ -73,32 +75,6 @@ class Encoder:
             code = self.sets[ids] = len(self.set_members)
             self.set_members.append(sorted(self.place(p) for p in ids))
         return code
-
-    def codes(self) -> dict[str, list]:
-        """Every value this encoder has coded, in the order of its codes: what another encoder needs
-        to take in columns made with these codes (translation)."""
-        return {"actors": list(self.actors), "articles": list(self.articles), "places": list(self.place_list),
-                "sets": list(self.sets), "strings": list(self.strings), "roles": list(self.roles),
-                "precisions": list(self.precisions), "date_texts": list(self.date_texts),
-                "types": list(self.types)}
-
-    def translation(self, codes: Mapping[str, list]) -> dict[str, np.ndarray]:
-        """For each coded column another encoder made, this encoder's code of each of its codes
-        (values this one lacks given new codes in the order the other coded them): see translated."""
-        actor = _codes(codes["actors"], self.actors)
-        place = np.array([self.place(place_id) for place_id in codes["places"]], np.int64)
-        string = _codes(codes["strings"], self.strings)
-        return {"actor1": actor, "actor2": actor, "article": _codes(codes["articles"], self.articles), "place": place,
-                "place_set": np.array([*map(self.place_set, codes["sets"]), -1], np.int64),  # -1 (no set) stays -1
-                "entry_place": place, "entry_role": _codes(codes["roles"], self.roles), "entry_text": string,
-                "entry_name": np.append(string, -1),  # -1 (not a destination) stays -1
-                "precision": _codes(codes["precisions"], self.precisions),
-                "date_text_code": _codes(codes["date_texts"], self.date_texts), "type": _codes(codes["types"], self.types)}
-
-    @staticmethod
-    def translated(columns: Mapping[str, np.ndarray], translation: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
-        """Columns another encoder made in this encoder's codes, by its translation."""
-        return {**columns, **{name: table[columns[name]] for name, table in translation.items()}}
 
     def tables(self) -> dict[str, np.ndarray]:
         """Per place: kind, country, province, its neighbours within near_km, its blocking keys."""
@@ -226,114 +202,121 @@ def _csr_ints(name: str, lists: Sequence[Sequence[int]]) -> dict[str, np.ndarray
     return {f"{name}_ptr": pointers, name: flat}
 
 
-# read in one pass, each mention once: reading the mentions field by field would miss the cache
-# twelve times per mention
-_FIELDS = attrgetter("date_start", "date_end", "date_precision", "actor1", "actor2", "place_id", "article_id", "places",
-                     "confidence", "fatalities", "date_text", "sub_event_type")
+def _distinct(column: pa.ChunkedArray) -> tuple[list, np.ndarray]:
+    """A column's distinct values in the order they first appear, and each row's index among them."""
+    encoded = pc.dictionary_encode(column.combine_chunks(), null_encoding="encode")
+    return encoded.dictionary.to_pylist(), encoded.indices.to_numpy().astype(np.int64)
 
 
-def _codes(values: Sequence, table: dict) -> np.ndarray:
-    """Each value's code in the table, new values given the next codes."""
-    for value in dict.fromkeys(values):
-        table.setdefault(value, len(table))
-    return np.fromiter(map(table.__getitem__, values), np.int64, count=len(values))
+def _coded(column: pa.ChunkedArray, table: dict) -> np.ndarray:
+    """Each row's code in the table, new values given the next codes in the order they first appear."""
+    values, rows = _distinct(column)
+    return np.array([table.setdefault(value, len(table)) for value in values], np.int64)[rows] if values else rows
 
 
-def columns(mentions: Sequence[EventMention], articles: Mapping[str, Article], encoder: Encoder,
+def _place_codes(column: pa.ChunkedArray, encoder: Encoder) -> np.ndarray:
+    """Each row's place code (0: none), a place new to the encoder coded by it."""
+    place_ids, rows = _distinct(column)
+    return np.array([encoder.place(place_id or "") for place_id in place_ids], np.int64)[rows] if place_ids else rows
+
+
+_EPOCH = dt.date(1970, 1, 1).toordinal()
+
+
+def _ordinals(column: pa.ChunkedArray) -> np.ndarray:
+    """Day ordinals of a date column (-1: none)."""
+    return pc.cast(column, pa.int32()).fill_null(-1 - _EPOCH).to_numpy().astype(np.int64) + _EPOCH
+
+
+def columns(mentions: pa.Table, mention_places: pa.Table, articles: Mapping[str, Article], encoder: Encoder,
             precision_ranks: Mapping[str, int], unranked: int) -> dict[str, np.ndarray]:
-    """Every mention as numbers: day ordinals (-1 undated), day precision and the rank of its
-    precision, actors, main place, place set (-1 none), article, its publication day (-1
-    unknown), confidence, fatalities (NO_FIGURE: none stated), a date text or not; and, to write
-    an event's date from, the precision and the date text (codes in the encoder's tables) and
-    whether an end is given; its sub-event type. Not "rank": the caller ranks each mention's id
-    among those of its type."""
-    n = len(mentions)
+    """Every mention (a row of the store's event_mentions table, its places rows of mention_places)
+    as numbers: day ordinals (-1 undated), day precision and the rank of its precision, actors,
+    main place, place set (-1 none), article, its publication day (-1 unknown), confidence,
+    fatalities (NO_FIGURE: none stated), a date text or not; and, to write an event's date from,
+    the precision and the date text (codes in the encoder's tables) and whether an end is given;
+    its sub-event type. Not "rank": the caller ranks each mention's id among those of its type.
+    Read a column at a time in Arrow, each distinct value coded once."""
+    n = mentions.num_rows
     if not n:
         return {"entry_ptr": np.zeros(1, np.int64), **{
             name: np.zeros(0, np.bool_ if name in ("day", "date_text", "end_given") else np.float64 if name == "confidence" else np.int64)
             for name in _COLUMNS if name != "rank"}}
-    starts, ends, precisions, actors1, actors2, place_ids, article_ids, places, confidence, fatalities, date_texts, types = \
-        zip(*map(_FIELDS, mentions))
-    start = np.array([-1 if day is None else day.toordinal() for day in starts], np.int64)
-    end = np.array([-1 if day is None else day.toordinal() for day in ends], np.int64)
+    start, end = _ordinals(mentions["date_start"]), _ordinals(mentions["date_end"])
     end_given = end >= 0
     end[~end_given] = start[~end_given]
-    singles = {place_id: encoder.place_set(frozenset((place_id,) if place_id else ())) for place_id in dict.fromkeys(place_ids)}
-    place_set = _codes(place_ids, singles)
-    entries = _entries(places, place_ids, place_set, encoder)
-    article = _codes(article_ids, encoder.articles)
+    place_ids, place_rows = _distinct(mentions["place_id"])
+    place_set = np.array([encoder.place_set(frozenset((place_id,) if place_id else ())) for place_id in place_ids],
+                         np.int64)[place_rows]
+    place = _place_codes(mentions["place_id"], encoder)
+    entries = _entries(mentions, mention_places, place, place_set, encoder)
+    article = _coded(mentions["article_id"], encoder.articles)
     for article_id in itertools.islice(encoder.articles, len(encoder.published), None):
         found = articles.get(article_id)
         encoder.published.append(-1 if found is None or found.published is None else found.published.toordinal())
     published = np.array(encoder.published, np.int64)
-    precision = _codes(precisions, encoder.precisions)
+    precision = _coded(mentions["date_precision"], encoder.precisions)
     precision_names = list(encoder.precisions)
     day = np.array([told_precision == "day" for told_precision in precision_names], np.bool_)
     ranked = np.array([precision_ranks.get(told_precision, unranked) for told_precision in precision_names], np.int64)
-    date_text = _codes(date_texts, encoder.date_texts)
-    return {"start": start, "end": end, "day": day[precision], "actor1": _codes(actors1, encoder.actors),
-            "actor2": _codes(actors2, encoder.actors), "place": _codes(place_ids, encoder.place_codes),
-            "place_set": place_set, "article": article, "published": published[article],
-            "confidence": np.array(confidence, np.float64), "date_text": date_text != 0,
-            "fatalities": np.array([NO_FIGURE if f is None else f for f in fatalities], np.int64),
+    date_text = _coded(mentions["date_text"], encoder.date_texts)
+    return {"start": start, "end": end, "day": day[precision], "actor1": _coded(mentions["actor1"], encoder.actors),
+            "actor2": _coded(mentions["actor2"], encoder.actors), "place": place, "place_set": place_set,
+            "article": article, "published": published[article],
+            "confidence": mentions["confidence"].to_numpy().astype(np.float64), "date_text": date_text != 0,
+            "fatalities": pc.fill_null(mentions["fatalities"], NO_FIGURE).to_numpy().astype(np.int64),
             "precision_rank": ranked[precision], "precision": precision, "date_text_code": date_text, "end_given": end_given,
-            "type": _codes(types, encoder.types), **entries}
+            "type": _coded(mentions["sub_event_type"], encoder.types), **entries}
 
 
-def _entries(places: Sequence[Sequence[EventPlace]], place_ids: Sequence[str], place_set: np.ndarray,
+def _entries(mentions: pa.Table, mention_places: pa.Table, place: np.ndarray, place_set: np.ndarray,
              encoder: Encoder) -> dict[str, np.ndarray]:
-    """Every place of every mention (an entry) as numbers, mention by mention: its place, role,
-    text (a string code; 0: none) and, for a destination, the name a summary gives it (-1: not
-    a destination). On the way, the place set of each mention with places (its main place and
-    every place in a locating role), in place_set."""
-    counts = np.fromiter(map(len, places), np.int64, count=len(places))
-    pointers = np.zeros(len(places) + 1, np.int64)
+    """Every place of every mention (an entry) as numbers, mention by mention in the order the text
+    gives them: its place, role, text (a string code; 0: none) and, for a destination, the name a
+    summary gives it (-1: not a destination). On the way, the place set of each mention with
+    places (its main place and every place in a locating role), in place_set."""
+    owner = pc.index_in(mention_places["mention_id"], value_set=mentions["mention_id"]).fill_null(-1).to_numpy()
+    order = np.lexsort((mention_places["position"].to_numpy(), owner))
+    order = order[owner[order] >= 0]  # places of a mention not given: none
+    owner = owner[order].astype(np.int64)
+    counts = np.bincount(owner, minlength=len(place))
+    pointers = np.zeros(len(place) + 1, np.int64)
     np.cumsum(counts, out=pointers[1:])
-    known, strings, roles, locating = encoder.places, encoder.strings, encoder.roles, encoder.locating_roles
-
-    def encoded(main: str, told: Sequence[EventPlace]) -> tuple[int, list[int]]:
-        located = {main} if main else set()
-        codes = []
-        for p in told:
-            name = -1
-            if p.role == "destination":
-                named = p.text or (known[p.place_id].name if p.place_id in known else "")
-                name = strings.setdefault(named, len(strings))
-            elif p.place_id and p.role in locating:
-                located.add(p.place_id)
-            codes += (encoder.place(p.place_id), roles.setdefault(p.role, len(roles)),
-                      strings.setdefault(p.text, len(strings)), name)
-        return encoder.place_set(frozenset(located)), codes
-
-    codes: list[int] = []
-    alike: dict[tuple[str, str, str, str], tuple[int, list[int]]] = {}  # most mentions have one place, written alike
-    for i in np.flatnonzero(counts).tolist():
-        told = places[i]
-        if len(told) == 1:
-            p = told[0]
-            key = (place_ids[i], p.place_id, p.role, p.text)
-            found = alike.get(key)
-            if found is None:
-                found = alike[key] = encoded(place_ids[i], told)
-        else:
-            found = encoded(place_ids[i], told)
-        place_set[i] = found[0]
-        codes += found[1]
-    table = np.array(codes, np.int64).reshape(-1, 4)
-    return {"entry_ptr": pointers, "entry_owner": np.repeat(np.arange(len(places)), counts), "entry_place": table[:, 0],
-            "entry_role": table[:, 1], "entry_text": table[:, 2], "entry_name": table[:, 3]}
+    told = mention_places.take(order)
+    entry_place = _place_codes(told["place_id"], encoder)
+    entry_role = _coded(told["role"], encoder.roles)
+    entry_text = _coded(told["text"], encoder.strings)
+    entry_name = np.full(len(order), -1, np.int64)
+    destination = entry_role == encoder.roles.get("destination", -1)
+    entry_name[destination] = entry_text[destination]
+    unnamed = destination & (entry_text == encoder.strings[""])
+    if unnamed.any():  # a destination the text does not name is called by the gazetteer's name
+        known, strings = encoder.places, encoder.strings
+        names = {code: strings.setdefault(known[encoder.place_list[code]].name if encoder.place_list[code] in known else "",
+                                          len(strings))
+                 for code in np.unique(entry_place[unnamed]).tolist()}
+        entry_name[unnamed] = [names[code] for code in entry_place[unnamed].tolist()]
+    locating = [code for role, code in encoder.roles.items() if role in encoder.locating_roles]
+    located = np.where(np.isin(entry_role, locating), entry_place, 0)  # 0: the place "", none
+    _place_sets(place, place_set, pointers, located, encoder)
+    return {"entry_ptr": pointers, "entry_owner": owner, "entry_place": entry_place, "entry_role": entry_role,
+            "entry_text": entry_text, "entry_name": entry_name}
 
 
-def concatenated(parts: Sequence[Mapping[str, np.ndarray]]) -> dict[str, np.ndarray]:
-    """The columns of consecutive chunks of mentions (in one encoder's codes) as those of all of them."""
-    rows = np.cumsum([0] + [len(part["start"]) for part in parts])
-    entries = np.cumsum([0] + [part["entry_ptr"][-1] for part in parts])
-    joined = {name: np.concatenate([part[name] for part in parts]) for name in parts[0]
-              if name not in ("entry_owner", "entry_ptr")}  # positions: offset below
-    joined["entry_owner"] = np.concatenate([part["entry_owner"] + offset for part, offset in zip(parts, rows)])
-    joined["entry_ptr"] = np.concatenate([parts[0]["entry_ptr"][:1]] + [part["entry_ptr"][1:] + offset
-                                                                        for part, offset in zip(parts, entries)])
-    return joined
+def _place_sets(place: np.ndarray, place_set: np.ndarray, pointers: np.ndarray, located: np.ndarray,
+                encoder: Encoder) -> None:
+    """The place set of each mention with places: its main place and the places its entries
+    locate it at (located: a place code, 0 for none), each distinct set coded once."""
+    counts = np.diff(pointers)
+    single = np.flatnonzero(counts == 1)
+    if len(single):
+        stride = len(encoder.place_list)
+        pairs, which = _distinct(pa.chunked_array([place[single] * stride + located[pointers[single]]]))
+        codes = [encoder.place_set(frozenset(encoder.place_list[code] for code in divmod(pair, stride) if code)) for pair in pairs]
+        place_set[single] = np.array(codes, np.int64)[which]
+    for i in np.flatnonzero(counts > 1).tolist():
+        codes_of = {int(place[i]), *located[pointers[i]:pointers[i + 1]].tolist()} - {0}
+        place_set[i] = encoder.place_set(frozenset(encoder.place_list[code] for code in codes_of))
 
 
 _COLUMNS = ("start", "end", "day", "actor1", "actor2", "place", "place_set", "article", "published", "rank", "confidence",

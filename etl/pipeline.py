@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable, Sequence
 
+import pyarrow as pa
+
 from etl import config, corrections, events, geo, ingest, merge, nlp, store, timex
 from etl import engine as _engine
 from etl.records import Article, EventMention, IngestFailure, Place, PlaceMention, TimeMention
@@ -215,20 +217,21 @@ def build_tables(extractions: Sequence[ArticleExtraction], failures: Iterable[In
                 found = geo.get_place(p.place_id)
                 if found is not None:
                     places[found.place_id] = found
-    merged = merge.merge(mentions, articles, places)
-    event_of = {mid: e.event_id for e in merged for mid in e.mention_ids}
-    mention_rows, mention_place_rows = store.event_mention_rows(mentions, event_of)
-    event_rows, event_place_rows = store.event_rows(merged)
+    mention_table, mention_places = store.event_mention_tables(merge.unique(mentions))
+    merged, event_ids = merge.merge_table(mention_table, mention_places, articles, places)
+    mention_table = mention_table.set_column(mention_table.schema.get_field_index("event_id"), "event_id",
+                                             pa.array(event_ids, pa.string()))
+    events, event_places = store.event_tables(merged)
     return {
         "articles": store.to_table("articles", store.article_rows(articles.values(), version)
                                    + store.failure_rows(failures, version) + list(earlier_failures)),
         "timexes": store.to_table("timexes", [r for x in extractions for r in store.timex_rows(x.article.article_id, x.timexes)]),
         "places": store.to_table("places", store.place_rows(places.values(), place_labels(extractions))),
         "place_mentions": store.to_table("place_mentions", [r for x in extractions for r in store.place_mention_rows(x.article.article_id, x.places)]),
-        "events": store.to_table("events", event_rows),
-        "event_mentions": store.to_table("event_mentions", mention_rows),
-        "mention_places": store.to_table("mention_places", mention_place_rows),
-        "event_places": store.to_table("event_places", event_place_rows),
+        "events": events,
+        "event_mentions": mention_table,
+        "mention_places": mention_places,
+        "event_places": event_places,
         "corrections": store.to_table("corrections", []),
     }
 

@@ -512,7 +512,8 @@ def _date_choice(mentions: Sequence[EventMention], articles: Mapping[str, Articl
     chosen_value = ranked[0]
     chosen = max((m for m in at_finest if m.date_start == chosen_value),
                  key=lambda m: (m.confidence, bool(m.date_text), m.mention_id))
-    return chosen, "" if len(ranked) == 1 else merge._disputed(mentions, articles)
+    told = [merge.Told(m.date_start, m.date_precision, m.article_id) for m in mentions]
+    return chosen, "" if len(ranked) == 1 else merge._disputed(told, articles)
 
 
 def _most_counted(counted: Mapping[str, int]) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pyarrow as pa
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -95,30 +96,42 @@ def test_the_types_a_dying_process_took_and_did_not_send_are_merged_in_the_calli
     assert merge.merge(mentions, articles, places, workers=3) == expected
 
 
-@pytest.mark.parametrize("dies", ["at once", "before sending its codes"])
-def test_the_chunks_a_dying_encoding_process_took_are_encoded_in_the_calling_process(monkeypatch, dies):
-    import os
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(collections(), st.randoms(use_true_random=False))
+def test_the_tables_merge_alike_in_any_row_order_and_give_each_row_its_event(collection, random):
+    from etl import store
 
-    from etl import merge_columns
+    table, places = store.event_mention_tables(collection)
+    events, event_ids = merge.merge_table(table, places, ARTICLES, WIDE, workers=1)
+    rows, place_rows = list(range(table.num_rows)), list(range(places.num_rows))
+    random.shuffle(rows)
+    random.shuffle(place_rows)
+    shuffled = table.take(pa.array(rows, pa.int64()))
+    assert merge.merge_table(shuffled, places.take(pa.array(place_rows, pa.int64())), ARTICLES, WIDE, workers=1) == (
+        events, [event_ids[row] for row in rows])
+    event_of = {mention_id: e.event_id for e in events for mention_id in e.mention_ids}
+    assert event_ids == [event_of[mention_id] for mention_id in table["mention_id"].to_pylist()]
+
+
+def test_a_table_giving_a_mention_id_twice_is_refused():
+    from etl import store
     from etl.bench.merge import synthetic_mentions
 
-    mentions, articles, places = synthetic_mentions(600, seed=8)
-    expected = merge.merge(mentions, articles, places, workers=1)
-    if dies == "at once":
-        monkeypatch.setattr(merge, "_send_encoding", lambda *args: os._exit(1))
-    else:  # only a forked encoding process asks for its codes: it has sent some of its chunks, or none
-        monkeypatch.setattr(merge_columns.Encoder, "codes", lambda self: os._exit(1))
-    assert merge.merge(mentions, articles, places, workers=2) == expected
-    assert merge.merge(mentions, articles, places, workers=3) == expected
+    mentions_, articles, places = synthetic_mentions(50, seed=8)
+    table, mention_places = store.event_mention_tables(mentions_ + mentions_[7:8])
+    with pytest.raises(ValueError, match="given twice"):
+        merge.merge_table(table, mention_places, articles, places)
 
 
-def test_columns_too_large_for_the_shared_memory_come_through_the_pipe(monkeypatch):
+def test_places_of_a_mention_not_in_the_table_are_not_read():
+    from etl import store
     from etl.bench.merge import synthetic_mentions
 
-    mentions, articles, places = synthetic_mentions(600, seed=9)
-    expected = merge.merge(mentions, articles, places, workers=1)
-    monkeypatch.setattr(merge, "SHARED_BYTES_PER_MENTION", 1)
-    assert merge.merge(mentions, articles, places, workers=2) == expected
+    mentions_, articles, places = synthetic_mentions(300, seed=9)
+    table, mention_places = store.event_mention_tables(mentions_)
+    stray = mention_places.slice(0, 5).set_column(0, "mention_id", pa.array(["elsewhere"] * 5))
+    assert merge.merge_table(table, pa.concat_tables([stray, mention_places]), articles, places) == \
+        merge.merge_table(table, mention_places, articles, places)
 
 
 @pytest.mark.parametrize("processes", [1, 2, 3])

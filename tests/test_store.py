@@ -32,17 +32,17 @@ EVENT = Event(
 
 
 def _tables(events=(EVENT,), mentions=(MENTION,)):
-    ev_rows, ev_places = store.event_rows(events)
-    m_rows, m_places = store.event_mention_rows(mentions, {m.mention_id: "e1" for m in mentions})
+    event_table, event_places = store.event_tables(events)
+    mention_table, mention_places = store.event_mention_tables(mentions, ["e1"] * len(mentions))
     return {
         **{name: store.to_table(name, []) for name in store.SCHEMAS},
         "timexes": store.to_table("timexes", store.timex_rows("a1", [TIMEX])),
         "places": store.to_table("places", store.place_rows([PLACE])),
         "place_mentions": store.to_table("place_mentions", store.place_mention_rows("a1", [PlaceMention(0, 4, "town", PLACE, 1, 0.9, "ner")])),
-        "events": store.to_table("events", ev_rows),
-        "event_mentions": store.to_table("event_mentions", m_rows),
-        "mention_places": store.to_table("mention_places", m_places),
-        "event_places": store.to_table("event_places", ev_places),
+        "events": event_table,
+        "event_mentions": mention_table,
+        "mention_places": mention_places,
+        "event_places": event_places,
     }
 
 
@@ -191,10 +191,10 @@ def _mention_of(event: Event) -> EventMention:
 
 def _dated_tables(events):
     mentions = [_mention_of(e) for e in events]
-    ev_rows, ev_places = store.event_rows(events)
-    m_rows, m_places = store.event_mention_rows(mentions, {e.mention_ids[0]: e.event_id for e in events})
-    return {**_tables(), "events": store.to_table("events", ev_rows), "event_places": store.to_table("event_places", ev_places),
-            "event_mentions": store.to_table("event_mentions", m_rows), "mention_places": store.to_table("mention_places", m_places)}
+    event_table, event_places = store.event_tables(events)
+    mention_table, mention_places = store.event_mention_tables(mentions, [e.event_id for e in events])
+    return {**_tables(), "events": event_table, "event_places": event_places, "event_mentions": mention_table,
+            "mention_places": mention_places}
 
 
 MARCH, APRIL = dt.date(2016, 3, 27), dt.date(2016, 4, 2)

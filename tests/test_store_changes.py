@@ -163,7 +163,7 @@ def test_a_store_with_other_digests_is_rewritten_whole_once(tmp_path, monkeypatc
 
 def test_a_place_row_without_its_event_goes_to_the_undated_file(tmp_path):
     tables = _dated_tables([_event_on(dt.date(2015, 3, 1), "e1")])
-    orphan = store.to_table("event_places", store.event_rows([_event_on(dt.date(2015, 3, 1), "gone")])[1])
+    orphan = store.event_tables([_event_on(dt.date(2015, 3, 1), "gone")])[1]
     snapshot, _ = store.publish(tmp_path, {**tables, "event_places": pa.concat_tables([tables["event_places"], orphan])}, {})
     assert pq.read_table(snapshot / "parquet" / "event_places-2015-03.parquet").column("event_id").to_pylist() == ["e1"]
     assert pq.read_table(snapshot / "parquet" / "event_places-undated.parquet").column("event_id").to_pylist() == ["gone"]

@@ -21,7 +21,7 @@ def _features(folder):
 
 def _expected_properties(event):
     """What the contract promises of a located event: every column but the point, which is the geometry."""
-    row = store.event_rows([event])[0][0]
+    row = store.event_tables([event])[0].to_pylist()[0]
     return {name: value.isoformat() if isinstance(value, dt.date) else value for name, value in row.items()
             if value is not None and name not in ("latitude", "longitude")}
 
