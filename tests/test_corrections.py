@@ -144,3 +144,11 @@ def test_corrections_survive_a_rerun_of_the_etl_and_reach_the_exports(seed_dir, 
     corrections.append(processed, c("undo", undoes=hide.correction_id))
     pipeline.republish(processed)
     assert second["event_id"] in {e["event_id"] for e in store.read_table(processed, "events").to_pylist()}
+
+
+def test_an_empty_log_leaves_every_table_as_a_log_of_orphans_does():
+    _, untouched, none = _apply()
+    _, orphaned, [outcome] = _apply(c("hide", event_id="gone", mention_ids=("nowhere:1-2",)))
+    assert none == [] and outcome.status == "orphaned"
+    assert untouched["corrections"].num_rows == 0 and untouched["corrections"].schema == store.SCHEMAS["corrections"]
+    assert {n: t for n, t in untouched.items() if n != "corrections"} == {n: t for n, t in orphaned.items() if n != "corrections"}
