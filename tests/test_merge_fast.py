@@ -177,3 +177,13 @@ def test_the_benchmark_mentions_give_the_events_of_the_object_reference():
     for seed in (3, 4):
         mentions_, articles, places = synthetic_mentions(5000, seed=seed)
         assert merge.merge(mentions_, articles, places, workers=1) == merge_reference.merge_reference(mentions_, articles, places)
+
+
+def test_the_merge_benchmark_prints_the_merge_and_the_pipelines_step_to_the_tables(capsys):
+    from etl.bench.__main__ import main
+
+    assert main(["merge", "--sizes", "400", "--store-events", "0", "--build-tables"]) == 0
+    merged, built = capsys.readouterr().out.splitlines()
+    events = int(merged.split("->")[1].split()[0].replace(",", ""))
+    assert merged.startswith("merge       400 mentions ->") and "their tables made from the records before" in merged
+    assert f"({events:,} events;" in built and "the store's tables from 400 extracted mentions" in built

@@ -124,6 +124,8 @@ def add_arguments(parser) -> None:
     parser.add_argument("--workers", type=int, default=None, help="merge processes (default: every core from "
                         "etl.merge.PARALLEL_FROM mentions on)")
     parser.add_argument("--store-events", type=int, default=1_000_000, help="events in the published store (0: skip)")
+    parser.add_argument("--build-tables", action="store_true", help="also time the pipeline's whole step from the "
+                        "extracted records to the store's tables (merge included, then an empty corrections log)")
 
 
 def main(args) -> int:
@@ -140,9 +142,32 @@ def main(args) -> int:
         print(f"merge {n:>9,} mentions -> {len(events):>9,} events {seconds:8.2f} s ({cpu:.2f} s CPU in all processes, "
               f"load average {os.getloadavg()[0]:.1f}); their tables made from the records before: {tabled:.2f} s",
               flush=True)
+        if args.build_tables:
+            _build_tables(mentions, articles, places)
     if args.store_events:
         _publish(args.store_events)
     return 0
+
+
+def _build_tables(mentions: list[EventMention], articles: dict[str, Article], places: dict[str, Place]) -> None:
+    """The pipeline's step from extracted records to the store's tables, on the mentions grouped
+    into one extraction per article (the places given as the first article's place mentions)."""
+    import itertools
+
+    from etl import corrections, geo, pipeline
+    from etl.records import PlaceMention
+
+    named = tuple(PlaceMention(0, 1, place.name, place, 1, 1.0, "gazetteer") for place in places.values())
+    extractions = [pipeline.ArticleExtraction(articles[article_id], (), named if i == 0 else (), tuple(told))
+                   for i, (article_id, told) in enumerate(itertools.groupby(mentions, key=lambda m: m.article_id))]
+    started = time.perf_counter()
+    tables = pipeline.build_tables(extractions, [], "bench")
+    built = time.perf_counter() - started
+    started = time.perf_counter()
+    tables, _ = corrections.apply(tables, [], geo.get_place)
+    print(f"  the store's tables from {len(mentions):,} extracted mentions: {built:.2f} s, then an empty corrections "
+          f"log {time.perf_counter() - started:.2f} s ({tables['events'].num_rows:,} events; load average "
+          f"{os.getloadavg()[0]:.1f})", flush=True)
 
 
 def _cpu_seconds() -> float:
