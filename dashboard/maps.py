@@ -11,6 +11,7 @@ are drawn by `EventLayer`, which passes html-escaped strings as JSON to Leaflet'
 from __future__ import annotations
 
 import base64
+import functools
 import math
 import re
 from pathlib import Path
@@ -64,7 +65,13 @@ class _Script(MacroElement):
 
     def __init__(self) -> None:
         super().__init__()
-        self._template = Template("{% macro script(this, kwargs) %}" + self.script_template + "{% endmacro %}")
+        self._template = _compiled(self.script_template)
+
+
+@functools.lru_cache(maxsize=None)
+def _compiled(script_template: str) -> Template:
+    """A script template compiled once per process, not once per map drawn."""
+    return Template("{% macro script(this, kwargs) %}" + script_template + "{% endmacro %}")
 
 
 class OfflineBasemap(_Script):
