@@ -383,7 +383,7 @@ class _Merging:
 
     def records(self, described: _Described) -> list[Event]:
         """The described events as records, with the mentions' ids, dates and places, all read from
-        the columns: reading a mention would copy its page while a forked worker shares it."""
+        the columns."""
         places = self.places
         told = self.ids[described.told].tolist()
         edges = np.concatenate(([0], np.cumsum(described.n_mentions))).tolist()
@@ -439,7 +439,7 @@ def _forking() -> bool:
 
 def _reap(process) -> None:
     """Collect a finished process's exit without waiting for it here: the kernel takes a while to
-    free the pages it copied (a tenth of a second after encoding half a million mentions)."""
+    free the pages it copied (a tenth of a second after merging half a million mentions)."""
     threading.Thread(target=process.join, daemon=True).start()
 
 

@@ -214,9 +214,9 @@ def _coded(column: pa.ChunkedArray, table: dict) -> np.ndarray:
     return np.array([table.setdefault(value, len(table)) for value in values], np.int64)[rows] if values else rows
 
 
-def _place_codes(column: pa.ChunkedArray, encoder: Encoder) -> np.ndarray:
-    """Each row's place code (0: none), a place new to the encoder coded by it."""
-    place_ids, rows = _distinct(column)
+def _place_codes(place_ids: list, rows: np.ndarray, encoder: Encoder) -> np.ndarray:
+    """Each row's place code (0: none) from a column's distinct place ids (_distinct), a place new
+    to the encoder coded by it."""
     return np.array([encoder.place(place_id or "") for place_id in place_ids], np.int64)[rows] if place_ids else rows
 
 
@@ -235,8 +235,8 @@ def columns(mentions: pa.Table, mention_places: pa.Table, articles: Mapping[str,
     main place, place set (-1 none), article, its publication day (-1 unknown), confidence,
     fatalities (NO_FIGURE: none stated), a date text or not; and, to write an event's date from,
     the precision and the date text (codes in the encoder's tables) and whether an end is given;
-    its sub-event type. Not "rank": the caller ranks each mention's id among those of its type.
-    Read a column at a time in Arrow, each distinct value coded once."""
+    its sub-event type. Not "rank": the caller ranks the mentions' ids. Read a column at a time
+    in Arrow, each distinct value coded once."""
     n = mentions.num_rows
     if not n:
         return {"entry_ptr": np.zeros(1, np.int64), **{
@@ -248,7 +248,7 @@ def columns(mentions: pa.Table, mention_places: pa.Table, articles: Mapping[str,
     place_ids, place_rows = _distinct(mentions["place_id"])
     place_set = np.array([encoder.place_set(frozenset((place_id,) if place_id else ())) for place_id in place_ids],
                          np.int64)[place_rows]
-    place = _place_codes(mentions["place_id"], encoder)
+    place = _place_codes(place_ids, place_rows, encoder)
     entries = _entries(mentions, mention_places, place, place_set, encoder)
     article = _coded(mentions["article_id"], encoder.articles)
     for article_id in itertools.islice(encoder.articles, len(encoder.published), None):
@@ -283,7 +283,7 @@ def _entries(mentions: pa.Table, mention_places: pa.Table, place: np.ndarray, pl
     pointers = np.zeros(len(place) + 1, np.int64)
     np.cumsum(counts, out=pointers[1:])
     told = mention_places.take(order)
-    entry_place = _place_codes(told["place_id"], encoder)
+    entry_place = _place_codes(*_distinct(told["place_id"]), encoder)
     entry_role = _coded(told["role"], encoder.roles)
     entry_text = _coded(told["text"], encoder.strings)
     entry_name = np.full(len(order), -1, np.int64)

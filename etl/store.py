@@ -176,18 +176,20 @@ def place_rows(places: Iterable[Place], labels: Mapping[str, str] | None = None)
 def event_mention_tables(mentions: Sequence[EventMention], event_ids: Sequence[str] | None = None) -> tuple[pa.Table, pa.Table]:
     """The event_mentions table (each mention's event id given in order; "" when not yet merged)
     and the mention_places table."""
-    places = [p for m in mentions for p in m.places]
     return (records_table("event_mentions", mentions, event_id=[""] * len(mentions) if event_ids is None else event_ids),
-            records_table("mention_places", places, mention_id=[m.mention_id for m in mentions for _ in m.places],
-                          position=[i for m in mentions for i in range(len(m.places))]))
+            _places_table("mention_places", mentions, "mention_id"))
 
 
 def event_tables(events: Sequence[Event]) -> tuple[pa.Table, pa.Table]:
     """The events table and the event_places table."""
-    return (records_table("events", events),
-            records_table("event_places", [p for e in events for p in e.places],
-                          event_id=[e.event_id for e in events for _ in e.places],
-                          position=[i for e in events for i in range(len(e.places))]))
+    return records_table("events", events), _places_table("event_places", events, "event_id")
+
+
+def _places_table(name: str, owners: Sequence[EventMention | Event], key: str) -> pa.Table:
+    """The places of each record, in their order, with its id (key) and their position."""
+    return records_table(name, [p for owner in owners for p in owner.places],
+                         **{key: [getattr(owner, key) for owner in owners for _ in owner.places]},
+                         position=[i for owner in owners for i in range(len(owner.places))])
 
 
 def records_table(name: str, records: Sequence[Any], **given: Sequence[Any]) -> pa.Table:
